@@ -1,0 +1,35 @@
+# Two commands from the contract: `make run` and `make test`. Both set up .venv when needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test eval bench lock clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/newsetl run
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+eval: setup
+	$(BIN)/python -m tests.eval_gate --report
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+# Refresh the lock from the current venv (after changing pyproject.toml on purpose).
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v "^-e" > constraints.txt
+
+clean:
+	rm -rf $(VENV) data build *.egg-info

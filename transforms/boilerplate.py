@@ -1,0 +1,258 @@
+"""Boilerplate removal for page text: keep the article, say why every other line went.
+
+Signals, combined per line and then per region:
+  * shape: length, sentence punctuation, share of capitalised words, truncation ("...");
+  * known line shapes (constants.LinePatterns): ads, widgets, share and newsletter blocks;
+  * structure: runs of short lines (menus), teaser lists after a marker ("Latest news");
+  * the main block: the contiguous region with the most prose (a max-sum segment);
+  * the site template: lines that recur across articles of one source in a batch.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from transforms.constants import BYLINE_RE, LINE_RES, SENTENCE_END
+from transforms.options import DEFAULT, CleanOptions
+
+_PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line")
+_TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+_CAPTION = re.compile(r".{0,300}\b(credit|photo|image|foto|bild)\s*(\.\.\.|…|:)\s*\S.{0,80}", re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
+_NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
+_BULLET = re.compile(r"^[-–—•*·▪►>]\s")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of the page, stripped, with its position."""
+
+    idx: int
+    text: str
+    starts_paragraph: bool
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A run of removed lines and the signal that removed them."""
+
+    text: str
+    reason: str
+
+
+@dataclass
+class Cleaned:
+    """What the cleaner keeps and what it learned about the page."""
+
+    body: str
+    title: str | None = None
+    author: str | None = None
+    source_name: str | None = None
+    published: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines, stripped, each marked when a blank line precedes it."""
+    out, blank = [], True
+    for raw in text.split("\n"):
+        stripped = " ".join(raw.split())
+        if not stripped:
+            blank = True
+            continue
+        out.append(Line(len(out), stripped, blank))
+        blank = False
+    return out
+
+
+def is_cjk(text: str) -> bool:
+    """Text written mostly in scripts without spaces between words."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    wide = sum(1 for ch in letters if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return wide > 0.3 * len(letters)
+
+
+def is_prose(text: str, opts: CleanOptions) -> bool:
+    """A line that reads as running text: long enough, punctuated like sentences."""
+    if is_cjk(text):
+        return len(text) >= opts.prose_min_chars_cjk and (text[-1] in SENTENCE_END or len(text) >= 2 * opts.prose_min_chars_cjk)
+    words = text.split()
+    if len(words) < opts.prose_min_words:
+        return False
+    if _TRUNCATED.search(text):
+        return False
+    return text[-1] in SENTENCE_END or len(text) >= 2 * opts.long_line_chars
+
+
+def _capitalised_share(words: list[str]) -> float:
+    return sum(1 for w in words if w[:1].isupper()) / len(words)
+
+
+def line_signal(text: str, template: frozenset[str]) -> str | None:
+    """The name of the known boilerplate shape a whole line has, if any."""
+    if text in template:
+        return "site_template"
+    for name in _PATTERN_ORDER:
+        if LINE_RES[name].fullmatch(text):
+            return name
+    if _CAPTION.fullmatch(text):
+        return "caption"
+    return None
+
+
+def main_region(scores: list[float]) -> tuple[int, int]:
+    """The contiguous [start, end) range with the highest total score (Kadane)."""
+    best, best_range, run, run_start = 0.0, (0, 0), 0.0, 0
+    for i, s in enumerate(scores):
+        if run <= 0:
+            run, run_start = 0.0, i
+        run += s
+        if run > best:
+            best, best_range = run, (run_start, i + 1)
+    return best_range
+
+
+def _menu_runs(lines: list[Line], prose: list[bool], opts: CleanOptions) -> list[bool]:
+    """Lines in a run of `menu_run_lines` or more consecutive short, non-prose lines."""
+    flags, i = [False] * len(lines), 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and not prose[j] and len(lines[j].text.split()) <= opts.short_line_words:
+            j += 1
+        if j - i >= opts.menu_run_lines:
+            flags[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    return flags
+
+
+def _teaser_runs(lines: list[Line], prose: list[bool]) -> list[bool]:
+    """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
+    flags = [False] * len(lines)
+    for i, line in enumerate(lines):
+        if not flags[i] and LINE_RES["teaser_marker"].fullmatch(line.text):
+            flags[i] = True
+            j = i + 1
+            while j < len(lines) and (not prose[j] or _BULLET.match(lines[j].text)):
+                flags[j] = True
+                j += 1
+    return flags
+
+
+def _scores(lines, prose, signals, menu, opts: CleanOptions) -> list[float]:
+    out = []
+    for line, p, sig, m in zip(lines, prose, signals, menu):
+        if sig:
+            out.append(-float(opts.long_line_chars))
+        elif p:
+            out.append(float(len(line.text) * (2 if is_cjk(line.text) else 1)))
+        elif m:
+            out.append(-opts.long_line_chars / 2)
+        else:
+            out.append(-opts.long_line_chars / 4)
+    return out
+
+
+def _find_title(lines: list[Line], before: int, signals, opts: CleanOptions) -> int | None:
+    """The first title-like line above the main region."""
+    for i in range(min(before, len(lines))):
+        text = lines[i].text
+        words = text.split()
+        if signals[i] or LINE_RES["teaser_marker"].fullmatch(text):
+            continue
+        if (3 <= len(words) <= opts.max_title_words or (is_cjk(text) and len(text) >= 8)) and text[-1] not in ".,;:":
+            return i
+    return None
+
+
+def _title_parts(text: str) -> tuple[str, str | None]:
+    """Split "Headline - Site Name" into the headline and the site name."""
+    m = _TITLE_SUFFIX.match(text)
+    if m and len(m.group("site").split()) <= 5:
+        return m.group("title"), m.group("site")
+    return text, None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[str] = frozenset(),
+               title_hint: str | None = None) -> Cleaned:
+    """Split a page's text into the article body and labelled boilerplate."""
+    lines = split_lines(text)
+    if not lines:
+        return Cleaned(body="")
+    signals = [line_signal(line.text, template) for line in lines]
+    prose = [not sig and is_prose(line.text, opts) for line, sig in zip(lines, signals)]
+    menu = _menu_runs(lines, prose, opts)
+    teaser = _teaser_runs(lines, prose)
+    signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
+    start, end = main_region(_scores(lines, prose, signals, menu, opts))
+    if start == end:  # no prose at all: keep nothing rather than a menu
+        return Cleaned(body="", removed=_merge([(ln.text, "no_main_text") for ln in lines]))
+    reasons: list[str | None] = [None] * len(lines)
+    for i, line in enumerate(lines):
+        if i < start or i >= end:
+            reasons[i] = signals[i] or ("menu_run" if menu[i] else "outside_main_block")
+        elif signals[i]:
+            reasons[i] = signals[i]
+        elif _TRUNCATED.search(line.text) and not prose[i]:
+            reasons[i] = "teaser_item"
+    meta = _metadata(lines, start, end, signals, reasons, opts, title_hint)
+    kept = [ln.text for ln, r in zip(lines, reasons) if r is None]
+    removed = _merge([(ln.text, r) for ln, r in zip(lines, reasons) if r is not None])
+    return Cleaned(body="\n\n".join(kept), removed=removed, **meta)
+
+
+def _metadata(lines, start, end, signals, reasons, opts, title_hint) -> dict:
+    """Title, author, source name and date line; marks the lines they came from."""
+    meta: dict = {"title": None, "author": None, "source_name": None, "published": None}
+    t = _find_title(lines, start if start > 0 else 1, signals, opts)
+    if title_hint:
+        meta["title"] = title_hint
+    elif t is not None:
+        meta["title"], meta["source_name"] = _title_parts(lines[t].text)
+    if meta["title"]:
+        key = _norm(meta["title"])
+        for i, line in enumerate(lines[: end]):
+            if key and _norm(_title_parts(line.text)[0]) == key:
+                reasons[i] = "title"
+    for i in range(max(0, (t or 0)), min(end, start + 3)):
+        m = BYLINE_RE.fullmatch(lines[i].text)
+        if m and not lines[i].text.endswith("."):
+            meta["author"] = m.group(1).strip()
+            reasons[i] = "byline"
+            break
+    for i in range((t or -1) + 1, start):
+        if signals[i] == "date_line":
+            meta["published"] = lines[i].text
+            break
+    if end < len(lines) and _NAME_LINE.match(lines[end].text) and not signals[end] \
+            and not LINE_RES["teaser_marker"].fullmatch(lines[end].text):
+        meta["source_name"] = lines[end].text
+        reasons[end] = "signature"
+    return meta
+
+
+def _merge(items: list[tuple[str, str]]) -> list[Removed]:
+    """Consecutive removed lines with the same reason become one segment."""
+    out: list[Removed] = []
+    for text, reason in items:
+        if out and out[-1].reason == reason:
+            out[-1] = Removed(out[-1].text + "\n" + text, reason)
+        else:
+            out.append(Removed(text, reason))
+    return out
+
+
+def template_lines(pages: list[str], opts: CleanOptions = DEFAULT.clean) -> frozenset[str]:
+    """Lines that recur across pages of one source: that site's template."""
+    if len(pages) < opts.template_min_articles:
+        return frozenset()
+    counts = Counter(t for page in pages for t in {ln.text for ln in split_lines(page)})
+    need = max(opts.template_min_articles, opts.template_min_share * len(pages))
+    return frozenset(t for t, n in counts.items() if n >= need)

@@ -1,0 +1,213 @@
+"""Heuristic vocabularies, grouped by concept: data, not code.
+
+Patterns are matched case-insensitively against one whole line (stripped), so each one
+describes the shape of a line a site template produces, not a phrase inside prose.
+"""
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from typing import NamedTuple
+
+
+class LinePatterns(NamedTuple):
+    """Line shapes that are boilerplate wherever they stand, by signal name."""
+
+    advertisement: tuple[str, ...] = (
+        r"[-–—\s]*(advertisement|advertising|anzeige|publicité|publicidad|sponsored( content)?|"
+        r"paid content|promoted( content)?|ad|ads|reklama|pubblicità)[-–—\s]*",
+        r"(continue reading|story continues) (the main story|below( advertisement)?)\.*",
+        r"(scroll|continue) (down )?to continue( reading)?\.*",
+    )
+    teaser_marker: tuple[str, ...] = (
+        r"(you (might|may) (also )?(like|enjoy|be interested in)|you might have missed)\s*:?",
+        r"(latest|top|breaking|more|related|recent|popular|trending|other|recommended|editor'?s'? picks?|most (read|viewed|popular|shared))"
+        r"( news| stories| articles| posts| videos| reads| topics| coverage| content| links)?( like this| from [\w .]+| on [\w .]+| in [\w .]+)?\s*:?",
+        r"(read|see|watch) (also|more|next|this)\s*:?",
+        r"(also read|also see|further reading|recommended for you|more from [\w .]+|more on this( story| topic)?|"
+        r"in (other|related) news|don'?t miss|must read|what to read next|up next|more stories|more in [\w .]+)\s*:?",
+        r"(lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|lea también|"
+        r"te puede interesar|leia também|leggi anche|читайте также|ver también|关联阅读|相关新闻|관련기사)\s*:?",
+    )
+    newsletter: tuple[str, ...] = (
+        r"(subscribe|sign up|register|join)( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?( newsletters?| e-?mail( updates| alerts)?| updates)?.*",
+        r"(get|receive) (the latest|real[- ]time|our|daily|breaking) .{0,80}(inbox|updates|newsletter|alerts).*",
+        r".{0,60}(delivered (directly |straight )?to your inbox|enter your e-?mail( address)?).*",
+        r"(newsletter|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x)).*",
+    )
+    share: tuple[str, ...] = (
+        r"(share|share this( article| story| post)?|sharing is caring!?|tweet|pin it|print|e-?mail|comments?|reply|"
+        r"facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|copy link|"
+        r"\d+\s*(shares?|comments?|views?|likes?))\s*[:!]?",
+        r"(share|follow) (on|via|us on) .{0,40}",
+        r"(star)?add to (favou?rites|bookmarks|my list)",
+        r"(click|tap) (here|to) .{0,80}",
+    )
+    cookie: tuple[str, ...] = (
+        r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)\b.{0,160}",
+    )
+    widget: tuple[str, ...] = (
+        r"-?\d{1,3}(\.\d)?\s*°?\s*[CF]",                      # weather: "6.5 C", "21°C"
+        r"[\d\s.,:/|km]+",                                   # counters and bare numbers: "0 2,056"
+        r"(no ?script|please wait\.*|loading\.*|javascript (is )?(required|disabled).*|enable javascript.*)",
+        r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|search|close|open|log ?in|sign ?in|log ?out|my account)\s*.{0,30}",
+        r"(folder_open|access_time|visibility|schedule|person|comment)\S.*",  # icon-font ligatures glued to labels
+        r"(photo|image|picture|video|file photo|credit|source|getty images|afp|reuters|ap photo)\s*(:|/|\.\.\.).{0,120}",
+        r".{0,60}\b(getty images|shutterstock|ap photo|afp photo|reuters/)\b.{0,60}",
+        r"(updated|published|posted|last updated|first published|modified)( on| at)?\s*:?.{0,60}\d.{0,40}",
+        r"\d+\s*(min|minutes?|mins) read",
+        r"(reading time|lesezeit|temps de lecture)\s*:?.{0,20}",
+        r"(tags?|topics?|categories|category|filed under|keywords)\s*:.{0,200}",
+        r"(previous|next)( (article|post|story))?\s*:?.{0,120}",
+    )
+    date_line: tuple[str, ...] = (
+        r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
+        r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+        r"([\s,|-]+\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4})?)?",
+        r"\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago",
+    )
+
+
+class BylinePatterns(NamedTuple):
+    """Line shapes that name the author, with the name as group 1."""
+
+    by: tuple[str, ...] = (
+        r"(?:by|written by|von|par|por|di|door|av|af|autor|author|reporter)\s*:?\s+"
+        r"([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin|and|&)){0,5})\s*(?:[,|–—-].{0,80})?",
+    )
+
+
+class FigureWords(NamedTuple):
+    """Vocabulary of the figure extractor."""
+
+    qualifier: dict = {
+        "at_least": ("more than", "over", "at least", "upwards of", "in excess of", "no fewer than",
+                     "no less than", "exceed", "exceeds", "exceeded", "exceeding", "topped", "tops", "top",
+                     "surpassed", "surpass", "surpasses", "above", "beyond", "greater than", "higher than",
+                     "well over", "a minimum of", "or more", "plus"),
+        "at_most": ("up to", "less than", "under", "fewer than", "almost", "nearly", "just under",
+                    "no more than", "at most", "a maximum of", "below", "as many as", "as much as",
+                    "not more than", "lower than", "close to", "just shy of", "short of"),
+        "approx": ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated",
+                   "approx.", "approx", "circa", "ca.", "c.", "nearly about", "or so", "give or take",
+                   "an average of", "on average", "averaging"),
+    }
+    range_joiners: tuple[str, ...] = ("to", "and", "-", "–", "—", "or")
+    vague: dict = {"dozens": 24, "hundreds": 100, "thousands": 1000, "millions": 1_000_000,
+                   "billions": 1_000_000_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000}
+
+
+class Attribution(NamedTuple):
+    """Verbs and phrases that attribute a statement to a source."""
+
+    verbs: frozenset = frozenset({
+        "say", "report", "estimate", "announce", "claim", "state", "put", "tell", "confirm", "add",
+        "note", "indicate", "show", "reveal", "allege", "assert", "count", "tally", "record", "find",
+        "calculate", "disclose", "publish", "cite", "suggest", "acknowledge", "warn", "declare", "write",
+        "argue", "predict", "forecast", "project", "expect"})
+    prepositions: tuple[str, ...] = ("according to", "as reported by", "as stated by", "as per", "per")
+    possessive_nouns: frozenset = frozenset({
+        "estimate", "figure", "count", "tally", "data", "statistic", "report", "calculation", "number",
+        "assessment", "record"})
+
+
+class Currency(NamedTuple):
+    """Currency symbols, codes and names to ISO 4217."""
+
+    symbols: dict = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+                     "¥": "JPY", "jpy": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR",
+                     "₽": "RUB", "rub": "RUB", "₩": "KRW", "krw": "KRW", "₺": "TRY", "a$": "AUD", "au$": "AUD",
+                     "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD",
+                     "chf": "CHF", "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "r$": "BRL", "brl": "BRL",
+                     "zar": "ZAR", "₦": "NGN", "ngn": "NGN", "sgd": "SGD", "s$": "SGD", "nzd": "NZD",
+                     "mxn": "MXN", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "₪": "ILS",
+                     "ils": "ILS", "aed": "AED", "sar": "SAR", "egp": "EGP", "pkr": "PKR", "irr": "IRR",
+                     "iqd": "IQD", "syp": "SYP", "try": "TRY", "₱": "PHP", "php": "PHP", "idr": "IDR",
+                     "rp": "IDR", "thb": "THB", "฿": "THB", "vnd": "VND", "₫": "VND", "kes": "KES",
+                     "ghs": "GHS", "btc": "BTC"}
+    names: dict = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
+                   "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "rupee": "INR", "rupees": "INR",
+                   "yuan": "CNY", "renminbi": "CNY", "ruble": "RUB", "rubles": "RUB", "rouble": "RUB",
+                   "roubles": "RUB", "won": "KRW", "lira": "TRY", "liras": "TRY", "real": "BRL", "reais": "BRL",
+                   "rand": "ZAR", "naira": "NGN", "peso": "MXN", "pesos": "MXN", "franc": "CHF", "francs": "CHF",
+                   "shekel": "ILS", "shekels": "ILS", "dirham": "AED", "dirhams": "AED", "riyal": "SAR",
+                   "riyals": "SAR", "dinar": "IQD", "dinars": "IQD", "rial": "IRR", "rials": "IRR",
+                   "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND", "shilling": "KES",
+                   "shillings": "KES", "cedi": "GHS", "bitcoin": "BTC", "bitcoins": "BTC"}
+
+
+class Measures(NamedTuple):
+    """Units of measure to their short unit code."""
+
+    units: dict = {
+        "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+        "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "cm": "cm", "mm": "mm",
+        "mile": "mile", "miles": "mile", "mi": "mile", "foot": "ft", "feet": "ft", "ft": "ft", "inch": "inch",
+        "inches": "inch", "yard": "yard", "yards": "yard",
+        "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "g": "g",
+        "gram": "g", "grams": "g", "mg": "mg", "lb": "lb", "lbs": "lb", "pound": "lb", "ounce": "oz",
+        "ounces": "oz", "oz": "oz", "ton": "ton", "tons": "ton", "tonne": "ton", "tonnes": "ton", "t": "ton",
+        "barrel": "barrel", "barrels": "barrel", "bbl": "barrel", "bpd": "barrel", "litre": "l", "litres": "l",
+        "liter": "l", "liters": "l", "l": "l", "gallon": "gallon", "gallons": "gallon",
+        "mw": "mw", "megawatt": "mw", "megawatts": "mw", "gw": "gw", "gigawatt": "gw", "gigawatts": "gw",
+        "kw": "kw", "kilowatt": "kw", "kilowatts": "kw", "kwh": "kwh", "mwh": "mwh", "gwh": "gwh", "twh": "twh",
+        "celsius": "celsius", "°c": "celsius", "fahrenheit": "fahrenheit", "°f": "fahrenheit",
+        "hectare": "hectare", "hectares": "hectare", "ha": "hectare", "acre": "acre", "acres": "acre",
+        "sq km": "km2", "km2": "km2", "km²": "km2", "square kilometres": "km2", "square kilometers": "km2",
+        "square miles": "mile2", "square mile": "mile2", "mph": "mph", "km/h": "km/h", "kph": "km/h",
+        "knot": "knot", "knots": "knot", "gb": "gb", "tb": "tb", "mb": "mb",
+        "bcm": "bcm", "mcm": "mcm", "cubic metres": "m3", "cubic meters": "m3",
+    }
+    durations: dict = {"second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",
+                       "hour": "hour", "hours": "hour", "day": "day", "days": "day", "week": "week",
+                       "weeks": "week", "month": "month", "months": "month", "year": "year", "years": "year",
+                       "decade": "decade", "decades": "decade", "century": "century", "centuries": "century"}
+    percent: tuple[str, ...] = ("%", "percent", "per cent", "pct", "percentage")
+    points: tuple[str, ...] = ("percentage point", "percentage points", "points", "point", "basis points", "bps")
+
+
+class NumberWords(NamedTuple):
+    """Number words and scale words (English)."""
+
+    units: dict = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                   "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                   "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                   "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                   "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1, "dozen": 12, "half": 0.5}
+    scales: dict = {"hundred": 100, "thousand": 1_000, "k": 1_000, "lakh": 100_000, "lakhs": 100_000,
+                    "million": 1_000_000, "millions": 1_000_000, "mln": 1_000_000, "mn": 1_000_000,
+                    "m": 1_000_000, "mio": 1_000_000, "crore": 10_000_000, "crores": 10_000_000,
+                    "billion": 1_000_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "bln": 1_000_000_000,
+                    "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+LINE_PATTERNS = LinePatterns()
+LINE_RES = {name: _compile(getattr(LINE_PATTERNS, name)) for name in LinePatterns._fields}
+BYLINE_RE = _compile(BylinePatterns().by)
+FIGURE_WORDS = FigureWords()
+ATTRIBUTION = Attribution()
+CURRENCY = Currency()
+MEASURES = Measures()
+NUMBER_WORDS = NumberWords()
+
+SENTENCE_END = ".!?。！？…:;\"'”’»)]"
+ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                 "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+FIGURE_KINDS = ("count", "money", "percent", "quantity", "duration", "age", "score")
+QUALIFIERS = ("exact", "approx", "at_least", "at_most", "range")
+
+
+def load_aliases() -> dict[str, str]:
+    """Alias -> canonical name, from the packaged data file (keys lower-case)."""
+    raw = json.loads(resources.files("transforms").joinpath("data/aliases.json").read_text("utf-8"))
+    return {alias.lower(): canonical for canonical, aliases in raw.items() if not canonical.startswith("_")
+            for alias in [canonical, *aliases]}
+
+
+ALIASES = load_aliases()

@@ -1,0 +1,20 @@
+"""Language identification (py3langid: a small model shipped in the package, no download)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, sample_chars: int = 5000) -> tuple[str, float]:
+    """ISO 639-1 code and probability; ("und", 0.0) when there is no text to judge."""
+    sample = text[:sample_chars]
+    if sum(ch.isalpha() for ch in sample) < 20:
+        return "und", 0.0
+    lang, prob = _identifier().classify(sample)
+    return str(lang), float(prob)

@@ -1,0 +1,42 @@
+"""Every threshold of the pure transforms, in one options object passed down."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Thresholds of the boilerplate stage (characters unless named otherwise)."""
+
+    long_line_chars: int = 80          # a line this long with sentence punctuation is prose
+    prose_min_words: int = 6           # fewer words than this is never prose on its own
+    prose_min_chars_cjk: int = 25      # scripts without spaces count characters instead
+    short_line_words: int = 4          # menu items, labels, bylines
+    menu_run_lines: int = 3            # this many short lines in a row form a menu run
+    gap_lines: int = 3                 # boilerplate lines that may sit inside the main block
+    teaser_min_items: int = 2          # a teaser list needs this many items after its marker
+    min_region_chars: int = 60         # a main region shorter than this falls back to all prose
+    template_min_articles: int = 3     # a line seen in this many articles of a source is template
+    template_min_share: float = 0.5    # ... and in at least this share of them
+    max_title_words: int = 30
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Thresholds of the entity and figure stage."""
+
+    attribution_window_sentences: int = 0  # attribution is looked for in the figure's sentence
+    ellipsis_lookback_sentences: int = 2   # "17,000 more" borrows a unit from this far back
+    max_entity_chars: int = 120
+    min_english_prob: float = 0.5          # below this the article gets no English NER
+
+
+@dataclass(frozen=True)
+class Options:
+    """The one config object of the functional core."""
+
+    clean: CleanOptions = CleanOptions()
+    extract: ExtractOptions = ExtractOptions()
+
+
+DEFAULT = Options()
