@@ -22,6 +22,7 @@ _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 _CAPTION = re.compile(r".{0,300}\b(credit|photo|image|foto|bild)\s*(\.\.\.|…|:)\s*\S.{0,80}", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
+_INNER_TRUNCATION = re.compile(r"\w(\.\.\.|…)\s+[A-Z]")
 _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
 
 
@@ -83,8 +84,8 @@ def is_prose(text: str, opts: CleanOptions) -> bool:
     words = text.split()
     if len(words) < opts.prose_min_words:
         return False
-    if _TRUNCATED.search(text):
-        return False
+    if _TRUNCATED.search(text) or len(_INNER_TRUNCATION.findall(text)) >= 2:
+        return False  # a teaser, or several teasers run together
     return text[-1] in SENTENCE_END or len(text) >= 2 * opts.long_line_chars
 
 

@@ -195,6 +195,9 @@ CURRENCY = Currency()
 MEASURES = Measures()
 NUMBER_WORDS = NumberWords()
 
+# Plurals spaCy's lemmatizer maps to the wrong singular ("bases" -> "basis").
+LEMMA_EXCEPTIONS = {"bases": "base", "forces": "force", "data": "data", "media": "media", "news": "news",
+                    "arms": "arm", "remains": "remains", "species": "species", "series": "series"}
 SENTENCE_END = ".!?。！？…:;\"'”’»)]"
 ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
                  "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")

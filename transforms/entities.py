@@ -1,0 +1,68 @@
+"""Named entities with one canonical name however the article writes them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.constants import ALIASES, NAMED_LABELS
+from transforms.options import DEFAULT, ExtractOptions
+
+_LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(['’]s|['’])$")
+_TITLES = re.compile(
+    r"^((US|U\.S\.|Iraqi|Russian|Iranian|Syrian|former|late|then|deputy|vice|acting)\s+)*"
+    r"(President|Prime Minister|PM|Minister|Secretary|General|Gen\.|Lieutenant General|Lt\. Gen\.|Brigadier General|"
+    r"Major General|Colonel|Col\.|Commander|Spokesman|Spokeswoman|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Judge|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|King|Queen|Prince|Sheikh|Ayatollah|Pope|Chancellor|CEO|Chairman|Director)\s+",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One named-entity mention; offsets index into the body."""
+
+    text: str
+    label: str
+    canonical: str
+    start_char: int
+    end_char: int
+    sentence_idx: int
+
+
+def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
+    """Determiners, possessives and titles stripped, aliases resolved: 'the U.S.' -> 'United States'."""
+    aliases = ALIASES if aliases is None else aliases
+    name = " ".join(text.split()).strip(" \"'“”‘’()[],.;:") if not text.rstrip().endswith(".") or len(text) > 4 else text.strip()
+    name = _POSSESSIVE.sub("", _LEADING.sub("", name)).strip()
+    if label == "PERSON":
+        name = _TITLES.sub("", name).strip() or name
+    return aliases.get(name.lower()) or aliases.get(name.rstrip(".").lower()) or name
+
+
+def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict | None = None) -> list[Entity]:
+    """Named entities of a parsed body; a person's short mentions take the longest form used."""
+    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    ents = [e for e in doc.ents if e.label_ in NAMED_LABELS and len(e.text) <= opts.max_entity_chars
+            and any(ch.isalpha() for ch in e.text)]
+    canon = [canonical_name(e.text, e.label_, aliases) for e in ents]
+    people = _longest_person_forms([c for e, c in zip(ents, canon) if e.label_ == "PERSON"])
+    out = []
+    for ent, name in zip(ents, canon):
+        if ent.label_ == "PERSON":
+            name = people.get(name, name)
+        out.append(Entity(text=ent.text, label=ent.label_, canonical=name, start_char=ent.start_char,
+                          end_char=ent.end_char, sentence_idx=sent_index.get(ent.sent.start, 0)))
+    return out
+
+
+def _longest_person_forms(names: list[str]) -> dict[str, str]:
+    """'Bell' -> 'Richard Bell' when exactly one longer name in the article ends or starts with it."""
+    full = sorted(set(names), key=len, reverse=True)
+    out = {}
+    for short in full:
+        words = short.split()
+        longer = [n for n in full if len(n.split()) > len(words)
+                  and (n.split()[-len(words):] == words or n.split()[:len(words)] == words)]
+        if len({n for n in longer if not any(n != m and n in m for m in longer)}) == 1:
+            out[short] = max(longer, key=len)
+    return out

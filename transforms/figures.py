@@ -1,0 +1,410 @@
+"""Figures (FIGURES.md): numeric claims with value, unit, kind, qualifier, subject and source."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from transforms.constants import ATTRIBUTION, CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
+from transforms.entities import canonical_name
+from transforms.numbers import is_number_token, parse_number
+from transforms.options import DEFAULT, ExtractOptions
+
+_SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
+_NON_UNITS = frozenset({"time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second",
+                        "decade", "century", "old", "%", "-", "point", "number", "score", "edition",
+                        "round", "place", "spot", "mark", "version", "page", "chapter"})
+_RANK_BEFORE = frozenset({"no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section",
+                          "chapter", "page", "room", "route", "highway", "flight", "phase", "season", "episode",
+                          "vol", "vol.", "volume", "part", "step", "stage", "gate", "line", "platform", "lane"})
+_QUALIFIER_PHRASES = sorted(((phrase.split(), q) for q, phrases in FIGURE_WORDS.qualifier.items() for phrase in phrases),
+                            key=lambda pq: -len(pq[0]))
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One numeric claim in a body; offsets index into that body."""
+
+    text: str
+    start_char: int
+    end_char: int
+    value: float
+    value_max: float | None
+    unit: str
+    kind: str
+    qualifier: str
+    subject: str | None
+    attributed_to: str | None
+    sentence_idx: int
+
+
+def extract_figures(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict | None = None) -> list[Figure]:
+    """Every figure in a parsed body, in order of appearance."""
+    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    out: list[Figure] = []
+    consumed: set[int] = set()
+    for span in _number_spans(doc):
+        if span.start in consumed:
+            continue
+        fig = _figure(doc, span, sent_index, out, opts, consumed, aliases)
+        if fig is not None:
+            out.append(fig)
+    return out
+
+
+def _number_spans(doc):
+    """Maximal runs of number tokens ('one million', '3,000', '30mln')."""
+    i = 0
+    while i < len(doc):
+        if _starts_number(doc[i]):
+            j = i + 1
+            while j < len(doc) and _continues_number(doc[j], doc[j - 1]):
+                j += 1
+            while j > i + 1 and doc[j - 1].lower_ == "and":
+                j -= 1
+            yield doc[i:j]
+            i = j
+        else:
+            i += 1
+
+
+def _starts_number(tok) -> bool:
+    low = tok.lower_
+    if low in NUMBER_WORDS.scales and low not in ("hundred", "thousand", "million", "billion", "trillion"):
+        return False
+    return is_number_token(tok.text) and low != "and" and (tok.like_num or tok.text[0].isdigit())
+
+
+def _continues_number(tok, prev) -> bool:
+    low = tok.lower_
+    if low == "and":
+        return prev.lower_ in ("hundred", "thousand", "million")
+    if tok.text == "-" or prev.text == "-":
+        return prev.text == "-" and low in NUMBER_WORDS.units or tok.text == "-" and prev.lower_ in NUMBER_WORDS.units \
+            and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in NUMBER_WORDS.units
+    if tok.text[0].isdigit() or (low in NUMBER_WORDS.units and prev.text[0].isdigit()):
+        return False  # "2,500 3,000" are two numbers
+    return is_number_token(tok.text) and (low in NUMBER_WORDS.scales or not prev.text[0].isdigit())
+
+
+def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure | None:
+    value = parse_number(span.text)
+    if value is None or not math.isfinite(value) or _excluded(doc, span, value):
+        return None
+    sent = span.sent
+    start, end = span.start, span.end
+    unit_kind = _money(doc, span) or _percent(doc, span) or _measure(doc, span)
+    if unit_kind:
+        unit, kind, start, end = unit_kind
+    else:
+        found = _counted_noun(doc, span) or _number_of(doc, span)
+        if found is None and span[0].text[0].isdigit():
+            found = _elliptical(span, previous, sent_index, opts)
+        if found is None:
+            return None
+        unit, kind = found[0], "count"
+    value_max, end = _range_end(doc, span, end, consumed)
+    qualifier, start = _qualifier(doc, span, start, end)
+    if value_max is not None:
+        qualifier = "range"
+    return Figure(text=doc[start:end].text, start_char=doc[start].idx, end_char=doc[end - 1].idx + len(doc[end - 1]),
+                  value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier,
+                  subject=_subject(doc, span) or (previous[-1].subject if not unit_kind and _is_elliptical(span) and previous else None),
+                  attributed_to=attribution(sent, span, aliases), sentence_idx=sent_index.get(sent.start, 0))
+
+
+def _excluded(doc, span, value) -> bool:
+    """Dates, years, ordinals, clock times, codes, ranks and numbers inside names."""
+    first, last = span[0], span[-1]
+    if any(t.ent_type_ in _SKIP_ENTS for t in span) and not _has_currency(doc, span):
+        return True
+    if _CODE.search(span.text) and not re.fullmatch(r"\d+(?:[.,]\d+)*(k|m|mn|mln|bn|b|tn)", span.text, re.I):
+        return True
+    if len(span) == 1 and _YEAR.match(first.text) and not _has_currency(doc, span) \
+            and not (last.dep_ == "nummod" and last.head.tag_ in ("NNS", "NNPS")):
+        return True
+    prev = doc[first.i - 1] if first.i > 0 else None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if prev is not None and (prev.lower_ in _RANK_BEFORE or prev.text in ("-", "/") and prev.i > 0 and doc[prev.i - 1].is_alpha):
+        return True
+    if prev is not None and prev.pos_ == "PROPN" and prev.is_title and not prev.is_sent_start \
+            and not _has_currency(doc, span) and not (last.dep_ == "nummod" and last.head.i > last.i):
+        return True  # "Boeing 787", "iPhone 11"
+    if nxt is not None and (nxt.text in ("-", "/") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ in ("year", "years", "month")):
+        return True  # "35-year-old"
+    if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":
+        return True
+    return nxt is not None and nxt.text in (":", ".") and nxt.whitespace_ == "" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].is_digit
+
+
+def _has_currency(doc, span) -> bool:
+    return _money(doc, span) is not None
+
+
+def _money(doc, span):
+    """(ISO code, 'money', start, end) when a currency symbol, code or name sits by the number."""
+    first, last = span[0], span[-1]
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None:
+        code = CURRENCY.symbols.get(before.lower_)
+        if code is None and before.i > 0 and before.text == "$":
+            code = CURRENCY.symbols.get(doc[before.i - 1].lower_ + "$")
+        if code is not None:
+            start = before.i - 1 if before.i > 0 and CURRENCY.symbols.get(doc[before.i - 1].lower_ + "$") else before.i
+            return code, "money", start, _scale_end(doc, span.end)
+    end = _scale_end(doc, span.end)
+    after = doc[end] if end < len(doc) else None
+    if after is not None:
+        code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
+        if code is not None:
+            return code, "money", first.i, end + 1
+    return None
+
+
+def _scale_end(doc, end: int) -> int:
+    while end < len(doc) and doc[end].lower_ in NUMBER_WORDS.scales and doc[end].lower_ not in ("m", "b", "k"):
+        end += 1
+    return end
+
+
+def _percent(doc, span):
+    end = span.end
+    if end < len(doc) and doc[end].text == "%":
+        return "percent", "percent", span.start, end + 1
+    words = [t.lower_ for t in doc[end:end + 3]]
+    for phrase in sorted(MEASURES.points, key=len, reverse=True):
+        n = len(phrase.split())
+        if " ".join(words[:n]) == phrase and (phrase.startswith("percentage") or _percent_context(doc, span)):
+            return "percentage_point", "percent", span.start, end + n
+    for phrase in ("per cent", "percent", "pct"):
+        n = len(phrase.split())
+        if " ".join(words[:n]) == phrase:
+            return "percent", "percent", span.start, end + n
+    return None
+
+
+def _percent_context(doc, span) -> bool:
+    """'points' is a percentage-point change only near a percentage."""
+    sent = span.sent
+    return any(t.text == "%" or t.lower_ in ("percent", "rate", "rates", "yield", "yields") for t in sent)
+
+
+def _measure(doc, span):
+    end = _scale_end(doc, span.end)
+    if end >= len(doc):
+        return None
+    two = f"{doc[end].lower_} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
+    if two in MEASURES.units:
+        return MEASURES.units[two], "quantity", span.start, end + 2
+    low = doc[end].lower_
+    if low in MEASURES.units and (len(low) > 1 or doc[end].whitespace_ or end + 1 == len(doc)):
+        if low in ("pound", "pounds") or (low == "m" and end > span.end):
+            return None
+        return MEASURES.units[low], "quantity", span.start, end + 1
+    return None
+
+
+def _counted_noun(doc, span) -> tuple[str, str] | None:
+    """(lemma of the counted noun, 'count') from the dependency parse."""
+    root = _span_root(span)
+    head = root.head if root.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and root.head.i > root.i else None
+    if head is None:
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head.i >= nxt.i:
+            head = nxt
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        of = _of_noun(doc, span)
+        return (of, "count") if of else None
+    if head.dep_ == "appos" or _referential(doc, span):
+        return None  # "X and Y, two influential figures"; "the two countries"
+    unit = singular(head)
+    if unit in _NON_UNITS or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
+        return None
+    return unit, "count"
+
+
+def _number_of(doc, span) -> tuple[str, str] | None:
+    """'bringing the number of trucks ... to 150': the noun counted by 'number of'."""
+    if _span_root(span).dep_ not in ("pobj", "attr", "dobj"):
+        return None
+    for tok in span.sent:
+        if tok.lemma_ in ("number", "total", "toll", "tally", "count") and tok.i < span.start:
+            for prep in tok.children:
+                if prep.lower_ == "of":
+                    noun = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+                    if noun is not None:
+                        return singular(noun), "count"
+    return None
+
+
+def _of_noun(doc, span) -> str | None:
+    """'3,000 of the troops' -> 'troop'."""
+    end = span.end
+    if end < len(doc) and doc[end].lower_ == "of":
+        for child in doc[end].children:
+            if child.dep_ == "pobj" and child.pos_ == "NOUN" and child.tag_ in ("NNS", "NNPS"):
+                return singular(child)
+    return None
+
+
+def singular(tok) -> str:
+    """Lower-case singular lemma of a noun, proper plurals included ('Iraqis' -> 'iraqi')."""
+    lemma = LEMMA_EXCEPTIONS.get(tok.lower_) or (tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_)
+    if tok.tag_ in ("NNPS",) or tok.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss"):
+        lemma = lemma[:-1]
+    return lemma
+
+
+def _referential(doc, span) -> bool:
+    """A small number in words after a definite determiner points back, it states nothing new."""
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    return before in ("the", "these", "those", "both", "its", "their") and not span[0].text[0].isdigit()
+
+
+def _span_root(span):
+    for tok in span:
+        if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
+            return tok
+    return span[-1]
+
+
+def _is_elliptical(span) -> bool:
+    root = _span_root(span)
+    return not (root.dep_ in ("nummod",) and root.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions):
+    """'almost 17,000 more', 'put the number at over 3,000': the unit of the last count nearby."""
+    if not _is_elliptical(span) or not previous:
+        return None
+    here = sent_index.get(span.sent.start, 0)
+    for fig in reversed(previous):
+        if fig.kind == "count" and here - fig.sentence_idx <= opts.ellipsis_lookback_sentences:
+            return fig.unit, "count"
+    return None
+
+
+def _range_end(doc, span, end: int, consumed: set[int]) -> tuple[float | None, int]:
+    """'between 2,500 and 3,000', '2,500 to 3,000', '2,500-3,000': the upper value and new end."""
+    if end + 1 >= len(doc) or doc[end].lower_ not in FIGURE_WORDS.range_joiners:
+        return None, end
+    joiner = doc[end].lower_
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    if joiner in ("and", "or") and before != "between" or joiner == "to" and before == "from":
+        return None, end
+    j = end + 1
+    if j < len(doc) and CURRENCY.symbols.get(doc[j].lower_):
+        j += 1
+    k = j
+    while k < len(doc) and is_number_token(doc[k].text) and doc[k].lower_ != "and":
+        k += 1
+    upper = parse_number(doc[j:k].text) if k > j else None
+    low = parse_number(span.text)
+    if upper is None or low is None or upper <= low:
+        return None, end
+    consumed.update(range(j, k))
+    new_end = max(end, k)
+    tail = _percent(doc, doc[j:k]) or _money(doc, doc[j:k]) or _measure(doc, doc[j:k])
+    return upper, (tail[3] if tail else new_end)
+
+
+def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
+    """The qualifier words before (or 'or more' after) a number, and the start they extend to."""
+    words = [t.lower_ for t in doc[max(0, start - 4):start]]
+    for phrase, q in _QUALIFIER_PHRASES:
+        n = len(phrase)
+        if n <= len(words) and words[-n:] == phrase and (phrase != ["some"] or True):
+            if phrase == ["between"]:
+                break
+            return q, start - n
+    after = [t.lower_ for t in doc[end:end + 2]]
+    if after[:2] == ["or", "more"] or after[:2] == ["or", "above"]:
+        return "at_least", start
+    return "exact", start
+
+
+def _subject(doc, span) -> str | None:
+    """The counted noun phrase: 'US armored vehicles'."""
+    root = _span_root(span)
+    head = root.head if root.dep_ == "nummod" and root.head.i > root.i else None
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    left = head.i
+    for tok in reversed(list(head.lefts)):
+        if tok.i >= span.end and tok.dep_ in ("compound", "amod", "nmod", "npadvmod") or tok.text == "-" and tok.i >= span.end:
+            left = min(left, tok.left_edge.i)
+    return doc[max(left, span.end):head.i + 1].text
+
+
+def attribution(sent, span, aliases: dict | None = None) -> str | None:
+    """Who the sentence says stated the figure: 'according to X', 'X said', 'X's estimates'."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            obj = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return source_name(obj, aliases)
+    node = _span_root(span)
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
+            subj = _source_of(node, span)
+            if subj is not None and node.lemma_ != "put" or subj is not None and any(c.lower_ in ("number", "figure", "toll", "total") for c in node.children):
+                return source_name(subj, aliases)
+    for tok in sent:
+        if tok.lemma_ in ATTRIBUTION.possessive_nouns and tok.tag_ in ("NNS", "NN"):
+            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.pos_ != "PRON":
+                return source_name(owner, aliases)
+    return None
+
+
+def _source_of(verb, span):
+    """The active subject, or the passive agent ('by X'), of an attribution verb; not the figure itself."""
+    for child in verb.children:
+        if child.dep_ == "nsubj" and child.pos_ != "PRON" and not (child.left_edge.i <= span.start < child.right_edge.i + 1):
+            return child
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def source_name(tok, aliases: dict | None = None) -> str:
+    """The canonical name of a source phrase: an entity it ends in, or the phrase without determiners."""
+    doc = tok.doc
+    for ent in doc.ents:
+        if ent.start <= tok.i < ent.end and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") and ent.end - 1 == tok.i:
+            return canonical_name(ent.text, ent.label_, aliases)
+    appos = next((c for c in tok.children if c.dep_ == "appos"), None)
+    if appos is not None and appos.ent_type_:
+        return source_name(appos, aliases)
+    words = [t for t in doc[tok.left_edge.i:tok.i + 1] if t.dep_ != "case" and t.text not in ("'s", "’s")]
+    while words and (words[0].lower_ in _DETERMINERS or words[0].dep_ in ("det", "poss", "punct")):
+        words = words[1:]
+    text = "".join(t.text_with_ws for t in words).strip()
+    expanded = _expand(doc, text)
+    return expanded or text
+
+
+def _expand(doc, text: str) -> str | None:
+    """'defense ministry' -> 'Russian Defense Ministry' when the article names it in full earlier."""
+    if not text or text[:1].isupper():
+        return None
+    pattern = re.compile(r"((?:[A-Z][\w-]*\s+){1,3})" + r"\s+".join(re.escape(w.capitalize()) for w in text.split()) + r"\b")
+    m = pattern.search(doc.text)
+    return m.group(0) if m else None
+
+
+def dedupe(figures: list[Figure]) -> list[Figure]:
+    """Drop figures whose span lies inside another's."""
+    out: list[Figure] = []
+    for fig in sorted(figures, key=lambda f: (f.start_char, -f.end_char)):
+        if out and fig.start_char < out[-1].end_char:
+            continue
+        out.append(fig)
+    return out
+
+
+__all__ = ["Figure", "extract_figures", "attribution", "singular", "dedupe", "replace"]

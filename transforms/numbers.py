@@ -1,0 +1,60 @@
+"""Numbers as written in news: digits, words, scales and glued suffixes ("$30mln", "17k")."""
+from __future__ import annotations
+
+import math
+import re
+
+from transforms.constants import NUMBER_WORDS
+
+_DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_GLUED = re.compile(r"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>k|m|mn|mln|mio|bn|bln|b|tn|trn)$", re.IGNORECASE)
+_SPLIT = re.compile(r"[\s-]+")
+
+
+def parse_digits(token: str) -> float | None:
+    """'3,000' -> 3000.0, '1.2' -> 1.2; None when the token is not a plain number."""
+    if not _DIGITS.match(token):
+        return None
+    return float(token.replace(",", ""))
+
+
+def parse_glued(token: str) -> float | None:
+    """'30mln' -> 30000000.0, '17k' -> 17000.0."""
+    m = _GLUED.match(token)
+    if not m:
+        return None
+    base = parse_digits(m.group("num"))
+    return None if base is None else base * NUMBER_WORDS.scales[m.group("suffix").lower()]
+
+
+def is_number_token(text: str) -> bool:
+    """A token that starts or continues a written number."""
+    low = text.lower()
+    return (parse_digits(text) is not None or parse_glued(text) is not None
+            or low in NUMBER_WORDS.units and low not in ("a", "an", "half") or low in NUMBER_WORDS.scales
+            and low not in ("m", "b", "k") or low in ("and",))
+
+
+def parse_number(text: str) -> float | None:
+    """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k'); None if not one."""
+    total, current, seen = 0.0, 0.0, False
+    for word in _SPLIT.split(text.strip().lower()):
+        if not word or word == "and":
+            continue
+        value = parse_digits(word)
+        if value is None:
+            value = parse_glued(word)
+        if value is not None:
+            current, seen = current + value, True
+        elif word in NUMBER_WORDS.units:
+            current, seen = current + NUMBER_WORDS.units[word], True
+        elif word in NUMBER_WORDS.scales and seen:
+            scale = NUMBER_WORDS.scales[word]
+            if scale == 100:
+                current *= scale
+            else:
+                total, current = total + current * scale, 0.0
+        else:
+            return None
+    result = total + current
+    return result if seen and math.isfinite(result) else None
