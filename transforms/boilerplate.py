@@ -182,8 +182,11 @@ def _norm(text: str) -> str:
 
 
 def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[str] = frozenset(),
-               title_hint: str | None = None) -> Cleaned:
-    """Split a page's text into the article body and labelled boilerplate."""
+               title_hint: str | None = None, keep_region: bool = False) -> Cleaned:
+    """Split a page's text into the article body and labelled boilerplate.
+
+    keep_region: the text is already the main block (a DOM extractor found it); only line signals apply.
+    """
     lines = split_lines(text)
     if not lines:
         return Cleaned(body="")
@@ -192,7 +195,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     menu = _menu_runs(lines, prose, opts)
     teaser = _teaser_runs(lines, prose)
     signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
-    start, end = main_region(_scores(lines, prose, signals, menu, opts))
+    start, end = (0, len(lines)) if keep_region else main_region(_scores(lines, prose, signals, menu, opts))
     if start == end:  # no prose at all: keep nothing rather than a menu
         return Cleaned(body="", removed=_merge([(ln.text, "no_main_text") for ln in lines]))
     reasons: list[str | None] = [None] * len(lines)

@@ -39,6 +39,7 @@ class Figure:
     subject: str | None
     attributed_to: str | None
     sentence_idx: int
+    sentence: str
 
 
 def extract_figures(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict | None = None) -> list[Figure]:
@@ -113,7 +114,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     return Figure(text=doc[start:end].text, start_char=doc[start].idx, end_char=doc[end - 1].idx + len(doc[end - 1]),
                   value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier,
                   subject=_subject(doc, span) or (previous[-1].subject if not unit_kind and _is_elliptical(span) and previous else None),
-                  attributed_to=attribution(sent, span, aliases), sentence_idx=sent_index.get(sent.start, 0))
+                  attributed_to=attribution(sent, span, aliases), sentence_idx=sent_index.get(sent.start, 0),
+                  sentence=sent.text.strip())
 
 
 def _excluded(doc, span, value) -> bool:

@@ -1,0 +1,181 @@
+"""newsetl: the command line over the flows. Heavy imports happen only in the command that needs them."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from datetime import date
+
+from flows.settings import Settings
+
+EPILOG = """examples:
+  newsetl run                                   # bundled samples -> ./data/warehouse
+  newsetl run --input s3://bucket/news --warehouse ./wh --date 2026-11-20
+  newsetl backfill --start 2026-11-01 --end 2026-11-07 --input ./news
+  newsetl sql "SELECT unit, count(*) FROM figures GROUP BY 1"
+  newsetl serve --cron "0 2 * * *"
+
+environment: NEWSETL_INPUT, NEWSETL_WAREHOUSE (defaults for --input/--warehouse),
+NEWSETL_CHUNK_SIZE, NEWSETL_N_PROCESS, PREFECT_API_URL (a Prefect server; default: a temporary one)."""
+
+
+class UsageError(Exception):
+    """A bad argument: reported as one line, exit status 2."""
+
+
+def _date(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}")
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a valid date: {value!r}") from None
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsetl", description="Batch ETL for news articles: clean text, "
+                                     "entities and figures, validated Parquet tables queried with DuckDB.",
+                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    wh_help = f"warehouse folder or fsspec URL (default: {settings.warehouse_uri})"
+    run = sub.add_parser("run", help="process every input not yet in the warehouse (one batch)")
+    run.add_argument("--input", default=settings.input_uri, help="input folder, file or fsspec URL (default: bundled samples)")
+    run.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    run.add_argument("--date", type=_date, help="batch date for inputs without a date folder (default: today, UTC)")
+    back = sub.add_parser("backfill", help="re-process a date range, replacing those days' partitions")
+    back.add_argument("--start", type=_date, required=True, help="first batch date (YYYY-MM-DD)")
+    back.add_argument("--end", type=_date, required=True, help="last batch date, inclusive")
+    back.add_argument("--input", default=settings.input_uri, help="input folder or fsspec URL")
+    back.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    serve = sub.add_parser("serve", help="serve the scheduled daily deployment on a Prefect server")
+    serve.add_argument("--cron", default="0 2 * * *", help="cron schedule (default: daily at 02:00 UTC)")
+    serve.add_argument("--input", default=settings.input_uri, help="input folder or fsspec URL")
+    serve.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    sql = sub.add_parser("sql", help="run SQL against the warehouse views in DuckDB")
+    sql.add_argument("query", help='SQL, e.g. "SELECT * FROM figure_claims LIMIT 5"')
+    sql.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings.from_env()
+    args = build_parser(settings).parse_args(argv)
+    try:
+        return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "sql": cmd_sql}[args.command](args)
+    except UsageError as exc:
+        print(f"newsetl: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsetl: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if os.environ.get("NEWSETL_DEBUG"):
+            raise
+        print(f"newsetl: error: {type(exc).__name__}: {exc} (set NEWSETL_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _check_input(uri: str) -> None:
+    import fsspec
+
+    try:
+        fs, path = fsspec.core.url_to_fs(uri)
+        found = fs.exists(path)
+    except (ImportError, ValueError, OSError) as exc:
+        raise UsageError(f"cannot open input {uri}: {exc}") from None
+    if not found:
+        raise UsageError(f"input not found: {uri}")
+
+
+def _flows():
+    from flows.settings import apply_prefect_defaults
+
+    apply_prefect_defaults()
+    import flows.backfill
+    import flows.daily
+
+    return flows.daily, flows.backfill
+
+
+def cmd_run(args) -> int:
+    _check_input(args.input)
+    daily, _ = _flows()
+    batch_date = args.date or daily.today()
+    result = daily.daily(input_uri=args.input, warehouse_uri=args.warehouse, batch_date=batch_date)
+    return _report([result], args.warehouse)
+
+
+def cmd_backfill(args) -> int:
+    _check_input(args.input)
+    if args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}")
+    _, backfill = _flows()
+    results = backfill.backfill(input_uri=args.input, warehouse_uri=args.warehouse, start=args.start, end=args.end)
+    return _report(results, args.warehouse)
+
+
+def cmd_serve(args) -> int:
+    _flows()
+    from flows.serve import serve
+
+    print(f"newsetl: serving deployment newsetl-daily/newsetl-daily with cron {args.cron!r} (Ctrl-C to stop)")
+    serve(args.input, args.warehouse, args.cron)
+    return 0
+
+
+def _report(results: list[dict], warehouse: str) -> int:
+    failed = [r for r in results if r["status"] == "failed"]
+    for r in results:
+        reasons = ", ".join(f"{k} ({v})" for k, v in sorted(r["quarantine_reasons"].items())) or "none"
+        print(f"newsetl: run {r['run_id']} {r['status']}: {r['files_seen']} files, "
+              f"{r['articles_published']} articles published, {r['rows_quarantined']} quarantined "
+              f"[{reasons}]" + (f" - {r['reason']}" if r.get("reason") else ""))
+    print(f"newsetl: warehouse {warehouse}" + (f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""))
+    return 1 if failed else 0
+
+
+def cmd_sql(args) -> int:
+    import duckdb
+
+    db = os.path.join(args.warehouse, "newsetl.duckdb")
+    if not os.path.exists(db):
+        raise UsageError(f"no warehouse catalog at {db}: run `newsetl run` first")
+    con = duckdb.connect(db, read_only=True)
+    try:
+        cur = con.execute(args.query)
+        cols = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        raise UsageError(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+    _print_rows(cols, rows, args.format)
+    return 0
+
+
+def _print_rows(cols: list[str], rows: list[tuple], fmt: str) -> None:
+    if fmt == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(cols, row)), default=str, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(cols)
+        writer.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*cols, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+        print(f"({len(rows)} rows)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

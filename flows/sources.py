@@ -1,0 +1,160 @@
+"""Input discovery and reading: local paths and fsspec URLs, .txt/.html/.jsonl, optionally .gz."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import fsspec
+
+from transforms.article import RawDoc
+from transforms.decode import DecodeError, decode_bytes, normalise_text
+
+FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+MAX_FILE_BYTES = 25 * 1024 * 1024        # raw file size cap
+MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024  # gzip bomb cap
+_DATE_DIR = re.compile(r"(?:^|/)(?:dt=)?(\d{4}-\d{2}-\d{2})(?=/)")
+
+
+class InputError(RuntimeError):
+    """The input root cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file found under the input root, with its batch date."""
+
+    uri: str
+    path: str
+    size: int
+    batch_date: str
+
+
+def batch_date_of(path: str, default: str) -> str:
+    """A YYYY-MM-DD or dt=YYYY-MM-DD folder in the path, else the default."""
+    found = _DATE_DIR.findall(path)
+    return found[-1] if found else default
+
+
+def file_format(path: str) -> str | None:
+    name = path.lower().removesuffix(".gz")
+    return next((fmt for ext, fmt in FORMATS.items() if name.endswith(ext)), None)
+
+
+def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[dict]]:
+    """Every file under the input root (sorted) and quarantine rows for those that must not be read."""
+    fs, root = fsspec.core.url_to_fs(input_uri)
+    try:
+        if not fs.exists(root):
+            raise InputError(f"input not found: {input_uri}")
+        entries = fs.find(root, detail=True) if fs.isdir(root) else {root: fs.info(root)}
+    except (PermissionError, OSError) as exc:
+        raise InputError(f"cannot read input {input_uri}: {exc.strerror or exc}") from None
+    protocol = input_uri.split("://", 1)[0] + "://" if "://" in input_uri else ""
+    real_root = os.path.realpath(root) if not protocol else None
+    files, quarantined = [], []
+    for path, info in sorted(entries.items()):
+        if info.get("type") == "directory":
+            continue
+        uri = protocol + path
+        rel = path[len(root):] if path.startswith(root) else path
+        date = batch_date_of(rel if rel.startswith("/") else "/" + rel, default_date)
+        if real_root and os.path.islink(path) and not os.path.realpath(path).startswith(real_root + os.sep):
+            quarantined.append(_q(uri, date, "symlink points outside the input root: not followed"))
+        elif file_format(path) is None:
+            quarantined.append(_q(uri, date, f"unknown file type {os.path.splitext(path)[1] or '(none)'}: expected .txt, .html, .htm or .jsonl, optionally .gz"))
+        elif (info.get("size") or 0) > MAX_FILE_BYTES:
+            quarantined.append(_q(uri, date, f"file is {info['size']} bytes, over the {MAX_FILE_BYTES} byte cap"))
+        else:
+            files.append(InputFile(uri, path, int(info.get("size") or 0), date))
+    return files, quarantined
+
+
+def _q(uri: str, date: str, reason: str, article_id: str | None = None, stage: str = "ingest") -> dict:
+    return {"source_uri": uri, "article_id": article_id, "stage": stage, "reason": reason, "batch_date": date}
+
+
+def read_file(f: InputFile) -> tuple[list[RawDoc], list[dict]]:
+    """Decode one file into raw records; bad files and bad JSONL lines become quarantine rows."""
+    try:
+        data = _read_bytes(f)
+    except DecodeError as exc:
+        return [], [_q(f.uri, f.batch_date, str(exc))]
+    fmt = file_format(f.path)
+    if fmt == "jsonl":
+        return _read_jsonl(f, data)
+    try:
+        text, _ = decode_bytes(data)
+    except DecodeError as exc:
+        return [], [_q(f.uri, f.batch_date, str(exc))]
+    if not text.strip():
+        return [], [_q(f.uri, f.batch_date, "empty file (no text)")]
+    return [RawDoc(source_uri=f.uri, content=text, fmt=fmt, batch_date=f.batch_date, source_key=_folder(f.uri))], []
+
+
+def _read_bytes(f: InputFile) -> bytes:
+    with fsspec.open(f.uri, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise DecodeError(f"file is over the {MAX_FILE_BYTES} byte cap")
+    if not f.path.lower().endswith(".gz"):
+        return raw
+    try:
+        with gzip.GzipFile(fileobj=__import__("io").BytesIO(raw)) as gz:
+            data = gz.read(MAX_DECOMPRESSED_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DecodeError(f"corrupt gzip: {exc}") from None
+    if len(data) > MAX_DECOMPRESSED_BYTES:
+        raise DecodeError(f"decompresses to over the {MAX_DECOMPRESSED_BYTES} byte cap (gzip bomb?)")
+    return data
+
+
+def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
+    try:
+        text, _ = decode_bytes(data)
+    except DecodeError as exc:
+        return [], [_q(f.uri, f.batch_date, str(exc))]
+    docs, bad = [], []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        uri = f"{f.uri}#{n}"
+        record, reason = _record(line)
+        if reason:
+            bad.append(_q(uri, f.batch_date, reason))
+            continue
+        body = record.get("text") or record.get("html")
+        url = _str(record.get("url"))
+        docs.append(RawDoc(source_uri=uri, content=normalise_text(body), fmt="text" if record.get("text") else "html",
+                           batch_date=f.batch_date, url=url, title=_str(record.get("title")),
+                           author=_str(record.get("author")), source_name=_str(record.get("source")),
+                           published=_str(record.get("published")),
+                           source_key=urlparse(url).netloc if url else _folder(f.uri)))
+    if not docs and not bad:
+        bad.append(_q(f.uri, f.batch_date, "empty JSONL file (no records)"))
+    return docs, bad
+
+
+def _record(line: str) -> tuple[dict, str | None]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {}, f"malformed JSON line: {exc.msg} at column {exc.colno}"
+    if not isinstance(record, dict):
+        return {}, "JSON line is not an object"
+    body = record.get("text") or record.get("html")
+    if not isinstance(body, str) or not body.strip():
+        return {}, "JSON record has no 'text' or 'html' string"
+    return record, None
+
+
+def _str(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _folder(uri: str) -> str:
+    return uri.rsplit("/", 1)[0]

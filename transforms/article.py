@@ -1,0 +1,102 @@
+"""One article through the pure stages: raw record -> cleaned body and metadata -> table rows."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from transforms.boilerplate import Cleaned, Removed, clean_text
+from transforms.entities import extract_entities
+from transforms.figures import extract_figures
+from transforms.language import detect_language
+from transforms.metadata import parse_published
+from transforms.options import DEFAULT, Options
+
+
+@dataclass(frozen=True)
+class RawDoc:
+    """An input record: decoded page text or HTML plus what the input said about it."""
+
+    source_uri: str
+    content: str
+    fmt: str = "text"                 # "text" or "html"
+    batch_date: str = ""
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    source_name: str | None = None
+    published: str | None = None
+    source_key: str = ""              # groups articles of one site for template detection
+
+
+@dataclass
+class Prepared:
+    """An article after cleaning, before NLP."""
+
+    article_id: str
+    raw: RawDoc
+    cleaned: Cleaned
+    language: str
+    language_prob: float
+    published_at: datetime | None
+    nlp_skipped_reason: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+
+
+def content_id(content: str) -> str:
+    """The article id: a hash of the content, so the same page is one article wherever it comes from."""
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def prepare(raw: RawDoc, opts: Options = DEFAULT, template: frozenset[str] = frozenset()) -> Prepared:
+    """Clean a raw record and find its language and metadata."""
+    if raw.fmt == "html":
+        from transforms.html import extract_html
+
+        page = extract_html(raw.content)
+        cleaned = clean_text(page.text, opts.clean, template, title_hint=raw.title or page.title, keep_region=True)
+        cleaned.author = raw.author or page.author or cleaned.author
+        cleaned.source_name = raw.source_name or page.source_name or cleaned.source_name
+        published, url = raw.published or page.published or cleaned.published, raw.url or page.url
+    else:
+        cleaned = clean_text(raw.content, opts.clean, template, title_hint=raw.title)
+        cleaned.author = raw.author or cleaned.author
+        cleaned.source_name = raw.source_name or cleaned.source_name
+        published, url = raw.published or cleaned.published, raw.url
+    raw = RawDoc(**{**asdict(raw), "url": url})
+    language, prob = detect_language(cleaned.body or raw.content)
+    skip = None
+    if language != "en":
+        skip = f"language {language} (p={prob:.2f}): no English NER"
+    if not cleaned.body.strip():
+        skip = "empty body"
+    return Prepared(article_id=content_id(raw.content), raw=raw, cleaned=cleaned, language=language,
+                    language_prob=prob, published_at=parse_published(published), nlp_skipped_reason=skip,
+                    removed=cleaned.removed)
+
+
+def article_row(p: Prepared, run_id: str, pipeline_version: str) -> dict:
+    """The `articles` row of a prepared article."""
+    return {
+        "article_id": p.article_id, "source_uri": p.raw.source_uri, "url": p.raw.url,
+        "source_name": p.cleaned.source_name, "title": p.cleaned.title, "author": p.cleaned.author,
+        "published_at": p.published_at, "language": p.language, "body": p.cleaned.body,
+        "raw_chars": len(p.raw.content), "body_chars": len(p.cleaned.body),
+        "body_words": len(p.cleaned.body.split()), "input_format": p.raw.fmt,
+        "nlp_skipped_reason": p.nlp_skipped_reason, "batch_date": p.raw.batch_date, "run_id": run_id,
+        "pipeline_version": pipeline_version, "ingested_at": datetime.now(timezone.utc),
+    }
+
+
+def removed_rows(p: Prepared) -> list[dict]:
+    """The `removed_segments` rows of a prepared article."""
+    return [{"article_id": p.article_id, "seq": i, "text": r.text, "reason": r.reason,
+             "batch_date": p.raw.batch_date} for i, r in enumerate(p.removed)]
+
+
+def nlp_rows(p: Prepared, doc, opts: Options = DEFAULT) -> tuple[list[dict], list[dict]]:
+    """The `entities` and `figures` rows of an article from its parsed body."""
+    base = {"article_id": p.article_id, "batch_date": p.raw.batch_date}
+    entities = [{**base, "seq": i, **asdict(e)} for i, e in enumerate(extract_entities(doc, opts.extract))]
+    figures = [{**base, "seq": i, **asdict(f)} for i, f in enumerate(extract_figures(doc, opts.extract))]
+    return entities, figures

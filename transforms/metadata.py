@@ -1,0 +1,24 @@
+"""Article metadata from the strings pages give: publication dates."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+_REL = re.compile(r"\bago\b", re.IGNORECASE)
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """A publication time as UTC (naive times taken as UTC); None when the string is not a date."""
+    if not value or _REL.search(value) or not any(ch.isdigit() for ch in value):
+        return None
+    from dateutil import parser
+
+    try:
+        parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if not 1990 <= parsed.year <= 2100:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).replace(microsecond=0)
