@@ -377,7 +377,8 @@ def source_name(tok, aliases: dict | None = None) -> str:
     """The canonical name of a source phrase: an entity it ends in, or the phrase without determiners."""
     doc = tok.doc
     for ent in doc.ents:
-        if ent.start <= tok.i < ent.end and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") and ent.end - 1 == tok.i:
+        if ent.start <= tok.i < ent.end and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") \
+                and (ent.end - 1 == tok.i or ent.label_ == "ORG" and ent.start < tok.i):
             return canonical_name(ent.text, ent.label_, aliases)
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
     if appos is not None and appos.ent_type_:

@@ -1,0 +1,149 @@
+"""The real flow on the samples and on a hostile folder, read back through DuckDB."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+NEWSETL = [sys.executable, "-m", "flows.cli"]
+TABLES = {
+    "articles": {"article_id", "source_uri", "url", "source_name", "title", "author", "published_at", "language",
+                 "body", "raw_chars", "body_chars", "batch_date", "run_id", "pipeline_version"},
+    "removed_segments": {"article_id", "seq", "text", "reason"},
+    "entities": {"article_id", "seq", "text", "label", "canonical", "start_char", "end_char", "sentence_idx"},
+    "figures": {"article_id", "seq", "text", "value", "value_max", "unit", "kind", "qualifier", "subject",
+                "attributed_to", "start_char", "end_char", "sentence_idx"},
+    "quarantine": {"source_uri", "article_id", "stage", "reason", "batch_date", "run_id"},
+    "runs": {"run_id", "flow", "started_at", "finished_at", "status", "files_seen", "articles_published",
+             "rows_quarantined", "validation_success", "params"},
+}
+
+
+def newsetl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*NEWSETL, *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NEWSETL_DEBUG": ""})
+
+
+def assert_clean_output(proc: subprocess.CompletedProcess) -> None:
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out
+    assert "| ERROR" not in out and "ERROR |" not in out, out
+
+
+@pytest.fixture(scope="module")
+def seeds_warehouse(tmp_path_factory):
+    wh = tmp_path_factory.mktemp("wh")
+    proc = newsetl("run", "--input", str(SEEDS), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_clean_output(proc)
+    return wh
+
+
+def q(wh: Path, sql: str):
+    con = duckdb.connect(str(wh / "newsetl.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_contract_tables_and_columns(seeds_warehouse):
+    for table, required in TABLES.items():
+        cols = {r[0] for r in q(seeds_warehouse, f"DESCRIBE {table}")}
+        assert required <= cols, f"{table} lacks {required - cols}"
+    assert q(seeds_warehouse, "select count(*), count(distinct article_id) from articles") == [(5, 5)]
+    assert q(seeds_warehouse, "select distinct batch_date::varchar from articles") == [("2026-11-20",)]
+    types = dict(q(seeds_warehouse, "select column_name, column_type from (describe articles)"))
+    assert types["published_at"] == "TIMESTAMP WITH TIME ZONE" and types["batch_date"] == "DATE"
+
+
+def test_offsets_point_at_the_row_text(seeds_warehouse):
+    for table in ("entities", "figures"):
+        bad = q(seeds_warehouse, f"""select count(*) from {table} t join articles a using (article_id)
+                                     where substr(a.body, t.start_char + 1, t.end_char - t.start_char) <> t.text""")
+        assert bad == [(0,)]
+        orphans = q(seeds_warehouse, f"select count(*) from {table} where article_id not in (select article_id from articles)")
+        assert orphans == [(0,)]
+
+
+def test_seed_facts(seeds_warehouse):
+    assert (3000.0, "troop", "at_least") in q(seeds_warehouse, "select value, unit, qualifier from figures")
+    leaked = q(seeds_warehouse, """select e.canonical from entities e join articles a using (article_id)
+                                   where a.source_uri like '%000_3ef350cdd4bc2bac.txt'
+                                     and (e.canonical ilike '%lavrov%' or e.canonical ilike '%gaza%')""")
+    assert leaked == []
+    claims = q(seeds_warehouse, "select count(*) from figure_claims where title is not null and sentence is not null")
+    assert claims[0][0] >= 15
+
+
+def test_runs_row_and_catalog(seeds_warehouse):
+    runs = q(seeds_warehouse, "select status, files_seen, articles_published, validation_success from runs")
+    assert runs == [("published", 5, 5, True)]
+    assert (seeds_warehouse / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
+
+
+def test_second_run_publishes_nothing(seeds_warehouse):
+    proc = newsetl("run", "--input", str(SEEDS), "--warehouse", str(seeds_warehouse), "--date", "2026-11-20")
+    assert proc.returncode == 0 and "0 articles published" in proc.stdout
+    assert q(seeds_warehouse, "select count(*) from articles") == [(5,)]
+
+
+def hostile_folder(root: Path) -> dict[str, str]:
+    """Good and bad inputs side by side; returns file name -> expected fate."""
+    good = (SEEDS / "003_b54bb3dfe6eb36d9.txt").read_text("utf-8")
+    (root / "dt=2026-11-19" / "deep" / "er").mkdir(parents=True)
+    shutil.copy(SEEDS / "000_3ef350cdd4bc2bac.txt", root / "dt=2026-11-19" / "deep" / "er" / "spaces and ünïcode.txt")
+    (root / "copy.txt").write_text(good, "utf-8")
+    (root / "latin1.txt").write_bytes(("Café owners in Paris said on Monday that more than 300 cafés closed "
+                                       "this year, according to the trade union.\n").encode("latin-1"))
+    (root / "empty.txt").write_text("   \n\n", "utf-8")
+    (root / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")
+    (root / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (root / "page.html.gz").write_bytes(gzip.compress(
+        f"<html><head><title>Troops</title></head><body><nav>Home | World</nav><article><h1>Troops</h1>"
+        f"{''.join(f'<p>{p}</p>' for p in good.split(chr(10))[1:8])}</article></body></html>".encode()))
+    (root / "feed.jsonl").write_text("\n".join([
+        json.dumps({"text": (SEEDS / "004_b097015a3128bddb.txt").read_text("utf-8"), "url": "https://example.org/a"}),
+        "{not json",
+        json.dumps({"title": "no text"}),
+    ]) + "\n", "utf-8")
+    (root / "boilerplate_only.txt").write_text("Home\nWorld\nSport\nSubscribe to our newsletter\n- Advertisement -\n", "utf-8")
+    return {}
+
+
+def test_hostile_folder_is_published_or_quarantined(tmp_path):
+    inp, wh = tmp_path / "in", tmp_path / "wh"
+    inp.mkdir()
+    hostile_folder(inp)
+    proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_clean_output(proc)
+    published = {r[0].rsplit("/", 1)[-1] for r in q(wh, "select source_uri from articles")}
+    quarantined = {r[0].rsplit("/", 1)[-1]: r[1] for r in q(wh, "select source_uri, reason from quarantine")}
+    assert {"spaces and ünïcode.txt", "copy.txt", "latin1.txt", "page.html.gz", "feed.jsonl#1"} <= published
+    for name in ("empty.txt", "image.txt", "notes.docx", "broken.txt.gz", "feed.jsonl#2", "feed.jsonl#3",
+                 "boilerplate_only.txt"):
+        assert name in quarantined and quarantined[name], name
+    inputs = {p.name for p in inp.rglob("*") if p.is_file()}
+    seen = {n.split("#")[0] for n in published | set(quarantined)}
+    assert inputs <= seen  # nothing lost
+    dates = dict(q(wh, "select source_uri, batch_date::varchar from articles"))
+    assert any(uri.endswith("ünïcode.txt") and d == "2026-11-19" for uri, d in dates.items())
+
+
+def test_bad_arguments_are_one_line_errors(tmp_path):
+    for args in (["run", "--input", str(tmp_path / "missing")], ["run", "--date", "2026-13-45"],
+                 ["backfill", "--start", "2026-11-05", "--end", "2026-11-01"], ["sql", "select 1", "--warehouse", str(tmp_path)]):
+        proc = newsetl(*args)
+        assert proc.returncode != 0
+        assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") <= 1, proc.stderr

@@ -1,0 +1,65 @@
+import pytest
+
+from tests.conftest import seed_text
+from transforms.boilerplate import clean_text, is_prose, main_region, split_lines, template_lines
+from transforms.options import DEFAULT
+
+
+def test_main_region_is_the_max_sum_segment():
+    assert main_region([-5, 10, -2, 10, -30, 4]) == (1, 4)
+    assert main_region([-1, -2]) == (0, 0)
+
+
+def test_prose_needs_sentences_not_headlines():
+    opts = DEFAULT.clean
+    assert is_prose("The troops left Iraq for the neighbouring Kuwait after nine years of occupation.", opts)
+    assert not is_prose("Home", opts)
+    assert not is_prose("UN Resident and Humanitarian Coordinator in Syria: Reports about United Nations evacuating all its s...", opts)
+
+
+@pytest.mark.parametrize("name", ["000_3ef350cdd4bc2bac.txt", "001_ae877c58f8d80608.txt", "002_23c06521338ce5b8.txt",
+                                  "003_b54bb3dfe6eb36d9.txt", "004_b097015a3128bddb.txt"])
+def test_seed_body_is_exactly_the_gold_lines(name, seeds_gold):
+    raw = seed_text(name)
+    gold = seeds_gold[name]
+    lines = raw.split("\n")
+    expected = [" ".join(lines[i - 1].split()) for i in gold["body_lines"]]
+    cleaned = clean_text(raw)
+    assert cleaned.body.split("\n\n") == expected
+    assert cleaned.title == gold["title"]
+
+
+def test_seed_metadata(seeds_gold):
+    assert clean_text(seed_text("000_3ef350cdd4bc2bac.txt")).source_name == "Press TV"
+    assert clean_text(seed_text("002_23c06521338ce5b8.txt")).author == "Staff"
+    assert clean_text(seed_text("004_b097015a3128bddb.txt")).published is None  # page-header date, not the article's
+
+
+def test_every_removed_line_has_a_reason():
+    raw = seed_text("001_ae877c58f8d80608.txt")
+    cleaned = clean_text(raw)
+    kept = set(cleaned.body.split("\n\n"))
+    removed = {line for seg in cleaned.removed for line in seg.text.split("\n")}
+    assert all(seg.reason for seg in cleaned.removed)
+    assert {ln.text for ln in split_lines(raw)} == kept | removed
+
+
+def test_cleaning_is_idempotent():
+    once = clean_text(seed_text("003_b54bb3dfe6eb36d9.txt")).body
+    assert clean_text(once).body == once
+
+
+def test_template_lines_recur_across_a_sites_pages():
+    pages = [f"Site Menu\nStory {i} is about something that happened today in the city.\nFollow our site on Mastodon for news."
+             for i in range(4)]
+    assert template_lines(pages) == frozenset({"Site Menu", "Follow our site on Mastodon for news."})
+    assert template_lines(pages[:2]) == frozenset()
+
+
+def test_non_english_page_keeps_its_prose():
+    raw = ("Startseite\nPolitik\nSport\nWetter\n\n"
+           "Die Regierung hat am Montag neue Maßnahmen gegen die steigenden Energiepreise angekündigt, die ab Januar gelten.\n\n"
+           "Nach Angaben des Ministeriums sollen rund drei Millionen Haushalte von den Entlastungen profitieren können.\n\n"
+           "Impressum\nDatenschutz\nKontakt\n")
+    body = clean_text(raw).body
+    assert body.startswith("Die Regierung") and body.endswith("profitieren können.")

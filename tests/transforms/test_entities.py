@@ -1,0 +1,36 @@
+from tests.conftest import seed_text
+from transforms.boilerplate import clean_text
+from transforms.entities import canonical_name, extract_entities
+
+
+def test_canonical_aliases_and_determiners():
+    assert canonical_name("the U.S.", "GPE") == "United States"
+    assert canonical_name("ISIL", "ORG") == "Islamic State"
+    assert canonical_name("the Pentagon", "ORG") == "Pentagon"
+    assert canonical_name("Iran's", "GPE") == "Iran"
+    assert canonical_name("President Donald Trump", "PERSON") == "Donald Trump"
+
+
+def test_short_person_mentions_take_the_longest_form(nlp):
+    body = clean_text(seed_text("002_23c06521338ce5b8.txt")).body
+    names = {e.text: e.canonical for e in extract_entities(nlp(body)) if e.label == "PERSON"}
+    assert names.get("Bell") == "Richard Bell"
+
+
+def test_seed_required_and_forbidden_entities(nlp, seeds_gold):
+    found = need = 0
+    for name, gold in seeds_gold.items():
+        if name.startswith("_"):
+            continue
+        body = clean_text(seed_text(name)).body
+        ents = extract_entities(nlp(body))
+        canon = {e.canonical.lower() for e in ents}
+        texts = canon | {e.text.lower() for e in ents}
+        for req in gold["entities_required"]:
+            need += 1
+            found += any(alt.lower() in canon for alt in req.split("|"))
+        for bad in gold["entities_forbidden"]:
+            assert not any(bad.lower() in t for t in texts), f"{name}: boilerplate entity {bad}"
+        for e in ents:
+            assert body[e.start_char:e.end_char] == e.text
+    assert found / need >= 0.9
