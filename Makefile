@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test eval bench lock clean
+.PHONY: setup run test eval lock clean
 
 setup: $(STAMP)
 
@@ -23,9 +23,6 @@ test: setup
 
 eval: setup
 	$(BIN)/python -m tests.eval_gate --report
-
-bench: setup
-	$(BIN)/python -m bench.run
 
 # Refresh the lock from the current venv (after changing pyproject.toml on purpose).
 lock: setup

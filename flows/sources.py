@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
@@ -104,7 +105,7 @@ def _read_bytes(f: InputFile) -> bytes:
     if not f.path.lower().endswith(".gz"):
         return raw
     try:
-        with gzip.GzipFile(fileobj=__import__("io").BytesIO(raw)) as gz:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
             data = gz.read(MAX_DECOMPRESSED_BYTES + 1)
     except (OSError, EOFError, zlib.error) as exc:
         raise DecodeError(f"corrupt gzip: {exc}") from None

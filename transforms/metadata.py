@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime, timezone
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
@@ -14,7 +15,9 @@ def parse_published(value: str | None) -> datetime | None:
     from dateutil import parser
 
     try:
-        parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1))
+        with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning
+            warnings.simplefilter("ignore")
+            parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1990 <= parsed.year <= 2100:
