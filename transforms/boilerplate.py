@@ -14,10 +14,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from transforms.constants import BYLINE_RE, LINE_RES, SENTENCE_END
+from transforms.constants import BYLINE_RE, CLOSERS, LINE_RES, SENTENCE_END
 from transforms.options import DEFAULT, CleanOptions
 
-_PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line")
+_PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header")
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 _CAPTION = re.compile(r".{0,300}\b(credit|photo|image|foto|bild)\s*(\.\.\.|…|:)\s*\S.{0,80}", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
@@ -80,13 +80,19 @@ def is_cjk(text: str) -> bool:
 def is_prose(text: str, opts: CleanOptions) -> bool:
     """A line that reads as running text: long enough, punctuated like sentences."""
     if is_cjk(text):
-        return len(text) >= opts.prose_min_chars_cjk and (text[-1] in SENTENCE_END or len(text) >= 2 * opts.prose_min_chars_cjk)
+        return len(text) >= opts.prose_min_chars_cjk and (ends_sentence(text) or len(text) >= 2 * opts.prose_min_chars_cjk)
     words = text.split()
     if len(words) < opts.prose_min_words:
         return False
     if _TRUNCATED.search(text) or len(_INNER_TRUNCATION.findall(text)) >= 2:
         return False  # a teaser, or several teasers run together
-    return text[-1] in SENTENCE_END or len(text) >= 2 * opts.long_line_chars
+    return ends_sentence(text) or len(text) >= 2 * opts.long_line_chars
+
+
+def ends_sentence(text: str) -> bool:
+    """The line ends like a sentence: terminal punctuation, perhaps inside quotes or brackets."""
+    stripped = text.rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
 def _capitalised_share(words: list[str]) -> float:
@@ -146,7 +152,9 @@ def _teaser_runs(lines: list[Line], prose: list[bool]) -> list[bool]:
 def _scores(lines, prose, signals, menu, opts: CleanOptions) -> list[float]:
     out = []
     for line, p, sig, m in zip(lines, prose, signals, menu):
-        if sig:
+        if sig == "date_line":  # a dated line inside a block marks a list of dated items, not an article
+            out.append(-2.0 * opts.long_line_chars)
+        elif sig:
             out.append(-float(opts.long_line_chars))
         elif p:
             out.append(float(len(line.text) * (2 if is_cjk(line.text) else 1)))
@@ -155,6 +163,16 @@ def _scores(lines, prose, signals, menu, opts: CleanOptions) -> list[float]:
         else:
             out.append(-opts.long_line_chars / 4)
     return out
+
+
+def _comments_cut(lines: list[Line], prose: list[bool], start: int, end: int) -> int:
+    """Readers' comments end the article: the region stops at a comments header after its prose."""
+    seen = 0
+    for i in range(start, end):
+        if seen >= 2 and LINE_RES["comments_start"].fullmatch(lines[i].text):
+            return i
+        seen += prose[i]
+    return end
 
 
 def _find_title(lines: list[Line], before: int, signals, opts: CleanOptions) -> int | None:
@@ -196,6 +214,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     teaser = _teaser_runs(lines, prose)
     signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
     start, end = (0, len(lines)) if keep_region else main_region(_scores(lines, prose, signals, menu, opts))
+    end = _comments_cut(lines, prose, start, end)
     if start == end:  # no prose at all: keep nothing rather than a menu
         return Cleaned(body="", removed=_merge([(ln.text, "no_main_text") for ln in lines]))
     reasons: list[str | None] = [None] * len(lines)

@@ -61,11 +61,22 @@ class LinePatterns(NamedTuple):
         r"(tags?|topics?|categories|category|filed under|keywords)\s*:.{0,200}",
         r"(previous|next)( (article|post|story))?\s*:?.{0,120}",
     )
+    comment_header: tuple[str, ...] = (
+        r"[\w.@-]{2,40}( [\w.@-]{1,40})? (says|said|wrote|commented|replied)( on .{0,40})?:?",
+        r"(reply|report|flag|like|dislike|upvote|downvote)( (this )?comment)?( to [\w.@ -]{1,40})?",
+    )
+    comments_start: tuple[str, ...] = (
+        r"\d+\s+(responses?|comments?|replies|reactions|thoughts) (to|on) .{1,200}",
+        r"[\[(]?\s*\d+\s+comments?\s*[\])]?|(top|most) (rated|recent|popular|liked) comments|(newest|oldest) first",
+        r"(leave a (reply|comment)|post a comment|add (a|your) comment|join the (conversation|discussion)|"
+        r"comments?( \(\d+\))?|reader comments|\d+ comments?|show comments|view comments|load comments|"
+        r"comments (are )?closed( for this (article|story|post))?\.?|discussion|what do you think\??)\s*:?",
+    )
     date_line: tuple[str, ...] = (
         r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
         r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-        r"([\s,|-]+\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4})?)?",
-        r"\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago",
+        r"([\s,|-]+(at\s+)?\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4})?)?",
+        r"\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago(\s+at\s+\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?)?",
     )
 
 
@@ -198,7 +209,8 @@ NUMBER_WORDS = NumberWords()
 # Plurals spaCy's lemmatizer maps to the wrong singular ("bases" -> "basis").
 LEMMA_EXCEPTIONS = {"bases": "base", "forces": "force", "data": "data", "media": "media", "news": "news",
                     "arms": "arm", "remains": "remains", "species": "species", "series": "series"}
-SENTENCE_END = ".!?。！？…:;\"'”’»)]"
+SENTENCE_END = ".!?。！？…"
+CLOSERS = "\"'”’»)]"
 ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
                  "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
