@@ -10,7 +10,6 @@ Signals, combined per line and then per region:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +22,8 @@ _CAPTION = re.compile(r".{0,300}\b(credit|photo|image|foto|bild)\s*(\.\.\.|…|:
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _INNER_TRUNCATION = re.compile(r"\w(\.\.\.|…)\s+[A-Z]")
+_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_LETTER = re.compile(r"[^\W\d_]")
 _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
 
 
@@ -69,12 +70,10 @@ def split_lines(text: str) -> list[Line]:
 
 
 def is_cjk(text: str) -> bool:
-    """Text written mostly in scripts without spaces between words."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    """Text written mostly in scripts without spaces between words (CJK, Hangul)."""
+    if not _WIDE.search(text):
         return False
-    wide = sum(1 for ch in letters if unicodedata.east_asian_width(ch) in ("W", "F"))
-    return wide > 0.3 * len(letters)
+    return len(_WIDE.findall(text)) > 0.3 * len(_LETTER.findall(text))
 
 
 def is_prose(text: str, opts: CleanOptions) -> bool:
