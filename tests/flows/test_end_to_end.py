@@ -147,3 +147,19 @@ def test_bad_arguments_are_one_line_errors(tmp_path):
         proc = newsetl(*args)
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") <= 1, proc.stderr
+
+
+def test_backfill_replaces_only_its_days(tmp_path):
+    inp, wh = tmp_path / "in", tmp_path / "wh"
+    for day, seed in (("2026-11-01", "000_3ef350cdd4bc2bac.txt"), ("2026-11-02", "003_b54bb3dfe6eb36d9.txt")):
+        (inp / day).mkdir(parents=True)
+        shutil.copy(SEEDS / seed, inp / day / seed)
+    assert newsetl("run", "--input", str(inp), "--warehouse", str(wh)).returncode == 0
+    before = dict(q(wh, "select batch_date::varchar, run_id from articles"))
+    proc = newsetl("backfill", "--start", "2026-11-01", "--end", "2026-11-01", "--input", str(inp), "--warehouse", str(wh))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_clean_output(proc)
+    after = dict(q(wh, "select batch_date::varchar, run_id from articles"))
+    assert set(after) == {"2026-11-01", "2026-11-02"} and len(after) == 2
+    assert after["2026-11-02"] == before["2026-11-02"] and after["2026-11-01"] != before["2026-11-01"]
+    assert q(wh, "select count(*) from figures where batch_date = '2026-11-01'")[0][0] > 0
