@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from transforms.constants import ATTRIBUTION, CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
 from transforms.entities import canonical_name
@@ -318,7 +318,7 @@ def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
     words = [t.lower_ for t in doc[max(0, start - 4):start]]
     for phrase, q in _QUALIFIER_PHRASES:
         n = len(phrase)
-        if n <= len(words) and words[-n:] == phrase and (phrase != ["some"] or True):
+        if n <= len(words) and words[-n:] == phrase:
             if phrase == ["between"]:
                 break
             return q, start - n
@@ -398,16 +398,3 @@ def _expand(doc, text: str) -> str | None:
     pattern = re.compile(r"((?:[A-Z][\w-]*\s+){1,3})" + r"\s+".join(re.escape(w.capitalize()) for w in text.split()) + r"\b")
     m = pattern.search(doc.text)
     return m.group(0) if m else None
-
-
-def dedupe(figures: list[Figure]) -> list[Figure]:
-    """Drop figures whose span lies inside another's."""
-    out: list[Figure] = []
-    for fig in sorted(figures, key=lambda f: (f.start_char, -f.end_char)):
-        if out and fig.start_char < out[-1].end_char:
-            continue
-        out.append(fig)
-    return out
-
-
-__all__ = ["Figure", "extract_figures", "attribution", "singular", "dedupe", "replace"]
