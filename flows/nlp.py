@@ -13,7 +13,9 @@ _LOCK = threading.Lock()
 def _load():
     import spacy
 
-    return spacy.load(SPACY_MODEL)
+    from transforms.tokenize import customize
+
+    return customize(spacy.load(SPACY_MODEL))
 
 
 def get_nlp():

@@ -105,6 +105,13 @@ class FigureWords(NamedTuple):
                    "an average of", "on average", "averaging"),
     }
     range_joiners: tuple[str, ...] = ("to", "and", "-", "–", "—", "or")
+    # A number after one of these verbs is a change; "X to Y" after it is a change and a level, not a range.
+    change_verbs: frozenset = frozenset({
+        "rise", "fall", "gain", "lose", "jump", "climb", "drop", "increase", "decrease", "grow", "shrink", "surge",
+        "slump", "plunge", "soar", "decline", "edge", "slip", "tumble", "rally", "add", "cut", "raise", "lift",
+        "lower", "reduce", "boost", "widen", "narrow", "sink", "slide", "advance", "retreat", "shed", "trim",
+        "hike", "expand", "contract", "dip", "spike", "leap", "rebound", "recover", "ease", "firm", "weaken",
+        "strengthen", "go", "come", "move"})
     vague: dict = {"dozens": 24, "hundreds": 100, "thousands": 1000, "millions": 1_000_000,
                    "billions": 1_000_000_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000}
 
@@ -146,6 +153,12 @@ class Currency(NamedTuple):
                    "riyals": "SAR", "dinar": "IQD", "dinars": "IQD", "rial": "IRR", "rials": "IRR",
                    "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND", "shilling": "KES",
                    "shillings": "KES", "cedi": "GHS", "bitcoin": "BTC", "bitcoins": "BTC"}
+    # Written glued to the digits ("HK$45", "Sh2.5 billion", "R3.4bn"); the tokenizer splits them off.
+    # Letter-only prefixes count as money only before a scale or a formatted number ("N95" is a code).
+    glued: dict = {"hk$": "HKD", "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
+                   "nz$": "NZD", "s$": "SGD", "r$": "BRL", "nt$": "TWD", "mx$": "MXN", "rs": "INR", "rs.": "INR",
+                   "sh": "KES", "ksh": "KES", "r": "ZAR", "n": "NGN", "rp": "IDR", "rm": "MYR", "tk": "BDT",
+                   "e£": "EGP", "le": "EGP"}
 
 
 class Measures(NamedTuple):
@@ -164,6 +177,8 @@ class Measures(NamedTuple):
         "mw": "mw", "megawatt": "mw", "megawatts": "mw", "gw": "gw", "gigawatt": "gw", "gigawatts": "gw",
         "kw": "kw", "kilowatt": "kw", "kilowatts": "kw", "kwh": "kwh", "mwh": "mwh", "gwh": "gwh", "twh": "twh",
         "celsius": "celsius", "°c": "celsius", "fahrenheit": "fahrenheit", "°f": "fahrenheit",
+        "degrees celsius": "celsius", "degree celsius": "celsius", "degrees c": "celsius", "c": "celsius",
+        "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit", "degrees f": "fahrenheit",
         "hectare": "hectare", "hectares": "hectare", "ha": "hectare", "acre": "acre", "acres": "acre",
         "sq km": "km2", "km2": "km2", "km²": "km2", "square kilometres": "km2", "square kilometers": "km2",
         "square miles": "mile2", "square mile": "mile2", "mph": "mph", "km/h": "km/h", "kph": "km/h",
@@ -175,7 +190,14 @@ class Measures(NamedTuple):
                        "weeks": "week", "month": "month", "months": "month", "year": "year", "years": "year",
                        "decade": "decade", "decades": "decade", "century": "century", "centuries": "century"}
     percent: tuple[str, ...] = ("%", "percent", "per cent", "pct", "percentage")
-    points: tuple[str, ...] = ("percentage point", "percentage points", "points", "point", "basis points", "bps")
+    points: tuple[str, ...] = ("percentage point", "percentage points", "points", "point")
+    basis_points: tuple[str, ...] = ("basis points", "basis point", "bps", "bp")
+    # Words that make bare "points" index points, not percentage points ("the Dow fell 200 points").
+    index_words: frozenset = frozenset({"index", "indices", "indexes", "average", "dow", "nasdaq", "s&p", "ftse",
+                                        "nikkei", "dax", "cac", "sensex", "nifty", "kospi", "hang", "stoxx", "asx",
+                                        "tsx", "benchmark"})
+    fractions: frozenset = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fifth",
+                                      "fifths", "tenth", "tenths"})
 
 
 class NumberWords(NamedTuple):

@@ -11,6 +11,7 @@ from transforms.numbers import is_number_token, parse_number
 from transforms.options import DEFAULT, ExtractOptions
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
+_NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 _NON_UNITS = frozenset({"time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second",
@@ -81,6 +82,8 @@ def _starts_number(tok) -> bool:
 
 def _continues_number(tok, prev) -> bool:
     low = tok.lower_
+    if _glued_scale(tok, prev):
+        return True
     if low == "and":
         return prev.lower_ in ("hundred", "thousand", "million")
     if tok.text == "-" or prev.text == "-":
@@ -89,6 +92,13 @@ def _continues_number(tok, prev) -> bool:
     if tok.text[0].isdigit() or (low in NUMBER_WORDS.units and prev.text[0].isdigit()):
         return False  # "2,500 3,000" are two numbers
     return is_number_token(tok.text) and (low in NUMBER_WORDS.scales or not prev.text[0].isdigit())
+
+
+def _glued_scale(tok, prev) -> bool:
+    """'60m people': a one-letter scale glued to digits and followed by a plural noun is a multiplier."""
+    doc = tok.doc
+    return (tok.lower_ in ("m", "k", "b", "bn", "mn") and prev.whitespace_ == "" and prev.text[0].isdigit()
+            and tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNS", "NNPS"))
 
 
 def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure | None:
@@ -100,20 +110,29 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     unit_kind = _money(doc, span) or _percent(doc, span) or _measure(doc, span)
     if unit_kind:
         unit, kind, start, end = unit_kind
+        value_max, end, _ = _range_end(doc, span, end, consumed, (unit, kind))
     else:
-        found = _counted_noun(doc, span) or _number_of(doc, span)
-        if found is None and span[0].text[0].isdigit():
-            found = _elliptical(span, previous, sent_index, opts)
+        value_max, end, upper = _range_end(doc, span, end, consumed, None)
+        found = upper and upper[1] or _counted_noun(doc, span) or _number_of(doc, span)
+        if found is None and upper is not None:  # "3,000 to 4,000 people": the noun follows the upper end
+            found = _counted_noun(doc, upper[0]) or (_of_noun(doc, upper[0]), "count")
+        if found is None or found[0] is None:
+            found = _elliptical(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
         if found is None:
+            consumed.difference_update(range(span.end, end))
             return None
-        unit, kind = found[0], "count"
-    value_max, end = _range_end(doc, span, end, consumed)
+        unit, kind = found
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"
+    subject = _subject(doc, span)
+    if subject is not None and _subject_head(span).i < end:
+        subject = _of_phrase(doc, end)  # "40,000 tonnes of wheat", "8% of its workforce"
+    elif subject is None and not unit_kind and _is_elliptical(span) and previous:
+        subject = previous[-1].subject
     return Figure(text=doc[start:end].text, start_char=doc[start].idx, end_char=doc[end - 1].idx + len(doc[end - 1]),
                   value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier,
-                  subject=_subject(doc, span) or (previous[-1].subject if not unit_kind and _is_elliptical(span) and previous else None),
+                  subject=subject,
                   attributed_to=attribution(sent, span, aliases), sentence_idx=sent_index.get(sent.start, 0),
                   sentence=sent.text.strip())
 
@@ -137,9 +156,48 @@ def _excluded(doc, span, value) -> bool:
         return True  # "Boeing 787", "iPhone 11"
     if nxt is not None and (nxt.text in ("-", "/") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ in ("year", "years", "month")):
         return True  # "35-year-old"
+    if _fraction(doc, last) or _score(doc, span, value) or _inside_name(doc, span) and not _has_currency(doc, span):
+        return True
+    if prev is not None and prev.is_alpha and not prev.whitespace_ and not _has_currency(doc, span):
+        return True  # "N95", "A 320" split by the tokenizer
+    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper \
+            and nxt.text not in ("K", "M", "B", "L", "T"):
+        return True  # "5G", "3D"
     if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":
         return True
     return nxt is not None and nxt.text in (":", ".") and nxt.whitespace_ == "" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].is_digit
+
+
+def _fraction(doc, last) -> bool:
+    """'two-thirds', 'one third': a fraction, not a count of thirds."""
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and nxt.text in ("-", "–") and nxt.i + 1 < len(doc):
+        nxt = doc[nxt.i + 1]
+    return nxt is not None and nxt.lower_ in MEASURES.fractions and nxt.lower_ not in ("half", "halves")
+
+
+def _inside_name(doc, span) -> bool:
+    """'Formula 1', 'Fortune 500', 'Nikkei 225': a number inside a name that starts before it."""
+    tok = span[0]
+    if not tok.ent_type_ or tok.ent_type_ in _NUMERIC_ENTS or tok.ent_iob_ == "B":
+        return False
+    return any(doc[i].ent_type_ == tok.ent_type_ and not doc[i].like_num for i in range(tok.i - 1, max(-1, tok.i - 4), -1)
+               if doc[i].ent_iob_ in ("B", "I"))
+
+
+def _score(doc, span, value) -> bool:
+    """'a 2-1 win', '24/7': digits joined to digits by a dash or slash without spaces, not a rising range."""
+    first, last = span[0], span[-1]
+    prev = doc[first.i - 1] if first.i > 0 else None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if prev is not None and prev.text in ("-", "/") and not prev.whitespace_ and prev.i > 0 \
+            and doc[prev.i - 1].text[:1].isdigit() and not doc[prev.i - 1].whitespace_:
+        return True
+    if nxt is not None and nxt.text in ("-", "/") and not last.whitespace_ and not nxt.whitespace_ \
+            and nxt.i + 1 < len(doc) and doc[nxt.i + 1].text[:1].isdigit():
+        upper = parse_number(doc[nxt.i + 1].text)
+        return nxt.text == "/" or upper is None or upper <= value
+    return False
 
 
 def _has_currency(doc, span) -> bool:
@@ -148,21 +206,36 @@ def _has_currency(doc, span) -> bool:
 
 def _money(doc, span):
     """(ISO code, 'money', start, end) when a currency symbol, code or name sits by the number."""
-    first, last = span[0], span[-1]
+    first = span[0]
     before = doc[first.i - 1] if first.i > 0 else None
     if before is not None:
-        code = CURRENCY.symbols.get(before.lower_)
-        if code is None and before.i > 0 and before.text == "$":
-            code = CURRENCY.symbols.get(doc[before.i - 1].lower_ + "$")
-        if code is not None:
-            start = before.i - 1 if before.i > 0 and CURRENCY.symbols.get(doc[before.i - 1].lower_ + "$") else before.i
-            return code, "money", start, _scale_end(doc, span.end)
+        found = _currency_before(doc, before, span)
+        if found is not None:
+            return found[0], "money", found[1], _scale_end(doc, span.end)
     end = _scale_end(doc, span.end)
     after = doc[end] if end < len(doc) else None
     if after is not None:
         code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
         if code is not None:
             return code, "money", first.i, end + 1
+    return None
+
+
+def _currency_before(doc, before, span) -> tuple[str, int] | None:
+    """(ISO code, start token) of a currency written before the number: '$', 'Rs', 'US $', 'HK$', 'Sh2.5bn'."""
+    low = before.lower_
+    prior = doc[before.i - 1] if before.i > 0 else None
+    if low == "$" and prior is not None and len(prior) > 1 and prior.is_upper and prior.whitespace_ \
+            and CURRENCY.glued.get(prior.lower_ + "$"):
+        return CURRENCY.glued[prior.lower_ + "$"], prior.i  # "US $5"
+    if low in CURRENCY.symbols and (not before.is_alpha or before.is_upper or before.is_title):
+        return CURRENCY.symbols[low], before.i
+    if low in CURRENCY.glued and not before.whitespace_:
+        if not before.is_alpha:
+            return CURRENCY.glued[low], before.i
+        scaled = _scale_end(doc, span.end) > span.end or len(span) > 1
+        if scaled or "," in span[0].text or "." in span[0].text:
+            return CURRENCY.glued[low], before.i  # "Sh2.5 billion", "N500 million"; not "N95"
     return None
 
 
@@ -173,14 +246,21 @@ def _scale_end(doc, end: int) -> int:
 
 
 def _percent(doc, span):
+    """Percent, percentage points, basis points, or index points ('the Dow fell 200 points')."""
     end = span.end
     if end < len(doc) and doc[end].text == "%":
         return "percent", "percent", span.start, end + 1
     words = [t.lower_ for t in doc[end:end + 3]]
+    for phrase in sorted(MEASURES.basis_points, key=len, reverse=True):
+        n = len(phrase.split())
+        if " ".join(words[:n]) == phrase:
+            return "basis_point", "percent", span.start, end + n
     for phrase in sorted(MEASURES.points, key=len, reverse=True):
         n = len(phrase.split())
-        if " ".join(words[:n]) == phrase and (phrase.startswith("percentage") or _percent_context(doc, span)):
-            return "percentage_point", "percent", span.start, end + n
+        if " ".join(words[:n]) == phrase:
+            if phrase.startswith("percentage") or _percent_context(doc, span):
+                return "percentage_point", "percent", span.start, end + n
+            return "point", "quantity", span.start, end + n
     for phrase in ("per cent", "percent", "pct"):
         n = len(phrase.split())
         if " ".join(words[:n]) == phrase:
@@ -189,13 +269,18 @@ def _percent(doc, span):
 
 
 def _percent_context(doc, span) -> bool:
-    """'points' is a percentage-point change only near a percentage."""
+    """Bare 'points' are percentage points only for a small change near a rate, never beside an index."""
     sent = span.sent
+    value = parse_number(span.text) or 0
+    if value > 20 or any(t.lower_ in MEASURES.index_words for t in sent):
+        return False
     return any(t.text == "%" or t.lower_ in ("percent", "rate", "rates", "yield", "yields") for t in sent)
 
 
 def _measure(doc, span):
     end = _scale_end(doc, span.end)
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
+        end += 1  # "a 10-kilometre stretch"
     if end >= len(doc):
         return None
     two = f"{doc[end].lower_} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
@@ -215,12 +300,12 @@ def _counted_noun(doc, span) -> tuple[str, str] | None:
     head = root.head if root.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and root.head.i > root.i else None
     if head is None:
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head.i >= nxt.i:
+        if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and (nxt.head.i >= nxt.i or span.start <= nxt.head.i < span.end):
             head = nxt
     if head is None or head.pos_ not in ("NOUN", "PROPN"):
         of = _of_noun(doc, span)
         return (of, "count") if of else None
-    if head.dep_ == "appos" or _referential(doc, span):
+    if head.dep_ == "appos" and not span.start <= head.head.i < span.end or _referential(doc, span):
         return None  # "X and Y, two influential figures"; "the two countries"
     unit = singular(head)
     if unit in _NON_UNITS or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
@@ -247,8 +332,9 @@ def _of_noun(doc, span) -> str | None:
     end = span.end
     if end < len(doc) and doc[end].lower_ == "of":
         for child in doc[end].children:
-            if child.dep_ == "pobj" and child.pos_ == "NOUN" and child.tag_ in ("NNS", "NNPS"):
-                return singular(child)
+            if child.dep_ == "pobj" and child.pos_ == "NOUN" and (
+                    child.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in child.children)):
+                return singular(child)  # "3,000 of the troops", "100 of the 2,000 staff"
     return None
 
 
@@ -279,26 +365,39 @@ def _is_elliptical(span) -> bool:
 
 
 def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions):
-    """'almost 17,000 more', 'put the number at over 3,000': the unit of the last count nearby."""
+    """'almost 17,000 more', 'put the number at over 3,000': the unit of the last count nearby;
+    'up from 10.9 million' after '11.3 million barrels': the unit of an amount in the same sentence."""
     if not _is_elliptical(span) or not previous:
         return None
     here = sent_index.get(span.sent.start, 0)
+    before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
     for fig in reversed(previous):
         if fig.kind == "count" and here - fig.sentence_idx <= opts.ellipsis_lookback_sentences:
             return fig.unit, "count"
+        if fig.kind in ("money", "quantity") and fig.sentence_idx == here and before in ("from", "to", "than", "at"):
+            return fig.unit, fig.kind
     return None
 
 
-def _range_end(doc, span, end: int, consumed: set[int]) -> tuple[float | None, int]:
-    """'between 2,500 and 3,000', '2,500 to 3,000', '2,500-3,000': the upper value and new end."""
+def _range_end(doc, span, end: int, consumed: set[int], unit_kind) -> tuple[float | None, int, tuple | None]:
+    """'between 2,500 and 3,000', '2,500 to 3,000', '3-5%': (upper value, new end, (upper span, its unit)).
+
+    Not a range: 'from X to Y' and a change then a level ('rose 3% to 5%', 'rose $12 to $2,034'),
+    or two ends in different units ('3.2% to $187.50').
+    """
+    none = (None, end, None)
     if end + 1 >= len(doc) or doc[end].lower_ not in FIGURE_WORDS.range_joiners:
-        return None, end
+        return none
     joiner = doc[end].lower_
-    before = doc[span.start - 1].lower_ if span.start > 0 else ""
-    if joiner in ("and", "or") and before != "between" or joiner == "to" and before == "from":
-        return None, end
+    before = [t for t in doc[max(0, span.start - 3):span.start]]
+    first_before = before[-1].lower_ if before else ""
+    if joiner in ("and", "or") and first_before != "between" or joiner == "to" and first_before == "from":
+        return none
+    if joiner == "to" and any(t.lower_ == "by" or t.pos_ in ("VERB", "AUX") and t.lemma_ in FIGURE_WORDS.change_verbs
+                              for t in before):
+        return none
     j = end + 1
-    if j < len(doc) and CURRENCY.symbols.get(doc[j].lower_):
+    if j < len(doc) and (CURRENCY.symbols.get(doc[j].lower_) or CURRENCY.glued.get(doc[j].lower_)):
         j += 1
     k = j
     while k < len(doc) and is_number_token(doc[k].text) and doc[k].lower_ != "and":
@@ -306,11 +405,14 @@ def _range_end(doc, span, end: int, consumed: set[int]) -> tuple[float | None, i
     upper = parse_number(doc[j:k].text) if k > j else None
     low = parse_number(span.text)
     if upper is None or low is None or upper <= low:
-        return None, end
+        return none
+    upper_span = doc[j:k]
+    tail = _money(doc, upper_span) or _percent(doc, upper_span) or _measure(doc, upper_span)
+    if tail is not None and unit_kind is not None and tail[:2] != unit_kind or tail is None and unit_kind is not None \
+            and unit_kind[1] == "money" and k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].tag_ == "NNS":
+        return none
     consumed.update(range(j, k))
-    new_end = max(end, k)
-    tail = _percent(doc, doc[j:k]) or _money(doc, doc[j:k]) or _measure(doc, doc[j:k])
-    return upper, (tail[3] if tail else new_end)
+    return upper, (tail[3] if tail else max(end, k)), (upper_span, tail and tail[:2])
 
 
 def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
@@ -326,6 +428,24 @@ def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
     if after[:2] == ["or", "more"] or after[:2] == ["or", "above"]:
         return "at_least", start
     return "exact", start
+
+
+def _of_phrase(doc, end: int) -> str | None:
+    """The noun phrase of an 'of' right after a figure, without determiners."""
+    if end >= len(doc) or doc[end].lower_ != "of":
+        return None
+    obj = next((c for c in doc[end].children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+    if obj is None:
+        return None
+    words = [t for t in doc[obj.left_edge.i:obj.i + 1]]
+    while words and (words[0].lower_ in _DETERMINERS or words[0].dep_ in ("det", "poss", "case")):
+        words = words[1:]
+    return "".join(t.text_with_ws for t in words).strip() or None
+
+
+def _subject_head(span):
+    root = _span_root(span)
+    return root.head if root.dep_ == "nummod" and root.head.i > root.i else root
 
 
 def _subject(doc, span) -> str | None:

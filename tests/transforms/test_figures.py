@@ -20,6 +20,28 @@ def figs(nlp, text):
     ("Between 2,500 and 3,000 troops remain.", (2500, 3000, "troop", "count", "range")),
     ("The pipeline carries about 30,000 barrels a day.", (30000, None, "barrel", "quantity", "approx")),
     ("More than one million Iraqis were killed.", (1e6, None, "iraqi", "count", "at_least")),
+    # markets, trade and health news
+    ("Shares rose 3.2% to $187.50 on Tuesday.", (187.5, None, "USD", "money", "exact")),
+    ("Shares rose 3.2% to $187.50 on Tuesday.", (3.2, None, "percent", "percent", "exact")),
+    ("Gold rose $12 to $2,034 an ounce.", (12, None, "USD", "money", "exact")),
+    ("The index gained 0.8 percentage points.", (0.8, None, "percentage_point", "percent", "exact")),
+    ("The Dow fell 200 points, or 0.6%.", (200, None, "point", "quantity", "exact")),
+    ("The bank raised its key rate by 50 basis points.", (50, None, "basis_point", "percent", "exact")),
+    ("Unemployment fell to 3.7 per cent.", (3.7, None, "percent", "percent", "exact")),
+    ("The deal is worth £1.2bn.", (1.2e9, None, "GBP", "money", "exact")),
+    ("Shares closed at HK$45.20.", (45.2, None, "HKD", "money", "exact")),
+    ("The project will cost Sh2.5 billion.", (2.5e9, None, "KES", "money", "exact")),
+    ("Sales in South Africa rose to R3.4 billion.", (3.4e9, None, "ZAR", "money", "exact")),
+    ("Imports totalled US$475.6 billion last year.", (4.756e11, None, "USD", "money", "exact")),
+    ("The drug costs Rs. 1,500 per dose.", (1500, None, "INR", "money", "exact")),
+    ("The government will spend 1.5 trillion won on roads.", (1.5e12, None, "KRW", "money", "exact")),
+    ("The network covers 60m people.", (6e7, None, "people", "count", "exact")),
+    ("About 17k people were infected.", (17000, None, "people", "count", "approx")),
+    ("Temperatures reached 45 degrees Celsius in Delhi.", (45, None, "celsius", "quantity", "exact")),
+    ("Oil spilled along a 10-kilometre stretch of coast.", (10, None, "km", "quantity", "exact")),
+    ("An estimated 3,000 to 4,000 people attended.", (3000, 4000, "people", "count", "range")),
+    ("Fewer than 100 of the 2,000 staff will stay.", (100, None, "staff", "count", "at_most")),
+    ("Output was 11.3 million barrels a day, up from 10.9 million.", (1.09e7, None, "barrel", "quantity", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
@@ -32,6 +54,13 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "He flew on a Boeing 787 to Baghdad.",
     "COVID-19 cases rose sharply.",
     "The parliament voted on January 5, 2020.",
+    "Formula 1 returns to Monaco.",
+    "The 5G network launched.",
+    "Nurses need N95 masks.",
+    "Two-thirds of them are undiagnosed.",
+    "They won after a 2-1 victory on Saturday.",
+    "Call 1-800-555-0199 or visit us 24/7.",
+    "The meeting is at 10:30 a.m. in Room 204.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
