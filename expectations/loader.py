@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -55,19 +56,19 @@ def describe(exp: dict) -> str:
     return f"{exp['type']}({target})"
 
 
-def validate(frames: dict, gx_root: str | None = None) -> Report:
-    """Run every suite over its frame (pandas DataFrames with a RangeIndex)."""
-    import great_expectations as gx
+def validate(frames: dict, gx_root: str | None = None, build_docs: bool = True) -> Report:
+    """Run every suite over its frame (pandas DataFrames with a RangeIndex).
 
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    context = _context(gx, gx_root)
-    source = _get_or_add(context.data_sources, "newsetl", lambda: context.data_sources.add_pandas(name="newsetl"))
+    With a gx_root, results are stored in that file context; Data Docs are built when build_docs
+    (a batch validated chunk by chunk builds them once, at the end, with `build_data_docs`).
+    """
+    suites = _suites(gx_root)
     report = Report()
     for name in SUITES:
         frame = frames.get(name)
         if frame is None or frame.empty:
             continue
-        result = _run_suite(gx, context, source, name, frame)
+        result = suites.run(name, frame)
         report.evaluated += 1
         for res in result["results"]:
             if not res["success"]:
@@ -78,10 +79,46 @@ def validate(frames: dict, gx_root: str | None = None) -> Report:
                 if scope == "row" and not rows:
                     scope = "table"  # a row rule that cannot name its rows blocks, never passes silently
                 report.failures.append(Failure(name, describe(cfg), scope, rows))
-    if gx_root is not None:
-        context.build_data_docs()
-        report.docs_path = f"{gx_root}/gx/uncommitted/data_docs/local_site/index.html"
+    if gx_root is not None and build_docs:
+        report.docs_path = build_data_docs(gx_root)
     return report
+
+
+def build_data_docs(gx_root: str) -> str:
+    """Build the Data Docs of a file context; returns the index page's path."""
+    _suites(gx_root).context.build_data_docs()
+    return f"{gx_root}/gx/uncommitted/data_docs/local_site/index.html"
+
+
+class _Suites:
+    """A GX context with the committed suites and one checkpoint per table, set up once per process."""
+
+    def __init__(self, gx_root: str | None):
+        import great_expectations as gx
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.gx, self.context = gx, _context(gx, gx_root)
+        self.source = _get_or_add(self.context.data_sources, "newsetl",
+                                  lambda: self.context.data_sources.add_pandas(name="newsetl"))
+        self.checkpoints: dict = {}
+
+    def run(self, name: str, frame) -> dict:
+        if name not in self.checkpoints:
+            self.checkpoints[name] = _checkpoint(self.gx, self.context, self.source, name)
+        result = self.checkpoints[name].run(batch_parameters={"dataframe": frame})
+        (only,) = result.run_results.values()
+        return only.to_json_dict()
+
+
+_CACHE: dict = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _suites(gx_root: str | None) -> _Suites:
+    with _CACHE_LOCK:
+        if gx_root not in _CACHE:
+            _CACHE[gx_root] = _Suites(gx_root)
+        return _CACHE[gx_root]
 
 
 def _context(gx, gx_root: str | None):
@@ -102,15 +139,15 @@ def _get_or_add(collection, name, add):
         return add()
 
 
-def _run_suite(gx, context, source, name: str, frame) -> dict:
+def _checkpoint(gx, context, source, name: str):
+    """The checkpoint of one table's suite, re-created from the committed JSON."""
     suite_json = load_suite(name)
     try:
         context.suites.delete(name)
     except Exception:  # not there yet
         pass
     suite = context.suites.add(gx.ExpectationSuite(**suite_json))
-    asset = _asset(source, name)
-    batch_def = _batch_definition(asset)
+    batch_def = _batch_definition(_asset(source, name))
     vd_name = f"newsetl_{name}"
     try:
         context.validation_definitions.delete(vd_name)
@@ -122,12 +159,8 @@ def _run_suite(gx, context, source, name: str, frame) -> dict:
         context.checkpoints.delete(cp_name)
     except Exception:
         pass
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="docs")] if context.__class__.__name__ == "FileDataContext" else []
-    checkpoint = context.checkpoints.add(gx.Checkpoint(name=cp_name, validation_definitions=[vd], actions=actions,
-                                                       result_format={"result_format": "COMPLETE"}))
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
-    (only,) = result.run_results.values()
-    return only.to_json_dict()
+    return context.checkpoints.add(gx.Checkpoint(name=cp_name, validation_definitions=[vd], actions=[],
+                                                 result_format={"result_format": "COMPLETE"}))
 
 
 def _asset(source, name: str):

@@ -29,7 +29,7 @@ class Settings:
     input_uri: str = str(SAMPLES)
     warehouse_uri: str = str(Path.cwd() / "data" / "warehouse")
     chunk_size: int = 200          # articles per Prefect task
-    n_process: int = 1             # spaCy worker processes per chunk
+    n_process: int = 0             # worker processes for clean+parse+extract; 0 = one per CPU
     nlp_batch_size: int = 32
     lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
 
@@ -39,9 +39,13 @@ class Settings:
         return cls(input_uri=env.get("NEWSETL_INPUT", cls.input_uri),
                    warehouse_uri=env.get("NEWSETL_WAREHOUSE", str(Path.cwd() / "data" / "warehouse")),
                    chunk_size=int(env.get("NEWSETL_CHUNK_SIZE", cls.chunk_size)),
-                   n_process=int(env.get("NEWSETL_N_PROCESS", cls.n_process)),
+                   n_process=int(env.get("NEWSETL_N_PROCESS", 0)) or _cpus(),
                    nlp_batch_size=int(env.get("NEWSETL_NLP_BATCH_SIZE", cls.nlp_batch_size)),
                    lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)))
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def apply_prefect_defaults() -> None:

@@ -1,17 +1,21 @@
 """Prefect tasks over chunks of articles, and the batch they make up (shared by daily and backfill)."""
 from __future__ import annotations
 
+import contextlib
 import json
-from collections import defaultdict
+import sys
+import time
+from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from prefect import get_run_logger, task
 
 from flows import sources
-from flows.settings import PIPELINE_VERSION, Settings
-from transforms.article import RawDoc, article_row, nlp_rows, prepare, removed_rows
-from transforms.boilerplate import template_lines
+from flows.settings import Settings
+from flows.work import quarantine_row
+from transforms.article import RawDoc
+from transforms.boilerplate import TemplateCounter
 from transforms.options import DEFAULT
 from warehouse.writer import Warehouse, WarehouseError
 
@@ -31,6 +35,7 @@ class RunSummary:
     counts: dict = field(default_factory=dict)
     quarantine_reasons: dict = field(default_factory=dict)
     docs_path: str | None = None
+    stage_seconds: dict = field(default_factory=dict)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -68,56 +73,37 @@ def read_chunk(files: list) -> tuple[list[RawDoc], list[dict]]:
 
 @task(name="clean and extract chunk")
 def process_chunk(raws: list[RawDoc], templates: dict, run_id: str, settings: Settings) -> dict[str, list[dict]]:
-    """Clean, parse and extract a chunk; a failure of one article quarantines that article only."""
-    from flows.nlp import parse
+    """Clean, parse and extract a chunk, over settings.n_process worker processes."""
+    from flows.work import process_parallel
 
-    out: dict[str, list[dict]] = defaultdict(list)
-    prepared = []
-    for raw in raws:
-        try:
-            prepared.append(prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset())))
-        except Exception as exc:  # a bug must not lose the batch: quarantine with the reason
-            out["quarantine"].append(_qrow(raw, None, "clean", f"cleaner failed: {type(exc).__name__}: {exc}"))
-    english = [p for p in prepared if p.nlp_skipped_reason is None]
-    docs = dict(zip((p.article_id for p in english),
-                    parse([p.cleaned.body for p in english], settings.nlp_batch_size, settings.n_process)))
-    for p in prepared:
-        try:
-            ents, figs = nlp_rows(p, docs[p.article_id], DEFAULT) if p.article_id in docs else ([], [])
-        except Exception as exc:
-            out["quarantine"].append(_qrow(p.raw, p.article_id, "extract", f"extraction failed: {type(exc).__name__}: {exc}"))
-            continue
-        out["articles"].append(article_row(p, run_id, PIPELINE_VERSION))
-        out["removed_segments"] += removed_rows(p)
-        out["entities"] += ents
-        out["figures"] += figs
-    return dict(out)
+    return process_parallel(raws, templates, run_id, settings.n_process, settings.nlp_batch_size)
 
 
-def _qrow(raw: RawDoc, article_id: str | None, stage: str, reason: str) -> dict:
-    return {"source_uri": raw.source_uri, "article_id": article_id, "stage": stage, "reason": reason[:500],
-            "batch_date": raw.batch_date}
-
-
-@task(name="validate batch")
-def validate_batch(rows: dict[str, list[dict]], gx_root: str | None):
-    """Great Expectations over the batch: failing rows to quarantine, table failures block."""
+@task(name="validate chunk")
+def validate_chunk(rows: dict[str, list[dict]], gx_root: str | None):
+    """Great Expectations over a chunk: failing rows to quarantine, table failures block the batch."""
     from flows.validation import apply_validation
 
-    return apply_validation(rows, gx_root)
+    return apply_validation(rows, gx_root, build_docs=False)
 
 
-@task(name="publish batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
-def publish_batch(warehouse_uri: str, rows: dict[str, list[dict]], run_id: str, replace_dates: list[str]) -> dict:
+@task(name="stage chunk", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
+def stage_chunk(warehouse_uri: str, rows: dict[str, list[dict]], run_id: str, part: str) -> dict:
+    return Warehouse(warehouse_uri).stage(rows, run_id, part)
+
+
+@task(name="commit batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
+def commit_batch(warehouse_uri: str, runs_row: dict, run_id: str, replace_dates: list[str]) -> None:
+    """Make the staged batch visible atomically (with its runs row) and refresh the DuckDB catalog."""
     wh = Warehouse(warehouse_uri)
-    counts = wh.publish(rows, run_id, frozenset(replace_dates))
+    wh.stage({"runs": [runs_row]}, run_id, "runs")
+    wh.commit(run_id, frozenset(replace_dates))
     if wh.is_local:
         from warehouse.catalog import write_catalog
 
         write_catalog(wh.path("newsetl.duckdb"), {t: wh.table_glob(t) if wh.fs.glob(wh.table_glob(t)) else None
                                                   for t in ("articles", "removed_segments", "entities", "figures",
                                                             "quarantine", "runs")})
-    return counts
 
 
 def chunked(items: list, size: int) -> list[list]:
@@ -133,85 +119,182 @@ def run_batch(summary: RunSummary, input_uri: str, warehouse_uri: str, default_d
         with wh.lock(wait_s=settings.lock_wait_s):
             if wh.recover():
                 log.info("recovered an interrupted publish")
-            return _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates, replace, log)
+            try:
+                return _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates, replace, log)
+            except BaseException:
+                wh.discard(summary.run_id)
+                raise
     except (WarehouseError, sources.InputError, PermissionError, OSError) as exc:
         summary.status, summary.reason = "failed", str(exc).splitlines()[0]
         log.warning("run failed: %s", summary.reason)
         return summary
 
 
+class _Clock:
+    """Wall seconds per stage of a run."""
+
+    def __init__(self, seconds: dict):
+        self.seconds = seconds
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - t0, 3)
+
+
 def _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates, replace, log) -> RunSummary:
-    files, quarantine = discover_inputs(input_uri, default_date)
-    if dates is not None:
-        files = [f for f in files if f.batch_date in dates]
-        quarantine = [q for q in quarantine if q["batch_date"] in dates]
-    summary.files_seen = len(files) + len(quarantine)
-    known = {q for q in wh.read_column("quarantine", "source_uri")} if not replace else set()
-    published = set(wh.read_column("articles", "article_id")) - (
-        set(wh.read_column("articles", "article_id", dates)) if replace and dates else set())
-    raws: list[RawDoc] = []
-    for part in chunked(files, settings.chunk_size):
-        docs, bad = read_chunk(part)
-        raws += docs
-        quarantine += bad
-    raws, dupes = _dedupe(raws, published)
-    quarantine += dupes
-    quarantine = [q for q in quarantine if q["source_uri"] not in known]
-    log.info("%d files, %d new articles, %d already published", summary.files_seen, len(raws),
-             summary.files_seen - len(raws) - len(quarantine))
-    rows: dict[str, list[dict]] = defaultdict(list)
-    templates = _templates(raws)
-    futures = [process_chunk.submit(part, templates, summary.run_id, settings) for part in chunked(raws, settings.chunk_size)]
-    for fut in futures:
-        for table, part_rows in fut.result().items():
-            rows[table] += part_rows
-    rows["quarantine"] = quarantine + rows.get("quarantine", [])
-    rows, report = validate_batch(dict(rows), wh.root if wh.is_local else None)
-    summary.validation_success, summary.docs_path = report["success"], report["docs_path"]
-    return _finish(summary, wh, warehouse_uri, rows, report, default_date, dates if replace else None, log)
+    clock = _Clock(summary.stage_seconds)
+    with clock("discover"):
+        files, quarantine = discover_inputs(input_uri, default_date)
+        if dates is not None:
+            files = [f for f in files if f.batch_date in dates]
+            quarantine = [q for q in quarantine if q["batch_date"] in dates]
+        summary.files_seen = len(files) + len(quarantine)
+        known = set(wh.read_column("quarantine", "source_uri")) if not replace else set()
+        published = set(wh.read_column("articles", "article_id")) - (
+            set(wh.read_column("articles", "article_id", dates)) if replace and dates else set())
+    with clock("scan"):
+        keep, templates, bad = _scan(files, published, settings)
+    quarantine = [q for q in quarantine + bad if q["source_uri"] not in known]
+    new = sum(len(v) for v in keep.values())
+    log.info("%d files, %d new articles, %d inputs quarantined", summary.files_seen, new, len(quarantine))
+    progress = _progress(new)
+    outcome = _Outcome()
+    if quarantine:
+        outcome.add(_validate_and_stage(clock, wh, warehouse_uri, {"quarantine": quarantine}, summary.run_id, "q"))
+    pending: deque = deque()
+    window = max(2, settings.n_process)
+    parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
+    for seq, part in enumerate(parts):
+        if not outcome.success:
+            break
+        with clock("read"):
+            docs, _ = read_chunk(part)
+            docs = [d for d in docs if d.source_uri in keep.get(_file_of(d), ())]
+        pending.append((seq, len(docs), process_chunk.submit(docs, templates, summary.run_id, settings)))
+        while pending and (len(pending) >= window or seq == len(parts) - 1):
+            done_seq, n_docs, fut = pending.popleft()
+            with clock("clean, parse, extract (wait)"):
+                rows = fut.result()
+            outcome.add(_validate_and_stage(clock, wh, warehouse_uri, rows, summary.run_id, f"{done_seq:05d}"))
+            progress(n_docs)
+            if not outcome.success:
+                break
+    for _, _, fut in pending:
+        fut.cancel()
+    return _finish(summary, clock, wh, warehouse_uri, outcome, default_date, dates if replace else None, log)
 
 
-def _dedupe(raws: list[RawDoc], published: set[str]) -> tuple[list[RawDoc], list[dict]]:
-    """Drop content already published; quarantine a second copy of the same content in this batch."""
+def _file_of(doc: RawDoc) -> str:
+    """The input file a record came from (a JSONL line's uri is '<file>#<line>')."""
+    return doc.source_uri.split("#", 1)[0]
+
+
+def _scan(files, published: set[str], settings: Settings):
+    """First pass over the inputs, keeping no text: which records are new, and each source's template lines.
+
+    Returns ({file uri: {record uris to process}}, {source key: template lines}, quarantine rows).
+    """
     from transforms.article import content_id
 
     seen: dict[str, str] = {}
-    keep, dupes = [], []
-    for raw in raws:
-        cid = content_id(raw.content)
-        if cid in published:
-            continue
-        if cid in seen:
-            dupes.append(_qrow(raw, cid, "ingest", f"duplicate content of {seen[cid]}"))
-            continue
-        seen[cid] = raw.source_uri
-        keep.append(raw)
-    return keep, dupes
+    keep: dict[str, set[str]] = defaultdict(set)
+    bad: list[dict] = []
+    counters: dict[str, TemplateCounter] = defaultdict(lambda: TemplateCounter(DEFAULT.clean))
+    for part in chunked(files, settings.chunk_size):
+        docs, unreadable = read_chunk(part)
+        bad += unreadable
+        for raw in docs:
+            cid = content_id(raw.content)
+            if cid in published:
+                continue
+            if cid in seen:
+                bad.append(quarantine_row(raw, cid, "ingest", f"duplicate content of {seen[cid]}"))
+                continue
+            seen[cid] = raw.source_uri
+            keep[_file_of(raw)].add(raw.source_uri)
+            if raw.fmt == "text":
+                counters[raw.source_key].add(raw.content)
+    return keep, {key: c.lines() for key, c in counters.items()}, bad
 
 
-def _templates(raws: list[RawDoc]) -> dict[str, frozenset[str]]:
-    """Per source, the lines that recur across its articles in this batch."""
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for raw in raws:
-        if raw.fmt == "text":
-            by_source[raw.source_key].append(raw.content)
-    return {key: template_lines(pages, DEFAULT.clean) for key, pages in by_source.items()}
+@dataclass
+class _Outcome:
+    """What the validated chunks add up to."""
+
+    success: bool = True
+    blocking: list = field(default_factory=list)
+    articles: int = 0
+    quarantined: int = 0
+    reasons: dict = field(default_factory=lambda: defaultdict(int))
+    counts: dict = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, staged: tuple[dict, dict, dict]) -> None:
+        rows, report, counts = staged
+        self.success = self.success and report["success"]
+        self.blocking += [b for b in report["blocking"] if b not in self.blocking]
+        self.articles += len(rows.get("articles", []))
+        self.quarantined += len(rows.get("quarantine", []))
+        for table, n in counts.items():
+            self.counts[table] += n
+        for reason, n in _reason_counts(rows.get("quarantine", [])).items():
+            self.reasons[reason] += n
 
 
-def _finish(summary, wh, warehouse_uri, rows, report, default_date, replace_dates, log) -> RunSummary:
-    summary.rows_quarantined = len(rows.get("quarantine", []))
-    summary.quarantine_reasons = _reason_counts(rows.get("quarantine", []))
-    if not report["success"]:
+def _validate_and_stage(clock, wh, warehouse_uri, rows, run_id, part):
+    with clock("validate"):
+        rows, report = validate_chunk(rows, wh.root if wh.is_local else None)
+    counts = {}
+    if report["success"]:
+        with clock("stage"):
+            counts = stage_chunk(warehouse_uri, rows, run_id, part)
+    return rows, report, counts
+
+
+def _progress(total: int):
+    """A progress bar on a terminal, nothing otherwise (the log lines say the rest)."""
+    if not sys.stderr.isatty() or total == 0:
+        return lambda n: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task_id = bar.add_task("articles", total=total)
+    bar.start()
+
+    def advance(n: int) -> None:
+        bar.advance(task_id, n)
+        if bar.finished:
+            bar.stop()
+
+    return advance
+
+
+def _finish(summary, clock, wh, warehouse_uri, outcome, default_date, replace_dates, log) -> RunSummary:
+    summary.validation_success = outcome.success
+    summary.rows_quarantined = outcome.quarantined
+    summary.quarantine_reasons = dict(outcome.reasons)
+    if outcome.success and wh.is_local:
+        from expectations.loader import build_data_docs
+
+        with clock("validate"):
+            summary.docs_path = build_data_docs(wh.root)
+    if not outcome.success:
+        wh.discard(summary.run_id)
         summary.status = "failed"
-        summary.reason = "validation failed: " + "; ".join(report["blocking"])
-        publish_batch(warehouse_uri, {"runs": [_run_row(summary, default_date)]}, summary.run_id, [])
+        summary.reason = "validation failed: " + "; ".join(outcome.blocking)
         log.warning(summary.reason)
+        with clock("commit"):
+            commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, [])
         return summary
-    summary.articles_published = len(rows.get("articles", []))
+    summary.articles_published = outcome.articles
     if not summary.articles_published and not summary.rows_quarantined:
         summary.status = "nothing_new"
-    rows["runs"] = [_run_row(summary, default_date)]
-    summary.counts = publish_batch(warehouse_uri, rows, summary.run_id, sorted(replace_dates or []))
+    summary.counts = dict(outcome.counts, runs=1)
+    with clock("commit"):
+        commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, sorted(replace_dates or []))
     log.info("published %d articles, %d quarantine rows", summary.articles_published, summary.rows_quarantined)
     return summary
 

@@ -23,9 +23,9 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def apply_validation(rows: dict[str, list[dict]], gx_root: str | None):
+def apply_validation(rows: dict[str, list[dict]], gx_root: str | None, build_docs: bool = True):
     """Run the suites; quarantine failing rows (and an article's children with it); report blocking failures."""
-    report = validate(frames(rows), gx_root)
+    report = validate(frames(rows), gx_root, build_docs)
     sources = {a["article_id"]: a["source_uri"] for a in rows.get("articles", [])}
     dates = {a["article_id"]: a["batch_date"] for a in rows.get("articles", [])}
     bad_rows: dict[str, dict[int, str]] = {}

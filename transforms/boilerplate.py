@@ -271,10 +271,31 @@ def _merge(items: list[tuple[str, str]]) -> list[Removed]:
     return out
 
 
+class TemplateCounter:
+    """Lines that recur across pages of one source (that site's template), counted page by page.
+
+    Only the first `template_sample` pages are counted, so memory stays bounded however many
+    articles a source has: a site's template shows on every page, a sample finds it.
+    """
+
+    def __init__(self, opts: CleanOptions = DEFAULT.clean):
+        self.opts, self.pages, self.counts = opts, 0, Counter()
+
+    def add(self, page: str) -> None:
+        if self.pages < self.opts.template_sample:
+            self.pages += 1
+            self.counts.update({ln.text for ln in split_lines(page)})
+
+    def lines(self) -> frozenset[str]:
+        if self.pages < self.opts.template_min_articles:
+            return frozenset()
+        need = max(self.opts.template_min_articles, self.opts.template_min_share * self.pages)
+        return frozenset(t for t, n in self.counts.items() if n >= need)
+
+
 def template_lines(pages: list[str], opts: CleanOptions = DEFAULT.clean) -> frozenset[str]:
-    """Lines that recur across pages of one source: that site's template."""
-    if len(pages) < opts.template_min_articles:
-        return frozenset()
-    counts = Counter(t for page in pages for t in {ln.text for ln in split_lines(page)})
-    need = max(opts.template_min_articles, opts.template_min_share * len(pages))
-    return frozenset(t for t, n in counts.items() if n >= need)
+    """The template lines of a list of pages of one source."""
+    counter = TemplateCounter(opts)
+    for page in pages:
+        counter.add(page)
+    return counter.lines()

@@ -18,6 +18,7 @@ class CleanOptions:
     min_region_chars: int = 60         # a main region shorter than this falls back to all prose
     template_min_articles: int = 3     # a line seen in this many articles of a source is template
     template_min_share: float = 0.5    # ... and in at least this share of them
+    template_sample: int = 200         # pages of a source counted for its template (bounds memory)
     max_title_words: int = 30
 
 

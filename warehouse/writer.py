@@ -82,22 +82,41 @@ class Warehouse:
 
     def publish(self, rows: dict[str, list[dict]], run_id: str, replace_dates: frozenset[str] = frozenset()) -> dict[str, int]:
         """Write every table's rows (each row carries batch_date) as one atomic batch."""
-        moves, counts = [], {}
+        counts = self.stage(rows, run_id, "0")
+        self.commit(run_id, replace_dates)
+        return counts
+
+    def stage(self, rows: dict[str, list[dict]], run_id: str, part: str) -> dict[str, int]:
+        """Write rows under _staging/<run_id>/ (invisible to readers until commit); returns rows per table."""
+        counts = {}
         for table in PUBLISH_ORDER:
             by_date: dict[str, list[dict]] = defaultdict(list)
             for row in rows.get(table, []):
                 by_date[row[PARTITION]].append(row)
             counts[table] = sum(len(v) for v in by_date.values())
-            for date, part in sorted(by_date.items()):
-                rel = f"{table}/{PARTITION}={date}/part-{run_id}.parquet"
-                self._write(to_table(table, part), self.path("_staging", run_id, rel))
-                moves.append(rel)
-        replaces = [f"{t}/{PARTITION}={d}" for t in PUBLISH_ORDER for d in sorted(replace_dates)]
+            for date, part_rows in sorted(by_date.items()):
+                rel = f"{table}/{PARTITION}={date}/part-{run_id}-{part}.parquet"
+                self._write(to_table(table, part_rows), self.path("_staging", run_id, rel))
+        return counts
+
+    def commit(self, run_id: str, replace_dates: frozenset[str] = frozenset()) -> None:
+        """Make everything staged for run_id visible at once, replacing replace_dates' partitions.
+
+        The runs table is history: a replaced day keeps its earlier runs rows.
+        """
+        base = self.path("_staging", run_id)
+        files = sorted(self.fs.glob(base + "/*/*/*.parquet")) if self.fs.exists(base) else []
+        moves = [f[len(base) + 1:] for f in files]
+        replaces = [f"{t}/{PARTITION}={d}" for t in PUBLISH_ORDER if t != "runs" for d in sorted(replace_dates)]
         journal = {"run_id": run_id, "moves": moves, "replaces": replaces}
         self._write_bytes(self.path("_journal", f"{run_id}.json"), json.dumps(journal).encode())
         self._apply(journal)
         self.fs.rm(self.path("_journal", f"{run_id}.json"))
-        return counts
+
+    def discard(self, run_id: str) -> None:
+        """Drop what a run staged (a blocked batch publishes nothing)."""
+        if self.fs.exists(self.path("_staging", run_id)):
+            self.fs.rm(self.path("_staging", run_id), recursive=True)
 
     def _apply(self, journal: dict) -> None:
         run_id = journal["run_id"]

@@ -22,7 +22,7 @@ def test_publish_writes_hive_partitions_with_the_declared_schema(tmp_path):
     wh = Warehouse(str(tmp_path))
     wh.publish({"articles": [article("a", "2026-11-01"), article("b", "2026-11-02")]}, "run1")
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))
-    assert files == ["articles/batch_date=2026-11-01/part-run1.parquet", "articles/batch_date=2026-11-02/part-run1.parquet"]
+    assert files == ["articles/batch_date=2026-11-01/part-run1-0.parquet", "articles/batch_date=2026-11-02/part-run1-0.parquet"]
     import pyarrow.parquet as pq
 
     meta = pq.ParquetFile(tmp_path / files[0])

@@ -1,0 +1,103 @@
+"""The CPU-bound stage (clean, parse, extract) for a list of articles, in this process or in worker processes.
+
+Each worker process loads the model once and handles whole sub-chunks, so cleaning and extraction
+run in parallel with the parse and only small row dicts cross process boundaries.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+
+from flows.settings import PIPELINE_VERSION
+from transforms.article import RawDoc, article_row, nlp_rows, prepare, removed_rows
+from transforms.options import DEFAULT
+
+MIN_PARALLEL = 20
+_POOL: ProcessPoolExecutor | None = None
+_POOL_SIZE = 0
+_POOL_LOCK = threading.Lock()
+
+
+def quarantine_row(raw: RawDoc, article_id: str | None, stage: str, reason: str) -> dict:
+    return {"source_uri": raw.source_uri, "article_id": article_id, "stage": stage, "reason": reason[:500],
+            "batch_date": raw.batch_date}
+
+
+def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> dict[str, list[dict]]:
+    """Rows of every table for these articles; a failure of one article quarantines that article only."""
+    from flows.nlp import get_nlp
+
+    out: dict[str, list[dict]] = defaultdict(list)
+    prepared = []
+    for raw in raws:
+        try:
+            prepared.append(prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset())))
+        except Exception as exc:  # a bug must not lose the batch: quarantine with the reason
+            out["quarantine"].append(quarantine_row(raw, None, "clean", f"cleaner failed: {type(exc).__name__}: {exc}"))
+    english = [p for p in prepared if p.nlp_skipped_reason is None]
+    docs = dict(zip((p.article_id for p in english),
+                    get_nlp().pipe((p.cleaned.body for p in english), batch_size=batch_size)))
+    for p in prepared:
+        try:
+            ents, figs = nlp_rows(p, docs[p.article_id], DEFAULT) if p.article_id in docs else ([], [])
+        except Exception as exc:
+            out["quarantine"].append(quarantine_row(p.raw, p.article_id, "extract",
+                                                    f"extraction failed: {type(exc).__name__}: {exc}"))
+            continue
+        out["articles"].append(article_row(p, run_id, PIPELINE_VERSION))
+        out["removed_segments"] += removed_rows(p)
+        out["entities"] += ents
+        out["figures"] += figs
+    return dict(out)
+
+
+def _warm() -> None:
+    from flows.nlp import get_nlp
+
+    get_nlp()
+
+
+def workers(n_process: int) -> int:
+    """How many worker processes to use: 1 (in process) inside daemonic workers such as Dask's."""
+    if n_process <= 1 or multiprocessing.current_process().daemon:
+        return 1
+    return n_process
+
+
+def pool(n_process: int) -> ProcessPoolExecutor:
+    """A process pool kept for the life of this process (spawned: safe beside Prefect's threads)."""
+    global _POOL, _POOL_SIZE
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_SIZE != n_process:
+            if _POOL is not None:
+                _POOL.shutdown(cancel_futures=True)
+            _POOL = ProcessPoolExecutor(max_workers=n_process, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm)
+            _POOL_SIZE = n_process
+        return _POOL
+
+
+def shutdown() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(cancel_futures=True)
+            _POOL = None
+
+
+def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process: int, batch_size: int) -> dict:
+    """process_articles over n_process workers (sub-chunks in order), or in this process."""
+    n = workers(n_process)
+    if n == 1 or len(raws) < MIN_PARALLEL:  # a few articles cost less than starting workers
+        return process_articles(raws, templates, run_id, batch_size)
+    size = -(-len(raws) // n)
+    parts = [raws[i:i + size] for i in range(0, len(raws), size)]
+    futures = [pool(n).submit(process_articles, part, {k: templates[k] for k in {r.source_key for r in part}
+                                                       if k in templates}, run_id, batch_size) for part in parts]
+    out: dict[str, list[dict]] = defaultdict(list)
+    for fut in futures:
+        for table, rows in fut.result().items():
+            out[table] += rows
+    return dict(out)
