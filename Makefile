@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test eval lock clean
+.PHONY: setup run test eval bench bench-memory lock clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,14 @@ test: setup
 
 eval: setup
 	$(BIN)/python -m tests.eval_gate --report
+
+# Throughput against the nlp.pipe limit, 1 and 2 processes, no-op re-run (N=4000: ~20 min on 2 cores).
+bench: setup
+	$(BIN)/python -m bench.run --n $(or $(N),4000)
+
+# Peak RSS at 2,000 and 20,000 articles (long: ~1.5 h on 2 cores).
+bench-memory: setup
+	$(BIN)/python -m bench.run --memory 2000,20000 --processes 2
 
 # Refresh the lock from the current venv (after changing pyproject.toml on purpose).
 lock: setup

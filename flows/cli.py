@@ -128,6 +128,9 @@ def cmd_serve(args) -> int:
 
 def _report(results: list[dict], warehouse: str) -> int:
     failed = [r for r in results if r["status"] == "failed"]
+    if os.environ.get("NEWSETL_SUMMARY_JSON"):  # for scripts and the benchmark
+        with open(os.environ["NEWSETL_SUMMARY_JSON"], "w", encoding="utf-8") as out:
+            json.dump(results[0] if len(results) == 1 else results, out, default=str)
     for r in results:
         reasons = ", ".join(f"{k} ({v})" for k, v in sorted(r["quarantine_reasons"].items())) or "none"
         print(f"newsetl: run {r['run_id']} {r['status']}: {r['files_seen']} files, "

@@ -1,0 +1,228 @@
+"""`make bench`: the pipeline end to end against the NLP limit, on a corpus of N distinct articles.
+
+Builds N real-looking pages from the bundled seeds and dev pages (each copy has its prose
+paragraphs in a different order, so every page is a distinct article; copies of one page sit
+in different site folders), runs `newsetl run` into a fresh warehouse once per worker count,
+and measures in the same run the limit: `nlp.pipe` with the same model and number of
+processes over the same cleaned bodies. Then a no-op re-run, the cleaner's raw MB/s per core,
+and the cost of figure + entity extraction beside the parse.
+
+    python -m bench.run [--n 4000] [--processes 1,2] [--memory 2000,20000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PAGES = sorted((ROOT / "tests" / "fixtures" / "dev" / "boilerplate-dev" / "text").glob("*.txt")) + \
+    sorted((ROOT / "samples" / "seeds").glob("*.txt"))
+NEWSETL = str(Path(sys.executable).parent / "newsetl")
+DATE = "2026-01-01"
+
+
+def build_corpus(n: int, target: Path) -> dict:
+    """N distinct pages: copy c of base page b is b with its long lines shuffled, in folder site-c."""
+    if (target / ".done").exists():
+        return json.loads((target / ".done").read_text())
+    shutil.rmtree(target, ignore_errors=True)
+    bases = [p.read_text("utf-8").splitlines() for p in PAGES]
+    seen, made, raw_bytes, copy = set(), 0, 0, 0
+    while made < n:
+        for b, lines in enumerate(bases):
+            if made >= n:
+                break
+            page = list(lines)
+            if copy:
+                rng = random.Random(copy * 1000 + b)
+                slots = [i for i, ln in enumerate(page) if len(ln) >= 80]
+                shuffled = [page[i] for i in slots]
+                rng.shuffle(shuffled)
+                for i, ln in zip(slots, shuffled):
+                    page[i] = ln
+            text = "\n".join(page) + "\n"
+            if text in seen:
+                continue
+            seen.add(text)
+            path = target / f"site-{copy:04d}" / f"{b:03d}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+            made, raw_bytes = made + 1, raw_bytes + len(text.encode())
+        copy += 1
+    info = {"articles": made, "raw_bytes": raw_bytes}
+    (target / ".done").write_text(json.dumps(info))
+    return info
+
+
+def run_pipeline(corpus: Path, warehouse: Path, processes: int) -> dict:
+    """`newsetl run` as a user runs it: wall seconds, peak RSS over its process tree, its stage timings."""
+    summary = warehouse.parent / f"{warehouse.name}-summary.json"
+    env = {**os.environ, "NEWSETL_N_PROCESS": str(processes), "NEWSETL_SUMMARY_JSON": str(summary)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([NEWSETL, "run", "--input", str(corpus), "--warehouse", str(warehouse), "--date", DATE],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = _watch_rss(proc)
+    err = proc.stderr.read()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"bench: newsetl run failed ({proc.returncode}): {err.strip().splitlines()[-1:]}")
+    result = json.loads(summary.read_text())
+    return {"wall_s": wall, "peak_rss_mb": peak / 2**20, "stages": result.get("stage_seconds", {}),
+            "articles": result.get("articles_published", 0)}
+
+
+def _watch_rss(proc: subprocess.Popen) -> int:
+    """Peak of the summed RSS of a process and its children, sampled every 0.2 s."""
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    return peak
+
+
+def bodies(warehouse: Path) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "newsetl.duckdb"), read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT body FROM articles WHERE nlp_skipped_reason IS NULL "
+                                          "ORDER BY source_uri").fetchall()]
+    finally:
+        con.close()
+
+
+def nlp_limit(texts: list[str], processes: int) -> float:
+    """Seconds for nlp.pipe alone over the texts, same model, batch size and processes as the pipeline."""
+    from flows.nlp import get_nlp
+    from flows.settings import Settings
+
+    nlp = get_nlp()
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=Settings.nlp_batch_size, n_process=processes):
+        pass
+    return time.perf_counter() - t0
+
+
+def cleaning_speed(rounds: int = 3) -> dict:
+    """Raw MB/s per core of the text cleaner (decode to body, language included) on the dev pages."""
+    from transforms.article import RawDoc, prepare
+
+    pages = [p.read_text("utf-8") for p in PAGES]
+    size = sum(len(p.encode()) for p in pages)
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.process_time()
+        for i, page in enumerate(pages):
+            prepare(RawDoc(source_uri=str(i), content=page))
+        best = min(best, time.process_time() - t0)
+    return {"raw_mb": size / 1e6, "seconds": best, "mb_per_s": size / 1e6 / best}
+
+
+def postprocess_cost(texts: list[str]) -> dict:
+    """Figure + entity extraction time as a share of the spaCy parse time (one process)."""
+    from flows.nlp import get_nlp
+    from transforms.entities import extract_entities
+    from transforms.figures import extract_figures
+
+    nlp = get_nlp()
+    t0 = time.process_time()
+    docs = list(nlp.pipe(texts, batch_size=32))
+    parse = time.process_time() - t0
+    t0 = time.process_time()
+    for doc in docs:
+        extract_figures(doc)
+        extract_entities(doc)
+    extract = time.process_time() - t0
+    return {"articles": len(texts), "parse_s": parse, "extract_s": extract, "share": extract / parse}
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return f"{len(os.sched_getaffinity(0))} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=4000, help="articles in the corpus (default 4000)")
+    ap.add_argument("--processes", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
+    ap.add_argument("--memory", default="", help="instead: peak RSS at these corpus sizes, e.g. 2000,20000")
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    if args.memory:
+        return memory(sorted(int(x) for x in args.memory.split(",")), max(int(p) for p in args.processes.split(",")))
+    corpus = OUT / f"corpus-{args.n}"
+    info = build_corpus(args.n, corpus)
+    print(f"corpus: {info['articles']} articles, {info['raw_bytes'] / 1e6:.1f} MB raw, in {corpus}")
+    clean = cleaning_speed()
+    print(f"cleaner: {clean['mb_per_s']:.2f} MB/s of raw text per core ({clean['raw_mb']:.2f} MB in {clean['seconds']:.2f} s)")
+    rows, speed = [], {}
+    for p in [int(x) for x in args.processes.split(",")]:
+        wh = OUT / f"warehouse-{args.n}-p{p}"
+        shutil.rmtree(wh, ignore_errors=True)
+        run = run_pipeline(corpus, wh, p)
+        texts = bodies(wh)
+        words = sum(len(t.split()) for t in texts)
+        limit = nlp_limit(texts, p)
+        noop = run_pipeline(corpus, wh, p)
+        speed[p] = words / run["wall_s"]
+        rows.append({"processes": p, "articles": run["articles"], "body_words": words, "wall_s": run["wall_s"],
+                     "articles_per_s": run["articles"] / run["wall_s"], "words_per_s": speed[p],
+                     "limit_words_per_s": words / limit, "ratio_to_limit": limit / run["wall_s"],
+                     "peak_rss_mb": run["peak_rss_mb"], "stages": run["stages"], "noop_wall_s": noop["wall_s"],
+                     "noop_ratio": noop["wall_s"] / run["wall_s"], "noop_stages": noop["stages"]})
+        r = rows[-1]
+        print(f"\nprocesses={p}: {r['articles']} articles, {words} body words in {r['wall_s']:.1f} s: "
+              f"{r['articles_per_s']:.1f} articles/s, {r['words_per_s']:.0f} words/s; "
+              f"limit (nlp.pipe alone) {r['limit_words_per_s']:.0f} words/s; ratio {r['ratio_to_limit']:.2f}; "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB")
+        print("  stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in run["stages"].items()))
+        print(f"  no-op re-run: {noop['wall_s']:.1f} s = {r['noop_ratio']:.1%} of the full run; stages: "
+              + ", ".join(f"{k} {v:.1f}s" for k, v in noop["stages"].items()))
+    post = postprocess_cost(bodies(OUT / f"warehouse-{args.n}-p{rows[0]['processes']}")[:400])
+    print(f"\nfigures + entities: {post['extract_s']:.2f} s beside {post['parse_s']:.2f} s of parsing "
+          f"({post['share']:.1%}) over {post['articles']} articles")
+    if 1 in speed and len(speed) > 1:
+        print(f"scaling 1 -> {max(speed)} processes: {speed[max(speed)] / speed[1]:.2f}x")
+    result = {"machine": machine(), "corpus": info, "cleaner": clean, "runs": rows, "postprocess": post,
+              "scaling": {str(p): speed[p] / speed[min(speed)] for p in speed}}
+    (OUT / f"results-{args.n}.json").write_text(json.dumps(result, indent=2))
+    print(f"\nresults: {OUT / f'results-{args.n}.json'}")
+    return 0
+
+
+def memory(sizes: list[int], processes: int) -> int:
+    """Peak RSS of the pipeline at each corpus size (bounded chunks should keep it flat)."""
+    peaks = {}
+    for n in sizes:
+        corpus = OUT / f"corpus-{n}"
+        build_corpus(n, corpus)
+        wh = OUT / f"warehouse-mem-{n}"
+        shutil.rmtree(wh, ignore_errors=True)
+        run = run_pipeline(corpus, wh, processes)
+        peaks[n] = run["peak_rss_mb"]
+        print(f"N={n}: peak RSS {peaks[n]:.0f} MB (process tree), {run['wall_s']:.0f} s, {processes} processes")
+        shutil.rmtree(wh, ignore_errors=True)
+    print(f"peak RSS ratio {max(sizes)} vs {min(sizes)}: {peaks[max(sizes)] / peaks[min(sizes)]:.2f}")
+    (OUT / "results-memory.json").write_text(json.dumps({"machine": machine(), "peak_rss_mb": peaks}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
