@@ -10,7 +10,9 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
+KEEP_RESULTS = 60  # validation results kept per suite (and shown in Data Docs)
 SUITES = ("articles", "entities", "figures", "removed_segments", "quarantine")
 
 
@@ -84,10 +86,23 @@ def validate(frames: dict, gx_root: str | None = None, build_docs: bool = True) 
     return report
 
 
-def build_data_docs(gx_root: str) -> str:
-    """Build the Data Docs of a file context; returns the index page's path."""
+def build_data_docs(gx_root: str, keep: int = KEEP_RESULTS) -> str:
+    """Build the Data Docs of a file context (its newest `keep` results per suite); returns the index path."""
+    prune_results(gx_root, keep)
     _suites(gx_root).context.build_data_docs()
     return f"{gx_root}/gx/uncommitted/data_docs/local_site/index.html"
+
+
+def prune_results(gx_root: str, keep: int) -> int:
+    """Delete all but the newest `keep` stored validation results per suite (nightly runs add up for years)."""
+    base = Path(gx_root) / "gx" / "uncommitted" / "validations"
+    removed = 0
+    for suite in (base.iterdir() if base.is_dir() else []):
+        results = sorted(suite.rglob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in results[keep:]:
+            old.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 class _Suites:

@@ -78,6 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _check_uris(*uris: str) -> None:
+    from flows.settings import has_credentials, redact
+
+    for uri in uris:
+        if has_credentials(uri):
+            raise UsageError(f"{redact(uri)}: credentials in a URL would end up in logs, flow parameters and the runs "
+                             "table; give them to fsspec through the environment (e.g. AWS_ACCESS_KEY_ID) instead")
+
+
 def _check_input(uri: str) -> None:
     import fsspec
 
@@ -101,6 +110,7 @@ def _flows():
 
 
 def cmd_run(args) -> int:
+    _check_uris(args.input, args.warehouse)
     _check_input(args.input)
     daily, _ = _flows()
     batch_date = args.date or daily.today()
@@ -109,6 +119,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_backfill(args) -> int:
+    _check_uris(args.input, args.warehouse)
     _check_input(args.input)
     if args.end < args.start:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
@@ -118,6 +129,7 @@ def cmd_backfill(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    _check_uris(args.input, args.warehouse)
     _flows()
     from flows.serve import serve
 

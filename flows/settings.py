@@ -44,6 +44,32 @@ class Settings:
                    lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)))
 
 
+_SECRET_KEYS = ("key", "secret", "token", "password", "passwd", "signature", "sig", "credential", "auth")
+
+
+def has_credentials(uri: str) -> bool:
+    """True when a URL carries a password or a secret-looking query parameter."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    if "://" not in uri:
+        return False
+    parts = urlsplit(uri)
+    return bool(parts.password) or any(any(k in name.lower() for k in _SECRET_KEYS)
+                                       for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+
+
+def redact(uri: str) -> str:
+    """A URL safe to log: user info and query string dropped."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if "://" not in uri:
+        return uri
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

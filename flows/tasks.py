@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from prefect import get_run_logger, task
 
 from flows import sources
-from flows.settings import Settings
+from flows.settings import PIPELINE_VERSION, Settings, redact
 from flows.work import quarantine_row
 from transforms.article import RawDoc
 from transforms.boilerplate import TemplateCounter
@@ -36,6 +36,7 @@ class RunSummary:
     quarantine_reasons: dict = field(default_factory=dict)
     docs_path: str | None = None
     stage_seconds: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -115,6 +116,10 @@ def run_batch(summary: RunSummary, input_uri: str, warehouse_uri: str, default_d
     """One batch end to end; expected failures end in summary.status, never in an exception."""
     log = get_run_logger()
     wh = Warehouse(warehouse_uri)
+    summary.params = {"flow": summary.flow, "input_uri": redact(input_uri), "warehouse_uri": redact(warehouse_uri),
+                      "batch_date": default_date, "replace": replace, "dates": sorted(dates or []),
+                      "chunk_size": settings.chunk_size, "n_process": settings.n_process,
+                      "pipeline_version": PIPELINE_VERSION}
     try:
         with wh.lock(wait_s=settings.lock_wait_s):
             if wh.recover():
@@ -307,7 +312,7 @@ def _reason_counts(rows: list[dict]) -> dict[str, int]:
 
 
 def _run_row(summary: RunSummary, batch_date: str) -> dict:
-    params = {"flow": summary.flow}
+    params = {**summary.params, "stage_seconds": summary.stage_seconds}
     return {"run_id": summary.run_id, "flow": summary.flow, "started_at": summary.started_at,
             "finished_at": datetime.now(timezone.utc), "status": summary.status, "files_seen": summary.files_seen,
             "articles_published": summary.articles_published, "rows_quarantined": summary.rows_quarantined,

@@ -18,7 +18,11 @@ from transforms.options import DEFAULT, CleanOptions
 
 _PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header")
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
-_CAPTION = re.compile(r".{0,300}\b(credit|photo|image|foto|bild)\s*(\.\.\.|…|:)\s*\S.{0,80}", re.IGNORECASE)
+_CAPTION = r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}"
+# Every whole-line shape in one pattern, tried in order; the matching group names the signal.
+_SHAPES = re.compile("|".join([*(f"(?P<{n}>{LINE_RES[n].pattern})" for n in _PATTERN_ORDER), f"(?P<caption>{_CAPTION})"]),
+                     re.IGNORECASE)
+_SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _INNER_TRUNCATION = re.compile(r"\w(\.\.\.|…)\s+[A-Z]")
@@ -102,12 +106,10 @@ def line_signal(text: str, template: frozenset[str]) -> str | None:
     """The name of the known boilerplate shape a whole line has, if any."""
     if text in template:
         return "site_template"
-    for name in _PATTERN_ORDER:
-        if LINE_RES[name].fullmatch(text):
-            return name
-    if _CAPTION.fullmatch(text):
-        return "caption"
-    return None
+    if len(text) > _SHAPE_MAX_CHARS:
+        return None
+    m = _SHAPES.fullmatch(text)
+    return m.lastgroup if m else None
 
 
 def main_region(scores: list[float]) -> tuple[int, int]:

@@ -1,7 +1,10 @@
 """Language identification (py3langid: a small model shipped in the package, no download)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -11,10 +14,10 @@ def _identifier():
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
-def detect_language(text: str, sample_chars: int = 5000) -> tuple[str, float]:
+def detect_language(text: str, sample_chars: int = 2500) -> tuple[str, float]:
     """ISO 639-1 code and probability; ("und", 0.0) when there is no text to judge."""
     sample = text[:sample_chars]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    if len(_NOT_LETTERS.sub("", sample)) < 20:
         return "und", 0.0
     lang, prob = _identifier().classify(sample)
     return str(lang), float(prob)

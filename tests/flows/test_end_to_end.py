@@ -88,6 +88,9 @@ def test_seed_facts(seeds_warehouse):
 def test_runs_row_and_catalog(seeds_warehouse):
     runs = q(seeds_warehouse, "select status, files_seen, articles_published, validation_success from runs")
     assert runs == [("published", 5, 5, True)]
+    params = json.loads(q(seeds_warehouse, "select params from runs")[0][0])
+    assert params["input_uri"] == str(SEEDS) and params["batch_date"] == "2026-11-20"
+    assert {"scan", "validate", "commit"} <= set(params["stage_seconds"])
     assert (seeds_warehouse / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
 
 
@@ -143,10 +146,12 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path):
 
 def test_bad_arguments_are_one_line_errors(tmp_path):
     for args in (["run", "--input", str(tmp_path / "missing")], ["run", "--date", "2026-13-45"],
+                 ["run", "--input", "s3://user:hunter2@bucket/in"], ["run", "--warehouse", "s3://b/wh?secret_key=x"],
                  ["backfill", "--start", "2026-11-05", "--end", "2026-11-01"], ["sql", "select 1", "--warehouse", str(tmp_path)]):
         proc = newsetl(*args)
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") <= 1, proc.stderr
+        assert "hunter2" not in proc.stderr + proc.stdout
 
 
 def test_backfill_replaces_only_its_days(tmp_path):
@@ -163,3 +168,4 @@ def test_backfill_replaces_only_its_days(tmp_path):
     assert set(after) == {"2026-11-01", "2026-11-02"} and len(after) == 2
     assert after["2026-11-02"] == before["2026-11-02"] and after["2026-11-01"] != before["2026-11-01"]
     assert q(wh, "select count(*) from figures where batch_date = '2026-11-01'")[0][0] > 0
+    assert len(q(wh, "select run_id from runs")) == 2  # the replaced day keeps its run history

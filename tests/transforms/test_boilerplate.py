@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import seed_text
-from transforms.boilerplate import clean_text, is_prose, main_region, split_lines, template_lines
+from transforms.boilerplate import TemplateCounter, clean_text, is_prose, main_region, split_lines, template_lines
 from transforms.options import DEFAULT
 
 
@@ -63,3 +63,15 @@ def test_non_english_page_keeps_its_prose():
            "Impressum\nDatenschutz\nKontakt\n")
     body = clean_text(raw).body
     assert body.startswith("Die Regierung") and body.endswith("profitieren können.")
+
+
+def test_template_counter_counts_a_bounded_sample():
+    from dataclasses import replace
+
+    from transforms.options import DEFAULT
+
+    counter = TemplateCounter(replace(DEFAULT.clean, template_sample=4))
+    for i in range(50):
+        counter.add(f"Site Menu\nStory number {i} is about something else entirely.\n")
+    assert counter.pages == 4
+    assert counter.lines() == frozenset({"Site Menu"})

@@ -87,3 +87,27 @@ def test_catalog_views_work_before_and_after_data(tmp_path):
     con = duckdb.connect(db, read_only=True)
     assert con.execute("select article_id, batch_date::varchar from articles").fetchall() == [("a", "2026-11-01")]
     assert con.execute("select count(*) from daily_articles").fetchall() == [(1,)]
+
+
+def test_staged_chunks_are_invisible_until_commit_and_discard_leaves_nothing(tmp_path):
+    wh = Warehouse(str(tmp_path))
+    wh.stage({"articles": [article("a", "2026-11-01")]}, "run1", "00000")
+    wh.stage({"articles": [article("b", "2026-11-01")]}, "run1", "00001")
+    assert ids(wh) == []
+    wh.commit("run1")
+    assert ids(wh) == ["a", "b"]
+    wh.stage({"articles": [article("c", "2026-11-01")]}, "run2", "00000")
+    wh.discard("run2")
+    wh.commit("run2")
+    assert ids(wh) == ["a", "b"]
+
+
+def test_replace_keeps_the_runs_history(tmp_path):
+    wh = Warehouse(str(tmp_path))
+    run = {"run_id": "r1", "flow": "daily", "status": "published", "files_seen": 1, "articles_published": 1,
+           "rows_quarantined": 0, "validation_success": True, "params": "{}", "batch_date": "2026-11-01"}
+    wh.publish({"articles": [article("a", "2026-11-01")], "runs": [run]}, "r1")
+    wh.publish({"articles": [article("b", "2026-11-01")], "runs": [{**run, "run_id": "r2"}]}, "r2",
+               frozenset({"2026-11-01"}))
+    assert ids(wh) == ["b"]
+    assert sorted(wh.read_column("runs", "run_id")) == ["r1", "r2"]
