@@ -1,0 +1,58 @@
+"""Properties over any input (hypothesis): no exception, offsets inside the body, finite values, idempotent cleaning."""
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import seed_text
+from transforms.boilerplate import clean_text
+from transforms.decode import DecodeError, decode_bytes, normalise_text
+from transforms.entities import extract_entities
+from transforms.figures import extract_figures
+from transforms.numbers import parse_number
+
+# news-like text: words, numbers with separators and scales, currency and percent signs, line breaks
+_WORDS = st.sampled_from(["troops", "said", "over", "about", "$", "€", "Rs", "%", "per cent", "million", "bn", "US",
+                          "the", "Pentagon", "3,000", "2.5", "17k", "one", "-", "to", "and", "between", ".", ",",
+                          "\n", "Advertisement", "Latest news", "...", "2021", "M-4", "COVID-19", "HK$", "N95"])
+NEWSY = st.lists(st.one_of(_WORDS, st.text(min_size=1, max_size=12)), max_size=80).map(" ".join)
+ANY_TEXT = st.one_of(st.text(max_size=400), NEWSY)
+
+
+@given(st.binary(max_size=2000))
+def test_decode_never_raises_anything_but_decode_error(data):
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError:
+        return
+    assert isinstance(text, str) and encoding
+
+
+@given(ANY_TEXT)
+def test_parse_number_is_finite_or_none(text):
+    value = parse_number(text)
+    assert value is None or math.isfinite(value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ANY_TEXT)
+def test_cleaning_never_raises_and_is_idempotent(text):
+    body = clean_text(normalise_text(text)).body
+    assert clean_text(body).body == body
+
+
+def test_cleaning_a_real_page_is_idempotent():
+    body = clean_text(seed_text("001_ae877c58f8d80608.txt")).body
+    assert clean_text(body).body == body
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(NEWSY)
+def test_figures_and_entities_point_into_the_body(nlp, text):
+    body = clean_text(normalise_text(text)).body
+    doc = nlp(body)
+    for f in extract_figures(doc):
+        assert 0 <= f.start_char < f.end_char <= len(body) and body[f.start_char:f.end_char] == f.text
+        assert math.isfinite(f.value) and (f.value_max is None or math.isfinite(f.value_max))
+    for e in extract_entities(doc):
+        assert 0 <= e.start_char < e.end_char <= len(body) and body[e.start_char:e.end_char] == e.text
