@@ -121,6 +121,23 @@ def hostile_folder(root: Path) -> dict[str, str]:
         json.dumps({"title": "no text"}),
     ]) + "\n", "utf-8")
     (root / "boilerplate_only.txt").write_text("Home\nWorld\nSport\nSubscribe to our newsletter\n- Advertisement -\n", "utf-8")
+    (root / "utf16.txt").write_bytes((SEEDS / "001_ae877c58f8d80608.txt").read_text("utf-8").encode("utf-16"))
+    (root / "bom_crlf.txt").write_bytes(b"\xef\xbb\xbf" + (SEEDS / "002_23c06521338ce5b8.txt").read_text("utf-8")
+                                        .replace("\n", "\r\n").encode("utf-8"))
+    (root / "cp1252.txt").write_bytes("\u201cWe lost \u20ac2 million this year,\u201d the owner said on Tuesday, "
+                                      "adding that about 40 workers would be laid off.\n".encode("cp1252"))
+    (root / "one_line.txt").write_text("Officials said on Monday that about 1,200 workers lost their jobs after the "
+                                       "steel plant in the northern city closed for good.", "utf-8")
+    (root / "bomb.txt.gz").write_bytes(gzip.compress(b"a" * (60 * 2**20)))
+    (root / "huge.txt").write_bytes(b"word " * (26 * 2**20 // 5))
+    (root / "xxe.html").write_text(
+        '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        '<html><head><title>Plant closes</title><link rel="stylesheet" href="http://example.invalid/s.css"></head>'
+        '<body><article><h1>Plant closes</h1><p>&xxe;</p><img src="http://example.invalid/x.png">'
+        + "".join(f"<p>{p}</p>" for p in good.split("\n")[8:14]) + "</article></body></html>", "utf-8")
+    outside = root.parent / "outside.txt"
+    outside.write_text(good.upper(), "utf-8")
+    (root / "link_out.txt").symlink_to(outside)
     return {}
 
 
@@ -134,9 +151,13 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path):
     published = {r[0].rsplit("/", 1)[-1] for r in q(wh, "select source_uri from articles")}
     quarantined = {r[0].rsplit("/", 1)[-1]: r[1] for r in q(wh, "select source_uri, reason from quarantine")}
     assert {"spaces and ünïcode.txt", "copy.txt", "latin1.txt", "page.html.gz", "feed.jsonl#1"} <= published
+    assert {"utf16.txt", "bom_crlf.txt", "cp1252.txt", "one_line.txt"} <= published
     for name in ("empty.txt", "image.txt", "notes.docx", "broken.txt.gz", "feed.jsonl#2", "feed.jsonl#3",
-                 "boilerplate_only.txt"):
+                 "boilerplate_only.txt", "bomb.txt.gz", "huge.txt", "link_out.txt"):
         assert name in quarantined and quarantined[name], name
+    assert "26214400" in quarantined["huge.txt"] and "52428800" in quarantined["bomb.txt.gz"]  # the cap is in the reason
+    bodies = " ".join(r[0] for r in q(wh, "select body from articles"))
+    assert "root:" not in bodies and "€2 million" in bodies and "\r" not in bodies
     inputs = {p.name for p in inp.rglob("*") if p.is_file()}
     seen = {n.split("#")[0] for n in published | set(quarantined)}
     assert inputs <= seen  # nothing lost
