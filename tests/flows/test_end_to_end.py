@@ -90,7 +90,7 @@ def test_runs_row_and_catalog(seeds_warehouse):
     assert runs == [("published", 5, 5, True)]
     params = json.loads(q(seeds_warehouse, "select params from runs")[0][0])
     assert params["input_uri"] == str(SEEDS) and params["batch_date"] == "2026-11-20"
-    assert {"scan", "validate", "commit"} <= set(params["stage_seconds"])
+    assert {"discover", "scan", "validate", "stage"} <= set(params["stage_seconds"])
     assert (seeds_warehouse / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
 
 
