@@ -70,7 +70,8 @@ def validate(frames: dict, gx_root: str | None = None, build_docs: bool = True) 
         frame = frames.get(name)
         if frame is None or frame.empty:
             continue
-        result = suites.run(name, frame)
+        with suites.lock:  # a GX context is not thread-safe (backfill days validate in parallel)
+            result = suites.run(name, frame)
         report.evaluated += 1
         for res in result["results"]:
             if not res["success"]:
@@ -88,8 +89,10 @@ def validate(frames: dict, gx_root: str | None = None, build_docs: bool = True) 
 
 def build_data_docs(gx_root: str, keep: int = KEEP_RESULTS) -> str:
     """Build the Data Docs of a file context (its newest `keep` results per suite); returns the index path."""
-    prune_results(gx_root, keep)
-    _suites(gx_root).context.build_data_docs()
+    suites = _suites(gx_root)
+    with suites.lock:
+        prune_results(gx_root, keep)
+        suites.context.build_data_docs()
     return f"{gx_root}/gx/uncommitted/data_docs/local_site/index.html"
 
 
@@ -116,6 +119,7 @@ class _Suites:
         self.source = _get_or_add(self.context.data_sources, "newsetl",
                                   lambda: self.context.data_sources.add_pandas(name="newsetl"))
         self.checkpoints: dict = {}
+        self.lock = threading.Lock()
 
     def run(self, name: str, frame) -> dict:
         if name not in self.checkpoints:

@@ -23,7 +23,3 @@ def get_nlp():
     with _LOCK:
         return _load()
 
-
-def parse(texts: list[str], batch_size: int = 32, n_process: int = 1):
-    """Docs for the texts, in order, via nlp.pipe."""
-    return list(get_nlp().pipe(texts, batch_size=batch_size, n_process=n_process))

@@ -29,9 +29,10 @@ class Settings:
     input_uri: str = str(SAMPLES)
     warehouse_uri: str = str(Path.cwd() / "data" / "warehouse")
     chunk_size: int = 200          # articles per Prefect task
-    n_process: int = 0             # worker processes for clean+parse+extract; 0 = one per CPU
+    n_process: int = 0             # worker processes for clean+parse+extract; 0 = in this process
     nlp_batch_size: int = 32
     lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
+    backfill_parallel: int = 2     # backfill days processed at once
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -39,9 +40,10 @@ class Settings:
         return cls(input_uri=env.get("NEWSETL_INPUT", cls.input_uri),
                    warehouse_uri=env.get("NEWSETL_WAREHOUSE", str(Path.cwd() / "data" / "warehouse")),
                    chunk_size=int(env.get("NEWSETL_CHUNK_SIZE", cls.chunk_size)),
-                   n_process=int(env.get("NEWSETL_N_PROCESS", 0)) or _cpus(),
+                   n_process=int(env["NEWSETL_N_PROCESS"]) if env.get("NEWSETL_N_PROCESS") else _cpus(),
                    nlp_batch_size=int(env.get("NEWSETL_NLP_BATCH_SIZE", cls.nlp_batch_size)),
-                   lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)))
+                   lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)),
+                   backfill_parallel=max(1, int(env.get("NEWSETL_BACKFILL_PARALLEL", cls.backfill_parallel))))
 
 
 _SECRET_KEYS = ("key", "secret", "token", "password", "passwd", "signature", "sig", "credential", "auth")

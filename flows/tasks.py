@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
@@ -98,6 +99,14 @@ def commit_batch(warehouse_uri: str, runs_row: dict, run_id: str, replace_dates:
     """Make the staged batch visible atomically (with its runs row) and refresh the DuckDB catalog."""
     wh = Warehouse(warehouse_uri)
     wh.stage({"runs": [runs_row]}, run_id, "runs")
+    with _COMMIT_LOCK:  # days of a backfill commit from parallel threads
+        _commit_and_catalog(wh, run_id, replace_dates)
+
+
+_COMMIT_LOCK = threading.Lock()
+
+
+def _commit_and_catalog(wh: Warehouse, run_id: str, replace_dates: list[str]) -> None:
     wh.commit(run_id, frozenset(replace_dates))
     if wh.is_local:
         from warehouse.catalog import write_catalog
@@ -112,8 +121,12 @@ def chunked(items: list, size: int) -> list[list]:
 
 
 def run_batch(summary: RunSummary, input_uri: str, warehouse_uri: str, default_date: str,
-              settings: Settings, dates: frozenset[str] | None = None, replace: bool = False) -> RunSummary:
-    """One batch end to end; expected failures end in summary.status, never in an exception."""
+              settings: Settings, dates: frozenset[str] | None = None, replace: bool = False,
+              locked: bool = False) -> RunSummary:
+    """One batch end to end; expected failures end in summary.status, never in an exception.
+
+    `locked`: the caller (a backfill running days in parallel) already holds the warehouse lock.
+    """
     log = get_run_logger()
     wh = Warehouse(warehouse_uri)
     summary.params = {"flow": summary.flow, "input_uri": redact(input_uri), "warehouse_uri": redact(warehouse_uri),
@@ -121,8 +134,8 @@ def run_batch(summary: RunSummary, input_uri: str, warehouse_uri: str, default_d
                       "chunk_size": settings.chunk_size, "n_process": settings.n_process,
                       "pipeline_version": PIPELINE_VERSION}
     try:
-        with wh.lock(wait_s=settings.lock_wait_s):
-            if wh.recover():
+        with contextlib.nullcontext() if locked else wh.lock(wait_s=settings.lock_wait_s):
+            if not locked and wh.recover():
                 log.info("recovered an interrupted publish")
             try:
                 return _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates, replace, log)
@@ -293,6 +306,7 @@ def _finish(summary, clock, wh, warehouse_uri, outcome, default_date, replace_da
         log.warning(summary.reason)
         with clock("commit"):
             commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, [])
+        _artifact(summary)
         return summary
     summary.articles_published = outcome.articles
     if not summary.articles_published and not summary.rows_quarantined:
@@ -301,7 +315,26 @@ def _finish(summary, clock, wh, warehouse_uri, outcome, default_date, replace_da
     with clock("commit"):
         commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, sorted(replace_dates or []))
     log.info("published %d articles, %d quarantine rows", summary.articles_published, summary.rows_quarantined)
+    _artifact(summary)
     return summary
+
+
+def _artifact(summary: RunSummary) -> None:
+    """A markdown artifact on the flow run: counts per table and stage, quarantine reasons, validation."""
+    from prefect.artifacts import create_markdown_artifact
+
+    lines = [f"# newsetl {summary.flow} run: {summary.status}", "",
+             f"{summary.files_seen} files seen, {summary.articles_published} articles published, "
+             f"{summary.rows_quarantined} rows quarantined.", "",
+             f"Validation: {'passed' if summary.validation_success else 'FAILED'}"
+             + (f" - {summary.reason}" if summary.reason else "")
+             + (f" (Data Docs: `{summary.docs_path}`)" if summary.docs_path else ""), "",
+             "| table | rows |", "|---|---|", *(f"| {t} | {n} |" for t, n in sorted(summary.counts.items())), "",
+             "| stage | seconds |", "|---|---|", *(f"| {k} | {v:.1f} |" for k, v in summary.stage_seconds.items()), ""]
+    if summary.quarantine_reasons:
+        lines += ["| quarantine reason | rows |", "|---|---|",
+                  *(f"| {r} | {n} |" for r, n in sorted(summary.quarantine_reasons.items(), key=lambda kv: -kv[1]))]
+    create_markdown_artifact("\n".join(lines), key=f"newsetl-{summary.flow}", description="newsetl run summary")
 
 
 def _reason_counts(rows: list[dict]) -> dict[str, int]:

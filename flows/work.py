@@ -60,9 +60,10 @@ def _warm() -> None:
 
 
 def workers(n_process: int) -> int:
-    """How many worker processes to use: 1 (in process) inside daemonic workers such as Dask's."""
-    if n_process <= 1 or multiprocessing.current_process().daemon:
-        return 1
+    """How many worker processes to use; 0 = none (in this process), always inside daemonic workers
+    such as Dask's. One worker still pays: the flow validates and writes while it parses."""
+    if n_process < 1 or multiprocessing.current_process().daemon:
+        return 0
     return n_process
 
 
@@ -90,7 +91,7 @@ def shutdown() -> None:
 def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process: int, batch_size: int) -> dict:
     """process_articles over n_process workers (sub-chunks in order), or in this process."""
     n = workers(n_process)
-    if n == 1 or len(raws) < MIN_PARALLEL:  # a few articles cost less than starting workers
+    if n == 0 or len(raws) < MIN_PARALLEL:  # a few articles cost less than starting workers
         return process_articles(raws, templates, run_id, batch_size)
     size = -(-len(raws) // n)
     parts = [raws[i:i + size] for i in range(0, len(raws), size)]

@@ -190,3 +190,34 @@ def test_backfill_replaces_only_its_days(tmp_path):
     assert after["2026-11-02"] == before["2026-11-02"] and after["2026-11-01"] != before["2026-11-01"]
     assert q(wh, "select count(*) from figures where batch_date = '2026-11-01'")[0][0] > 0
     assert len(q(wh, "select run_id from runs")) == 2  # the replaced day keeps its run history
+    proc = newsetl("backfill", "--start", "2026-11-01", "--end", "2026-11-02", "--input", str(inp), "--warehouse", str(wh))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    both = dict(q(wh, "select batch_date::varchar, run_id from articles"))
+    assert len(both) == 2 and all(both[d] not in (before[d], after[d]) for d in both)  # two days, in parallel subflows
+
+
+def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path):
+    """Kill a real run while it stages chunks; the warehouse stays consistent and the next run completes."""
+    import os
+    import signal
+    import time
+
+    inp, wh = tmp_path / "in", tmp_path / "wh"
+    for i in range(12):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            (inp / f"site-{i}").mkdir(parents=True, exist_ok=True)
+            (inp / f"site-{i}" / seed.name).write_text(seed.read_text("utf-8") + f"\nFiled by desk {i}.\n", "utf-8")
+    env = {**os.environ, "NEWSETL_CHUNK_SIZE": "10", "NEWSETL_N_PROCESS": "1"}
+    proc = subprocess.Popen([*NEWSETL, "run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not list((wh / "_staging").rglob("*.parquet")):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not list((wh / "articles").rglob("*.parquet")) if (wh / "articles").exists() else True  # nothing half-visible
+    done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert_clean_output(done)
+    assert q(wh, "select count(*), count(distinct article_id) from articles") == [(60, 60)]
+    assert not list((wh / "_staging").rglob("*.parquet"))

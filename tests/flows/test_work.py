@@ -18,6 +18,6 @@ def test_two_worker_processes_match_one_process():
         parallel = process_parallel(raws, {}, "run", n_process=2, batch_size=8)
     finally:
         shutdown()
-    serial = process_parallel(raws, {}, "run", n_process=1, batch_size=8)
+    serial = process_parallel(raws, {}, "run", n_process=0, batch_size=8)
     assert len(parallel["articles"]) == len(raws)
     assert _comparable(parallel) == _comparable(serial)
