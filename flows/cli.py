@@ -114,7 +114,9 @@ def cmd_run(args) -> int:
     _check_input(args.input)
     daily, _ = _flows()
     batch_date = args.date or daily.today()
-    result = daily.daily(input_uri=args.input, warehouse_uri=args.warehouse, batch_date=batch_date)
+    runner = Settings.from_env().task_runner()
+    flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
+    result = flow(input_uri=args.input, warehouse_uri=args.warehouse, batch_date=batch_date)
     return _report([result], args.warehouse)
 
 

@@ -33,6 +33,7 @@ class Settings:
     nlp_batch_size: int = 32
     lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
     backfill_parallel: int = 2     # backfill days processed at once
+    dask_address: str = ""         # run tasks on Dask: a scheduler address, or "local" for a LocalCluster
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -43,7 +44,18 @@ class Settings:
                    n_process=int(env["NEWSETL_N_PROCESS"]) if env.get("NEWSETL_N_PROCESS") else _cpus(),
                    nlp_batch_size=int(env.get("NEWSETL_NLP_BATCH_SIZE", cls.nlp_batch_size)),
                    lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)),
-                   backfill_parallel=max(1, int(env.get("NEWSETL_BACKFILL_PARALLEL", cls.backfill_parallel))))
+                   backfill_parallel=max(1, int(env.get("NEWSETL_BACKFILL_PARALLEL", cls.backfill_parallel))),
+                   dask_address=env.get("NEWSETL_DASK_ADDRESS", ""))
+
+    def task_runner(self):
+        """The Prefect task runner: threads by default, prefect-dask's DaskTaskRunner when asked."""
+        if not self.dask_address:
+            return None
+        from prefect_dask import DaskTaskRunner
+
+        if self.dask_address == "local":
+            return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, self.n_process), "threads_per_worker": 1})
+        return DaskTaskRunner(address=self.dask_address)
 
 
 _SECRET_KEYS = ("key", "secret", "token", "password", "passwd", "signature", "sig", "credential", "auth")
