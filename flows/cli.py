@@ -57,6 +57,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     sql.add_argument("query", help='SQL, e.g. "SELECT * FROM figure_claims LIMIT 5"')
     sql.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    report = sub.add_parser("report", help="write <warehouse>/report/index.html, a static page about the warehouse")
+    report.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
     return parser
 
 
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     args = build_parser(settings).parse_args(argv)
     try:
-        return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "sql": cmd_sql}[args.command](args)
+        return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "report": cmd_report, "sql": cmd_sql}[args.command](args)
     except UsageError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return 2
@@ -152,6 +154,15 @@ def _report(results: list[dict], warehouse: str) -> int:
               f"[{reasons}]" + (f" - {r['reason']}" if r.get("reason") else ""))
     print(f"newsetl: warehouse {warehouse}" + (f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""))
     return 1 if failed else 0
+
+
+def cmd_report(args) -> int:
+    if not os.path.exists(os.path.join(args.warehouse, "newsetl.duckdb")):
+        raise UsageError(f"no warehouse catalog in {args.warehouse}: run `newsetl run` first")
+    from warehouse.report import build
+
+    print(f"newsetl: report {build(args.warehouse)}")
+    return 0
 
 
 def cmd_sql(args) -> int:
