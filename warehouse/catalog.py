@@ -22,6 +22,18 @@ _VIEW_DOCS = {
 }
 
 
+# Columns of the analytic views that are not a base table's column of the same name.
+_DERIVED_DOCS = {
+    "figure_text": "the figure as written, qualifier included",
+    "articles": "number of distinct articles",
+    "mentions": "number of mentions",
+    "first_seen": "first batch date it appears in",
+    "last_seen": "last batch date it appears in",
+    "body_words": "words in the cleaned bodies",
+    PARTITION: "batch date (hive partition)",
+}
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -48,6 +60,23 @@ def view_statements(globs: dict[str, str | None]) -> list[str]:
     return out
 
 
+def column_doc(column: str) -> str:
+    """The comment of an analytic view's column: derived, or that of the base column it passes through."""
+    if column in _DERIVED_DOCS:
+        return _DERIVED_DOCS[column]
+    for table in ("figures", "articles", "entities"):
+        if column in COLUMNS[table]:
+            return COLUMNS[table][column][1]
+    raise KeyError(f"analytic view column {column!r} has no documentation")
+
+
+def _comment_analytic_columns(con) -> None:
+    for view in ANALYTIC_VIEWS:
+        for (column,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                     "ORDER BY ordinal_position", [view]).fetchall():
+            con.execute(f"COMMENT ON COLUMN {view}.{column} IS {_quote(column_doc(column))}")
+
+
 def write_catalog(db_path: str, globs: dict[str, str | None]) -> None:
     """Build the catalog in a temporary file and swap it in, so open readers never see it half-made."""
     import duckdb
@@ -60,6 +89,7 @@ def write_catalog(db_path: str, globs: dict[str, str | None]) -> None:
     try:
         for stmt in view_statements(globs):
             con.execute(stmt)
+        _comment_analytic_columns(con)
     finally:
         con.close()
     os.replace(tmp, db_path)

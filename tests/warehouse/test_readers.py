@@ -63,3 +63,15 @@ def test_spark_local(warehouse):
         assert dict(spark.read.parquet(str(warehouse / "figures")).dtypes)["value"] == "double"
     finally:
         spark.stop()
+
+
+def test_every_view_and_column_has_a_comment(warehouse):
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "newsetl.duckdb"), read_only=True)
+    views = con.execute("select view_name, comment from duckdb_views() where not internal").fetchall()
+    assert {"figure_claims", "entity_mentions", "daily_articles", "articles"} <= {v for v, _ in views}
+    assert all(c for _, c in views), views
+    missing = con.execute("select table_name, column_name from duckdb_columns() where comment is null "
+                          "and table_name in (select view_name from duckdb_views() where not internal)").fetchall()
+    assert missing == []
