@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import sys
 import threading
@@ -89,18 +90,43 @@ def validate_chunk(rows: dict[str, list[dict]], gx_root: str | None):
     return apply_validation(rows, gx_root, build_docs=False)
 
 
+_PERMANENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def _write_fault(exc: OSError) -> dict:
+    """A disk-full or permission fault as a result (a retry cannot help; a task exception would log a traceback)."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return {"_error": f"cannot write to the warehouse: {exc.strerror or exc}{where}"}
+
+
+def _raise_fault(result) -> None:
+    if isinstance(result, dict) and "_error" in result:
+        raise WarehouseError(result["_error"])
+
+
 @task(name="stage chunk", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
 def stage_chunk(warehouse_uri: str, rows: dict[str, list[dict]], run_id: str, part: str) -> dict:
-    return Warehouse(warehouse_uri).stage(rows, run_id, part)
+    try:
+        return Warehouse(warehouse_uri).stage(rows, run_id, part)
+    except OSError as exc:
+        if exc.errno in _PERMANENT_ERRNOS:
+            return _write_fault(exc)
+        raise
 
 
 @task(name="commit batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
-def commit_batch(warehouse_uri: str, runs_row: dict, run_id: str, replace_dates: list[str]) -> None:
+def commit_batch(warehouse_uri: str, runs_row: dict, run_id: str, replace_dates: list[str]) -> dict | None:
     """Make the staged batch visible atomically (with its runs row) and refresh the DuckDB catalog."""
     wh = Warehouse(warehouse_uri)
-    wh.stage({"runs": [runs_row]}, run_id, "runs")
-    with _COMMIT_LOCK:  # days of a backfill commit from parallel threads
-        _commit_and_catalog(wh, run_id, replace_dates)
+    try:
+        wh.stage({"runs": [runs_row]}, run_id, "runs")
+        with _COMMIT_LOCK:  # days of a backfill commit from parallel threads
+            _commit_and_catalog(wh, run_id, replace_dates)
+    except OSError as exc:
+        if exc.errno in _PERMANENT_ERRNOS:
+            return _write_fault(exc)
+        raise
+    return None
 
 
 _COMMIT_LOCK = threading.Lock()
@@ -269,6 +295,7 @@ def _validate_and_stage(clock, wh, warehouse_uri, rows, run_id, part):
     if report["success"]:
         with clock("stage"):
             counts = stage_chunk(warehouse_uri, rows, run_id, part)
+            _raise_fault(counts)
     return rows, report, counts
 
 
@@ -305,7 +332,7 @@ def _finish(summary, clock, wh, warehouse_uri, outcome, default_date, replace_da
         summary.reason = "validation failed: " + "; ".join(outcome.blocking)
         log.warning(summary.reason)
         with clock("commit"):
-            commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, [])
+            _raise_fault(commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, []))
         _artifact(summary)
         return summary
     summary.articles_published = outcome.articles
@@ -313,7 +340,8 @@ def _finish(summary, clock, wh, warehouse_uri, outcome, default_date, replace_da
         summary.status = "nothing_new"
     summary.counts = dict(outcome.counts, runs=1)
     with clock("commit"):
-        commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id, sorted(replace_dates or []))
+        _raise_fault(commit_batch(warehouse_uri, _run_row(summary, default_date), summary.run_id,
+                                  sorted(replace_dates or [])))
     log.info("published %d articles, %d quarantine rows", summary.articles_published, summary.rows_quarantined)
     _artifact(summary)
     return summary

@@ -114,7 +114,10 @@ class Warehouse:
         self.fs.rm(self.path("_journal", f"{run_id}.json"))
 
     def discard(self, run_id: str) -> None:
-        """Drop what a run staged (a blocked batch publishes nothing)."""
+        """Drop what a run staged (a blocked batch publishes nothing); never a committed run's files,
+        which the next run's recovery rolls forward from the journal."""
+        if self.fs.exists(self.path("_journal", f"{run_id}.json")):
+            return
         if self.fs.exists(self.path("_staging", run_id)):
             self.fs.rm(self.path("_staging", run_id), recursive=True)
 
