@@ -31,6 +31,7 @@ class Settings:
     chunk_size: int = 200          # articles per Prefect task
     n_process: int = 0             # worker processes for clean+parse+extract; 0 = in this process
     nlp_batch_size: int = 32
+    validate_size: int = 1000      # articles per Great Expectations validation (its cost is mostly per call)
     lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
     backfill_parallel: int = 2     # backfill days processed at once
     dask_address: str = ""         # run tasks on Dask: a scheduler address, or "local" for a LocalCluster
@@ -43,6 +44,7 @@ class Settings:
                    chunk_size=int(env.get("NEWSETL_CHUNK_SIZE", cls.chunk_size)),
                    n_process=int(env["NEWSETL_N_PROCESS"]) if env.get("NEWSETL_N_PROCESS") else _cpus(),
                    nlp_batch_size=int(env.get("NEWSETL_NLP_BATCH_SIZE", cls.nlp_batch_size)),
+                   validate_size=max(1, int(env.get("NEWSETL_VALIDATE_SIZE", cls.validate_size))),
                    lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)),
                    backfill_parallel=max(1, int(env.get("NEWSETL_BACKFILL_PARALLEL", cls.backfill_parallel))),
                    dask_address=env.get("NEWSETL_DASK_ADDRESS", ""))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from flows import sources
 from flows.settings import PIPELINE_VERSION, Settings, redact
@@ -20,6 +21,19 @@ from transforms.article import RawDoc
 from transforms.boilerplate import TemplateCounter
 from transforms.options import DEFAULT
 from warehouse.writer import Warehouse, WarehouseError
+
+
+class Bulk:
+    """A large task argument Prefect passes through untouched.
+
+    Prefect walks list and dict arguments looking for futures: seconds for a chunk's rows. An
+    object of a plain class is not walked, on the thread runner and on Dask alike.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
 
 
 @dataclass
@@ -59,35 +73,36 @@ def _transient(task, task_run, state) -> bool:
     return False
 
 
-@task(name="discover inputs", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient)
+@task(cache_policy=NO_CACHE, name="discover inputs", retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=_transient)
 def discover_inputs(input_uri: str, default_date: str):
     return sources.discover(input_uri, default_date)
 
 
-@task(name="read chunk", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient)
-def read_chunk(files: list) -> tuple[list[RawDoc], list[dict]]:
+@task(cache_policy=NO_CACHE, name="read chunk", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_transient)
+def read_chunk(files: Bulk) -> tuple[list[RawDoc], list[dict]]:
     docs, bad = [], []
-    for f in files:
+    for f in files.value:
         d, q = sources.read_file(f)
         docs += d
         bad += q
     return docs, bad
 
 
-@task(name="clean and extract chunk")
-def process_chunk(raws: list[RawDoc], templates: dict, run_id: str, settings: Settings) -> dict[str, list[dict]]:
+@task(cache_policy=NO_CACHE, name="clean and extract chunk")
+def process_chunk(raws: Bulk, templates: Bulk, run_id: str, settings: Settings) -> dict[str, list[dict]]:
     """Clean, parse and extract a chunk, over settings.n_process worker processes."""
     from flows.work import process_parallel
 
-    return process_parallel(raws, templates, run_id, settings.n_process, settings.nlp_batch_size)
+    return process_parallel(raws.value, templates.value, run_id, settings.n_process, settings.nlp_batch_size)
 
 
-@task(name="validate chunk")
-def validate_chunk(rows: dict[str, list[dict]], gx_root: str | None):
+@task(cache_policy=NO_CACHE, name="validate chunk")
+def validate_chunk(rows: Bulk, gx_root: str | None):
     """Great Expectations over a chunk: failing rows to quarantine, table failures block the batch."""
     from flows.validation import apply_validation
 
-    return apply_validation(rows, gx_root, build_docs=False)
+    return apply_validation(rows.value, gx_root, build_docs=False)
 
 
 _PERMANENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
@@ -104,17 +119,19 @@ def _raise_fault(result) -> None:
         raise WarehouseError(result["_error"])
 
 
-@task(name="stage chunk", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
-def stage_chunk(warehouse_uri: str, rows: dict[str, list[dict]], run_id: str, part: str) -> dict:
+@task(cache_policy=NO_CACHE, name="stage chunk", retries=2, retry_delay_seconds=[2, 10],
+      retry_condition_fn=_transient)
+def stage_chunk(warehouse_uri: str, rows: Bulk, run_id: str, part: str) -> dict:
     try:
-        return Warehouse(warehouse_uri).stage(rows, run_id, part)
+        return Warehouse(warehouse_uri).stage(rows.value, run_id, part)
     except OSError as exc:
         if exc.errno in _PERMANENT_ERRNOS:
             return _write_fault(exc)
         raise
 
 
-@task(name="commit batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_transient)
+@task(cache_policy=NO_CACHE, name="commit batch", retries=2, retry_delay_seconds=[2, 10],
+      retry_condition_fn=_transient)
 def commit_batch(warehouse_uri: str, runs_row: dict, run_id: str, replace_dates: list[str]) -> dict | None:
     """Make the staged batch visible atomically (with its runs row) and refresh the DuckDB catalog."""
     wh = Warehouse(warehouse_uri)
@@ -158,6 +175,7 @@ def run_batch(summary: RunSummary, input_uri: str, warehouse_uri: str, default_d
     summary.params = {"flow": summary.flow, "input_uri": redact(input_uri), "warehouse_uri": redact(warehouse_uri),
                       "batch_date": default_date, "replace": replace, "dates": sorted(dates or []),
                       "chunk_size": settings.chunk_size, "n_process": settings.n_process,
+                      "validate_size": settings.validate_size,
                       "pipeline_version": PIPELINE_VERSION}
     try:
         with contextlib.nullcontext() if locked else wh.lock(wait_s=settings.lock_wait_s):
@@ -210,23 +228,28 @@ def _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates,
     if quarantine:
         outcome.add(_validate_and_stage(clock, wh, warehouse_uri, {"quarantine": quarantine}, summary.run_id, "q"))
     pending: deque = deque()
-    window = max(2, settings.n_process)
+    pooled: dict[str, list[dict]] = defaultdict(list)  # finished chunks waiting for one validation
+    window = max(2, settings.n_process) + 1  # one chunk queued beyond the busy workers
     parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
     for seq, part in enumerate(parts):
         if not outcome.success:
             break
         with clock("read"):
-            docs, _ = read_chunk(part)
+            docs, _ = read_chunk(Bulk(part))
             docs = [d for d in docs if d.source_uri in keep.get(_file_of(d), ())]
-        pending.append((seq, len(docs), process_chunk.submit(docs, templates, summary.run_id, settings)))
+        pending.append((seq, len(docs), process_chunk.submit(Bulk(docs), Bulk(templates), summary.run_id, settings)))
         while pending and (len(pending) >= window or seq == len(parts) - 1):
             done_seq, n_docs, fut = pending.popleft()
             with clock("clean, parse, extract (wait)"):
-                rows = fut.result()
-            outcome.add(_validate_and_stage(clock, wh, warehouse_uri, rows, summary.run_id, f"{done_seq:05d}"))
+                for table, rows in fut.result().items():
+                    pooled[table] += rows
             progress(n_docs)
-            if not outcome.success:
-                break
+            if len(pooled["articles"]) >= settings.validate_size or done_seq == len(parts) - 1:
+                outcome.add(_validate_and_stage(clock, wh, warehouse_uri, dict(pooled), summary.run_id,
+                                                f"{done_seq:05d}"))
+                pooled.clear()
+                if not outcome.success:
+                    break
     for _, _, fut in pending:
         fut.cancel()
     return _finish(summary, clock, wh, warehouse_uri, outcome, default_date, dates if replace else None, log)
@@ -249,7 +272,7 @@ def _scan(files, published: set[str], settings: Settings):
     bad: list[dict] = []
     counters: dict[str, TemplateCounter] = defaultdict(lambda: TemplateCounter(DEFAULT.clean))
     for part in chunked(files, settings.chunk_size):
-        docs, unreadable = read_chunk(part)
+        docs, unreadable = read_chunk(Bulk(part))
         bad += unreadable
         for raw in docs:
             cid = content_id(raw.content)
@@ -262,6 +285,10 @@ def _scan(files, published: set[str], settings: Settings):
             keep[_file_of(raw)].add(raw.source_uri)
             if raw.fmt == "text":
                 counters[raw.source_key].add(raw.content)
+        if not settings.dask_address:  # worker processes load the model while the scan goes on
+            from flows.work import prestart
+
+            prestart(settings.n_process, len(seen))
     return keep, {key: c.lines() for key, c in counters.items()}, bad
 
 
@@ -270,6 +297,7 @@ class _Outcome:
     """What the validated chunks add up to."""
 
     success: bool = True
+    validations: int = 0
     blocking: list = field(default_factory=list)
     articles: int = 0
     quarantined: int = 0
@@ -278,6 +306,7 @@ class _Outcome:
 
     def add(self, staged: tuple[dict, dict, dict]) -> None:
         rows, report, counts = staged
+        self.validations += 1
         self.success = self.success and report["success"]
         self.blocking += [b for b in report["blocking"] if b not in self.blocking]
         self.articles += len(rows.get("articles", []))
@@ -290,11 +319,11 @@ class _Outcome:
 
 def _validate_and_stage(clock, wh, warehouse_uri, rows, run_id, part):
     with clock("validate"):
-        rows, report = validate_chunk(rows, wh.root if wh.is_local else None)
+        rows, report = validate_chunk(Bulk(rows), wh.root if wh.is_local else None)
     counts = {}
     if report["success"]:
         with clock("stage"):
-            counts = stage_chunk(warehouse_uri, rows, run_id, part)
+            counts = stage_chunk(warehouse_uri, Bulk(rows), run_id, part)
             _raise_fault(counts)
     return rows, report, counts
 
@@ -321,7 +350,7 @@ def _finish(summary, clock, wh, warehouse_uri, outcome, default_date, replace_da
     summary.validation_success = outcome.success
     summary.rows_quarantined = outcome.quarantined
     summary.quarantine_reasons = dict(outcome.reasons)
-    if outcome.success and wh.is_local:
+    if outcome.success and outcome.validations and wh.is_local:
         from expectations.loader import build_data_docs
 
         with clock("validate"):

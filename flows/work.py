@@ -80,6 +80,15 @@ def pool(n_process: int) -> ProcessPoolExecutor:
         return _POOL
 
 
+def prestart(n_process: int, articles: int) -> None:
+    """Start the worker processes now, so each loads the model while the flow scans its inputs."""
+    n = workers(n_process)
+    if n and articles >= MIN_PARALLEL and not (_POOL is not None and _POOL_SIZE == n):
+        executor = pool(n)
+        for _ in range(n):  # processes are spawned on demand: one trivial call each
+            executor.submit(int)
+
+
 def shutdown() -> None:
     global _POOL
     with _POOL_LOCK:
