@@ -48,7 +48,7 @@ def content_id(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def prepare(raw: RawDoc, opts: Options = DEFAULT, template: frozenset[str] = frozenset()) -> Prepared:
+def prepare(raw: RawDoc, opts: Options = DEFAULT, template: frozenset[int] = frozenset()) -> Prepared:
     """Clean a raw record and find its language and metadata."""
     if raw.fmt == "html":
         from transforms.html import extract_html

@@ -9,9 +9,11 @@ Signals, combined per line and then per region:
 """
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from transforms.constants import BYLINE_RE, CLOSERS, LINE_RES, SENTENCE_END
 from transforms.options import DEFAULT, CleanOptions
@@ -102,9 +104,14 @@ def _capitalised_share(words: list[str]) -> float:
     return sum(1 for w in words if w[:1].isupper()) / len(words)
 
 
-def line_signal(text: str, template: frozenset[str]) -> str | None:
+def line_key(text: str) -> int:
+    """A stable 64-bit key of a line: template sets hold keys, not text (a tenth of the memory)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def line_signal(text: str, template: frozenset[int]) -> str | None:
     """The name of the known boilerplate shape a whole line has, if any."""
-    if text in template:
+    if template and line_key(text) in template:
         return "site_template"
     if len(text) > _SHAPE_MAX_CHARS:
         return None
@@ -200,7 +207,7 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
-def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[str] = frozenset(),
+def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[int] = frozenset(),
                title_hint: str | None = None, keep_region: bool = False) -> Cleaned:
     """Split a page's text into the article body and labelled boilerplate.
 
@@ -277,26 +284,29 @@ class TemplateCounter:
     """Lines that recur across pages of one source (that site's template), counted page by page.
 
     Only the first `template_sample` pages are counted, so memory stays bounded however many
-    articles a source has: a site's template shows on every page, a sample finds it.
+    articles a source has: a site's template shows on every page, a sample finds it. A page's
+    distinct lines are kept as an array of 8-byte keys (line_key) and counted at the end.
     """
 
     def __init__(self, opts: CleanOptions = DEFAULT.clean):
-        self.opts, self.pages, self.counts = opts, 0, Counter()
+        self.opts, self.pages, self._keys = opts, 0, []
 
     def add(self, page: str) -> None:
         if self.pages < self.opts.template_sample:
             self.pages += 1
-            self.counts.update({ln.text for ln in split_lines(page)})
+            self._keys.append(np.fromiter({line_key(ln.text) for ln in split_lines(page)}, dtype=np.uint64))
 
-    def lines(self) -> frozenset[str]:
+    def lines(self) -> frozenset[int]:
+        """The keys of the template lines."""
         if self.pages < self.opts.template_min_articles:
             return frozenset()
         need = max(self.opts.template_min_articles, self.opts.template_min_share * self.pages)
-        return frozenset(t for t, n in self.counts.items() if n >= need)
+        keys, counts = np.unique(np.concatenate(self._keys), return_counts=True)
+        return frozenset(int(k) for k in keys[counts >= need])
 
 
-def template_lines(pages: list[str], opts: CleanOptions = DEFAULT.clean) -> frozenset[str]:
-    """The template lines of a list of pages of one source."""
+def template_lines(pages: list[str], opts: CleanOptions = DEFAULT.clean) -> frozenset[int]:
+    """The keys of the template lines of a list of pages of one source."""
     counter = TemplateCounter(opts)
     for page in pages:
         counter.add(page)

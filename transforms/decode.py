@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -62,9 +63,12 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Unicode categories Cc (control, but not \t \n \v \f), Cs (surrogates) and Co (private use).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\r\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:100_000]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\n\t\f\v")
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)

@@ -1,7 +1,8 @@
 import pytest
 
 from tests.conftest import seed_text
-from transforms.boilerplate import TemplateCounter, clean_text, is_prose, main_region, split_lines, template_lines
+from transforms.boilerplate import (TemplateCounter, clean_text, is_prose, line_key, main_region, split_lines,
+                                   template_lines)
 from transforms.options import DEFAULT
 
 
@@ -52,8 +53,12 @@ def test_cleaning_is_idempotent():
 def test_template_lines_recur_across_a_sites_pages():
     pages = [f"Site Menu\nStory {i} is about something that happened today in the city.\nFollow our site on Mastodon for news."
              for i in range(4)]
-    assert template_lines(pages) == frozenset({"Site Menu", "Follow our site on Mastodon for news."})
+    template = template_lines(pages)
+    assert template == frozenset(map(line_key, ["Site Menu", "Follow our site on Mastodon for news."]))
     assert template_lines(pages[:2]) == frozenset()
+    cleaned = clean_text(pages[0], template=template)
+    assert cleaned.body == "Story 0 is about something that happened today in the city."
+    assert {r.reason for r in cleaned.removed} == {"site_template"}
 
 
 def test_non_english_page_keeps_its_prose():
@@ -74,4 +79,4 @@ def test_template_counter_counts_a_bounded_sample():
     for i in range(50):
         counter.add(f"Site Menu\nStory number {i} is about something else entirely.\n")
     assert counter.pages == 4
-    assert counter.lines() == frozenset({"Site Menu"})
+    assert counter.lines() == frozenset({line_key("Site Menu")})
