@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import operator
 import re
 import re._parser as _sre  # the stdlib's own pattern parser: read a shape's needles from its pattern
 from dataclasses import dataclass, field
@@ -75,11 +76,13 @@ _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
 
 
 class Line(NamedTuple):
-    """One non-blank line of the page, stripped, with its position."""
+    """One non-blank line of the page, stripped, with its position and the facts every signal reads."""
 
     idx: int
     text: str
     starts_paragraph: bool
+    words: int
+    cjk: bool
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,12 @@ def split_lines(text: str) -> list[Line]:
     """Non-blank lines, stripped, each marked when a blank line precedes it."""
     out, blank = [], True
     for raw in text.split("\n"):
-        stripped = " ".join(raw.split())
-        if not stripped:
+        words = raw.split()
+        if not words:
             blank = True
             continue
-        out.append(Line(len(out), stripped, blank))
+        stripped = " ".join(words)
+        out.append(Line(len(out), stripped, blank, len(words), is_cjk(stripped)))
         blank = False
     return out
 
@@ -124,10 +128,13 @@ def is_cjk(text: str) -> bool:
 
 def is_prose(text: str, opts: CleanOptions) -> bool:
     """A line that reads as running text: long enough, punctuated like sentences."""
-    if is_cjk(text):
+    return _prose(text, len(text.split()), is_cjk(text), opts)
+
+
+def _prose(text: str, words: int, cjk: bool, opts: CleanOptions) -> bool:
+    if cjk:
         return len(text) >= opts.prose_min_chars_cjk and (ends_sentence(text) or len(text) >= 2 * opts.prose_min_chars_cjk)
-    words = text.split()
-    if len(words) < opts.prose_min_words:
+    if words < opts.prose_min_words:
         return False
     if _TRUNCATED.search(text) or len(_INNER_TRUNCATION.findall(text)) >= 2:
         return False  # a teaser, or several teasers run together
@@ -183,7 +190,7 @@ def _menu_runs(lines: list[Line], prose: list[bool], opts: CleanOptions) -> list
     flags, i = [False] * len(lines), 0
     while i < len(lines):
         j = i
-        while j < len(lines) and not prose[j] and len(lines[j].text.split()) <= opts.short_line_words:
+        while j < len(lines) and not prose[j] and lines[j].words <= opts.short_line_words:
             j += 1
         if j - i >= opts.menu_run_lines:
             flags[i:j] = [True] * (j - i)
@@ -212,7 +219,7 @@ def _scores(lines, prose, signals, menu, opts: CleanOptions) -> list[float]:
         elif sig:
             out.append(-float(opts.long_line_chars))
         elif p:
-            out.append(float(len(line.text) * (2 if is_cjk(line.text) else 1)))
+            out.append(float(len(line.text) * (2 if line.cjk else 1)))
         elif m:
             out.append(-opts.long_line_chars / 2)
         else:
@@ -264,7 +271,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     if not lines:
         return Cleaned(body="")
     signals = [line_signal(line.text, template) for line in lines]
-    prose = [not sig and is_prose(line.text, opts) for line, sig in zip(lines, signals)]
+    prose = [not sig and _prose(line.text, line.words, line.cjk, opts) for line, sig in zip(lines, signals)]
     menu = _menu_runs(lines, prose, opts)
     teaser = _teaser_runs(lines, prose)
     signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
@@ -319,13 +326,8 @@ def _metadata(lines, start, end, signals, reasons, opts, title_hint) -> dict:
 
 def _merge(items: list[tuple[str, str]]) -> list[Removed]:
     """Consecutive removed lines with the same reason become one segment."""
-    out: list[Removed] = []
-    for text, reason in items:
-        if out and out[-1].reason == reason:
-            out[-1] = Removed(out[-1].text + "\n" + text, reason)
-        else:
-            out.append(Removed(text, reason))
-    return out
+    return [Removed("\n".join(text for text, _ in group), reason)
+            for reason, group in itertools.groupby(items, key=operator.itemgetter(1))]
 
 
 class TemplateCounter:
