@@ -2,6 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
+comma  := ,
 STAMP  := $(VENV)/.installed
 
 .PHONY: setup run test eval bench bench-memory lock clean
@@ -24,13 +25,14 @@ test: setup
 eval: setup
 	$(BIN)/python -m tests.eval_gate --report
 
-# Throughput against the nlp.pipe limit, 1 and 2 processes, no-op re-run (N=4000: ~20 min on 2 cores).
+# Throughput against the nlp.pipe limit, 1 and 2 processes, no-op re-run (N=4000: ~55 min on 2 cores;
+# `make bench N=1000 P=1,2` for the scaling alone, `make bench P=2` for the 2-worker ratio alone).
 bench: setup
-	$(BIN)/python -m bench.run --n $(or $(N),4000)
+	$(BIN)/python -u -m bench.run --n $(or $(N),4000) --processes $(or $(P),1$(comma)2)
 
-# Peak RSS at 2,000 and 20,000 articles (long: ~1.5 h on 2 cores).
+# Peak RSS at 2,000 and 20,000 articles (long: ~1 h on 2 cores).
 bench-memory: setup
-	$(BIN)/python -m bench.run --memory 2000,20000 --processes 2
+	$(BIN)/python -u -m bench.run --memory 2000,20000 --processes 2
 
 # Refresh the lock from the current venv (after changing pyproject.toml on purpose).
 lock: setup

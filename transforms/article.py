@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 
 from transforms.boilerplate import Cleaned, Removed, clean_text
@@ -63,7 +63,7 @@ def prepare(raw: RawDoc, opts: Options = DEFAULT, template: frozenset[int] = fro
         cleaned.author = raw.author or cleaned.author
         cleaned.source_name = raw.source_name or cleaned.source_name
         published, url = raw.published or cleaned.published, raw.url
-    raw = RawDoc(**{**asdict(raw), "url": url})
+    raw = replace(raw, url=url)
     language, prob = detect_language(cleaned.body or raw.content)
     skip = None
     if language != "en":

@@ -201,8 +201,8 @@ def _menu_runs(lines: list[Line], prose: list[bool], opts: CleanOptions) -> list
 def _teaser_runs(lines: list[Line], prose: list[bool]) -> list[bool]:
     """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
     flags = [False] * len(lines)
-    for i, line in enumerate(lines):
-        if not flags[i] and LINE_RES["teaser_marker"].fullmatch(line.text):
+    for i, line in enumerate(lines):  # a marker is a heading, never a sentence
+        if not flags[i] and not prose[i] and LINE_RES["teaser_marker"].fullmatch(line.text):
             flags[i] = True
             j = i + 1
             while j < len(lines) and (not prose[j] or _BULLET.match(lines[j].text)):
