@@ -13,7 +13,6 @@ import hashlib
 import itertools
 import operator
 import re
-import re._parser as _sre  # the stdlib's own pattern parser: read a shape's needles from its pattern
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -21,52 +20,14 @@ import numpy as np
 
 from transforms.constants import BYLINE_RE, CLOSERS, LINE_PATTERNS, LINE_RES, SENTENCE_END
 from transforms.options import DEFAULT, CleanOptions
+from transforms.shapes import ShapeMatcher
 
 _PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header")
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 _CAPTION = r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}"
 _SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
-
-
-def _needles(pattern: str) -> tuple[str, ...] | None:
-    """Strings one of which a line must contain (lower-cased) for a ".{0,N}(a|b...)..." pattern to match.
-
-    Read from the parsed pattern: the literal start of each alternative after the leading wildcard.
-    None when the pattern does not have that form (then it is always tried).
-    """
-    items = list(_sre.parse(pattern, re.IGNORECASE))
-    while items and (items[0][0] is _sre.AT or items[0][0] is _sre.MAX_REPEAT and items[0][1][2][0][0] is _sre.ANY):
-        items.pop(0)
-    if not items:
-        return None
-    body = list(items[0][1][-1]) if items[0][0] is _sre.SUBPATTERN else items
-    alternatives = body[0][1][1] if body[0][0] is _sre.BRANCH else [body]
-    needles = []
-    for alt in alternatives:
-        literal = "".join(chr(av) for _, av in itertools.takewhile(lambda it: it[0] is _sre.LITERAL, alt))
-        if not literal:
-            return None
-        needles.append(literal.lower())
-    return tuple(needles)
-
-
-def _shape_regexes() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
-    """Every whole-line shape in two patterns, each tried in order; the matching group names the signal.
-
-    Shapes that start with a wildcard (".{0,120}...") cost a try at every position; they go in the
-    second pattern, tried only when the line contains one of their needles.
-    """
-    shapes = [(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", _CAPTION)]
-    anchored, floating, needles = [], [], []
-    for i, (name, pattern) in enumerate(shapes):
-        found = _needles(pattern) if pattern.startswith(".{") else None
-        (floating if found else anchored).append(f"(?P<{name}_{i}>{pattern})")
-        needles += found or []
-    return (re.compile("|".join(anchored), re.IGNORECASE), re.compile("|".join(floating), re.IGNORECASE),
-            tuple(needles))
-
-
-_ANCHORED, _FLOATING, _NEEDLES = _shape_regexes()
+# Every whole-line shape, tried in order; the first that matches names the signal.
+_SHAPES = ShapeMatcher([(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", _CAPTION)])
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _INNER_TRUNCATION = re.compile(r"\w(\.\.\.|…)\s+[A-Z]")
@@ -162,15 +123,7 @@ def line_signal(text: str, template: frozenset[int]) -> str | None:
         return "site_template"
     if len(text) > _SHAPE_MAX_CHARS:
         return None
-    m = _ANCHORED.fullmatch(text) or (_FLOATING.fullmatch(text) if _has_needle(text.lower()) else None)
-    return m.lastgroup.rsplit("_", 1)[0] if m else None
-
-
-def _has_needle(lower: str) -> bool:
-    for needle in _NEEDLES:
-        if needle in lower:
-            return True
-    return False
+    return _SHAPES(text)
 
 
 def main_region(scores: list[float]) -> tuple[int, int]:

@@ -1,0 +1,74 @@
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.boilerplate import _CAPTION, _PATTERN_ORDER, _SHAPES, split_lines
+from transforms.constants import LINE_PATTERNS
+from transforms.shapes import ShapeMatcher, char_class, first_chars, fold, needles
+from tests.conftest import FIXTURES
+
+SHAPES = [(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", _CAPTION)]
+ANCHORED = [(n, p) for n, p in SHAPES if needles(p) is None]
+FLOATING = [(n, p) for n, p in SHAPES if needles(p) is not None]
+# What one combined pattern answers (wildcard-led shapes after the others, as the matcher documents).
+COMBINED = [re.compile("|".join(f"(?P<{n}_{i}>{p})" for i, (n, p) in enumerate(group)), re.IGNORECASE)
+            for group in (ANCHORED, FLOATING)]
+
+
+def combined(text: str):
+    for pattern in COMBINED:
+        m = pattern.fullmatch(text)
+        if m:
+            return m.lastgroup.rsplit("_", 1)[0]
+    return None
+
+
+def test_first_characters_and_needles_are_read_from_the_pattern():
+    assert first_chars(r"(share|follow) (on|via) .{0,40}") == {"s", "f"}
+    assert first_chars(r"[-–—\s]*(ad|promoted)") == {"-", "–", "—", "\\space", "a", "p"}
+    assert first_chars(r".{0,60}x") is None
+    assert first_chars(r"\d+\s*min read") == {"\\digit"}
+    assert needles(r".{0,120}\b(cookies?|privacy policy)\b.{0,160}") == ("cookie", "privacy policy")
+    assert needles(r"(share|follow) .{0,40}") is None
+
+
+def test_matcher_answers_as_the_combined_pattern_on_every_dev_and_seed_line():
+    lines = {ln.text for path in FIXTURES.rglob("*.txt") for ln in split_lines(path.read_text("utf-8"))}
+    assert len(lines) > 5000
+    assert all(_SHAPES(t) == combined(t) for t in lines if len(t) <= 400)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Share", "share on", "Photo:", "© 2024", "Cookie", "12", "5 min read", "Ｋ",
+                                 "K", "ſ", "İ", "advertisement", "-", " ", "Getty Images", "·", "reply", "e",
+                                 "Updated", "Monday", "2024", "x", "…", ":", "\u00a0"]), max_size=6))
+def test_matcher_answers_as_the_combined_pattern_on_generated_lines(parts):
+    text = " ".join(" ".join(parts).split())
+    assert _SHAPES(text) == combined(text)
+
+
+def test_folding_and_classes_agree_with_re_for_every_character():
+    literals = {fold(c) for _, p in SHAPES for c in p if c.isalpha() or not c.isascii()}
+    classes = {"digit": re.compile(r"\d"), "space": re.compile(r"\s"), "word": re.compile(r"\w")}
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        kind = char_class(ch)
+        assert bool(classes["digit"].fullmatch(ch)) == (kind == "digit"), hex(cp)
+        assert bool(classes["space"].fullmatch(ch)) == (kind == "space"), hex(cp)
+        assert bool(classes["word"].fullmatch(ch)) == (kind in ("digit", "word")), hex(cp)
+        if cp < 0x3000 and not ch.isascii():
+            for lit in literals:
+                if re.fullmatch(re.escape(lit), ch, re.IGNORECASE):
+                    assert fold(ch) == lit, (hex(cp), lit)
+
+
+def test_a_small_matcher_keeps_the_order_of_its_shapes():
+    match = ShapeMatcher([("first", r"read more"), ("second", r"read .*"), ("wild", r".{0,20}\bcookies\b.*")])
+    assert match("Read more") == "first"
+    assert match("read this") == "second"
+    assert match("We use cookies here") == "wild"
+    assert match("We use biscuits") is None
