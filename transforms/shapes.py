@@ -143,6 +143,7 @@ class ShapeMatcher:
         self._by_class = {kind: self._compile([g for g, f in anchored if _can_start(f, None, kind)])
                           for kind in ("digit", "word", "space", "other")}
         self._floating = self._compile(floating)
+        self._for_char: dict[str, re.Pattern | None] = {}  # first character of a line -> its pattern
 
     @staticmethod
     def _compile(groups: list[str]) -> re.Pattern | None:
@@ -151,8 +152,12 @@ class ShapeMatcher:
     def __call__(self, text: str) -> str | None:
         if not text:
             return None
-        first = fold(text[0])
-        anchored = self._by_first[first] if first in self._by_first else self._by_class[char_class(first)]
+        try:
+            anchored = self._for_char[text[0]]
+        except KeyError:
+            first = fold(text[0])
+            anchored = self._by_first[first] if first in self._by_first else self._by_class[char_class(first)]
+            self._for_char[text[0]] = anchored
         m = anchored.fullmatch(text) if anchored is not None else None
         if m is None and self._floating is not None and self._has_needle(text.lower()):
             m = self._floating.fullmatch(text)
