@@ -69,13 +69,14 @@ class Cleaned:
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines, stripped, each marked when a blank line precedes it."""
     out, blank = [], True
+    wide = _WIDE.search(text) is not None  # most pages have no CJK at all: one search for the page
     for raw in text.split("\n"):
         words = raw.split()
         if not words:
             blank = True
             continue
         stripped = " ".join(words)
-        out.append(Line(len(out), stripped, blank, len(words), is_cjk(stripped)))
+        out.append(Line(len(out), stripped, blank, len(words), wide and is_cjk(stripped)))
         blank = False
     return out
 
