@@ -31,7 +31,7 @@ class Settings:
     chunk_size: int = 200          # articles per Prefect task
     n_process: int = 0             # worker processes for clean+parse+extract; 0 = in this process
     nlp_batch_size: int = 32
-    validate_size: int = 1000      # articles per Great Expectations validation (its cost is mostly per call)
+    validate_size: int = 500       # articles per Great Expectations validation (its cost is mostly per call)
     lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
     backfill_parallel: int = 2     # backfill days processed at once
     dask_address: str = ""         # run tasks on Dask: a scheduler address, or "local" for a LocalCluster
