@@ -217,7 +217,9 @@ def _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates,
             quarantine = [q for q in quarantine if q["batch_date"] in dates]
         summary.files_seen = len(files) + len(quarantine)
         known = set(wh.read_column("quarantine", "source_uri")) if not replace else set()
-        published = set(wh.read_column("articles", "article_id")) - (
+        # content already published or already quarantined is not processed again
+        handled = {a for a in wh.read_column("quarantine", "article_id") if a} if not replace else set()
+        published = handled | set(wh.read_column("articles", "article_id")) - (
             set(wh.read_column("articles", "article_id", dates)) if replace and dates else set())
     with clock("scan"):
         keep, templates, bad = _scan(files, published, settings)

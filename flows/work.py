@@ -11,7 +11,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
 from flows.settings import PIPELINE_VERSION
-from transforms.article import RawDoc, article_row, nlp_rows, prepare, removed_rows
+from transforms.article import RawDoc, article_row, content_id, nlp_rows, prepare, removed_rows
 from transforms.options import DEFAULT
 
 MIN_PARALLEL = 20
@@ -35,7 +35,8 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
         try:
             prepared.append(prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset())))
         except Exception as exc:  # a bug must not lose the batch: quarantine with the reason
-            out["quarantine"].append(quarantine_row(raw, None, "clean", f"cleaner failed: {type(exc).__name__}: {exc}"))
+            out["quarantine"].append(quarantine_row(raw, content_id(raw.content), "clean",
+                                                    f"cleaner failed: {type(exc).__name__}: {exc}"))
     english = [p for p in prepared if p.nlp_skipped_reason is None]
     docs = dict(zip((p.article_id for p in english),
                     get_nlp().pipe((p.cleaned.body for p in english), batch_size=batch_size)))

@@ -163,6 +163,10 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path):
     assert inputs <= seen  # nothing lost
     dates = dict(q(wh, "select source_uri, batch_date::varchar from articles"))
     assert any(uri.endswith("ünïcode.txt") and d == "2026-11-19" for uri, d in dates.items())
+    rows = q(wh, "select count(*) from quarantine")
+    again = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert again.returncode == 0 and "0 articles published" in again.stdout, again.stdout + again.stderr
+    assert q(wh, "select count(*) from quarantine") == rows  # a quarantined input is not processed again
 
 
 def test_bad_arguments_are_one_line_errors(tmp_path):
