@@ -36,6 +36,17 @@ def wait_for(check, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def call(method: str, url: str, **kwargs):
+    """One API call, retried like Prefect's own client does on 429/502/503 (SQLite busy answers 503)."""
+    for _ in range(30):
+        response = httpx.request(method, url, timeout=30, **kwargs)
+        if response.status_code not in (429, 502, 503):
+            break
+        time.sleep(1)
+    assert response.is_success, (method, url, response.status_code, response.text)
+    return response.json()
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -59,13 +70,13 @@ def test_serve_creates_a_scheduled_deployment_and_a_triggered_run_publishes(tmp_
         serving = subprocess.Popen([*NEWSETL, "serve", "--cron", "0 2 * * *", "--input", str(SEEDS),
                                     "--warehouse", str(wh)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
-        deployment = wait_for(lambda: httpx.post(f"{api}/deployments/filter", json={}, timeout=5).json(), 180,
+        deployment = wait_for(lambda: call("POST", f"{api}/deployments/filter", json={}), 180,
                               "the deployment")[0]
         assert deployment["name"] == "newsetl-daily"
         assert deployment["parameters"] == {"input_uri": str(SEEDS), "warehouse_uri": str(wh)}
         assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 2 * * *"]
-        run = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10).json()
-        state = wait_for(lambda: (s := httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"])
+        run = call("POST", f"{api}/deployments/{deployment['id']}/create_flow_run", json={})
+        state = wait_for(lambda: (s := call("GET", f"{api}/flow_runs/{run['id']}")["state"]["type"])
                          in ("COMPLETED", "FAILED", "CRASHED") and s, 420, "the triggered run")
         assert state == "COMPLETED"
         assert q(wh, "select count(*) from articles") == [(5,)]
