@@ -67,7 +67,7 @@ def prepare(raw: RawDoc, opts: Options = DEFAULT, template: frozenset[int] = fro
     language, prob = detect_language(cleaned.body or raw.content)
     skip = None
     if language != "en":
-        skip = f"language {language} (p={prob:.2f}): no English NER"
+        skip = f"language {language} ({prob:.0%} of the text): no English NER"
     if not cleaned.body.strip():
         skip = "empty body"
     return Prepared(article_id=content_id(raw.content), raw=raw, cleaned=cleaned, language=language,

@@ -23,7 +23,7 @@ from transforms.options import DEFAULT, CleanOptions
 from transforms.shapes import ShapeMatcher
 
 _PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header")
-_TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+_ELLIPSES = ("...", "…")
 _CAPTION = r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}"
 _SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
 # Every whole-line shape, tried in order; the first that matches names the signal.
@@ -69,7 +69,7 @@ class Cleaned:
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines, stripped, each marked when a blank line precedes it."""
     out, blank = [], True
-    wide = _WIDE.search(text) is not None  # most pages have no CJK at all: one search for the page
+    wide = not text.isascii() and _WIDE.search(text) is not None  # one search a page, none for ASCII
     for raw in text.split("\n"):
         words = raw.split()
         if not words:
@@ -90,7 +90,8 @@ def is_cjk(text: str) -> bool:
 
 def is_prose(text: str, opts: CleanOptions) -> bool:
     """A line that reads as running text: long enough, punctuated like sentences."""
-    return _prose(text, len(text.split()), is_cjk(text), opts)
+    text = " ".join(text.split())
+    return _prose(text, text.count(" ") + 1, is_cjk(text), opts)
 
 
 def _prose(text: str, words: int, cjk: bool, opts: CleanOptions) -> bool:
@@ -98,7 +99,7 @@ def _prose(text: str, words: int, cjk: bool, opts: CleanOptions) -> bool:
         return len(text) >= opts.prose_min_chars_cjk and (ends_sentence(text) or len(text) >= 2 * opts.prose_min_chars_cjk)
     if words < opts.prose_min_words:
         return False
-    if _TRUNCATED.search(text) or len(_INNER_TRUNCATION.findall(text)) >= 2:
+    if text.endswith(_ELLIPSES) or ("..." in text or "…" in text) and len(_INNER_TRUNCATION.findall(text)) >= 2:
         return False  # a teaser, or several teasers run together
     return ends_sentence(text) or len(text) >= 2 * opts.long_line_chars
 
@@ -239,7 +240,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
             reasons[i] = signals[i] or ("menu_run" if menu[i] else "outside_main_block")
         elif signals[i]:
             reasons[i] = signals[i]
-        elif _TRUNCATED.search(line.text) and not prose[i]:
+        elif line.text.endswith(_ELLIPSES) and not prose[i]:
             reasons[i] = "teaser_item"
     meta = _metadata(lines, start, end, signals, reasons, opts, title_hint)
     kept = [ln.text for ln, r in zip(lines, reasons) if r is None]
