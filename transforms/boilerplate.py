@@ -119,13 +119,12 @@ def line_key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-def line_signal(text: str, template: frozenset[int]) -> str | None:
-    """The name of the known boilerplate shape a whole line has, if any."""
-    if template and line_key(text) in template:
-        return "site_template"
-    if len(text) > _SHAPE_MAX_CHARS:
-        return None
-    return _SHAPES(text)
+def line_signals(texts: list[str], template: frozenset[int]) -> list[str | None]:
+    """For each line, the name of the known boilerplate shape it has as a whole, if any."""
+    shapes = _SHAPES.page([t if len(t) <= _SHAPE_MAX_CHARS else "" for t in texts])
+    if template:
+        return ["site_template" if line_key(t) in template else shape for t, shape in zip(texts, shapes)]
+    return shapes
 
 
 def main_region(scores: list[float]) -> tuple[int, int]:
@@ -225,7 +224,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     lines = split_lines(text)
     if not lines:
         return Cleaned(body="")
-    signals = [line_signal(line.text, template) for line in lines]
+    signals = line_signals([line.text for line in lines], template)
     prose = [not sig and _prose(line.text, line.words, line.cjk, opts) for line, sig in zip(lines, signals)]
     menu = _menu_runs(lines, prose, opts)
     teaser = _teaser_runs(lines, prose)

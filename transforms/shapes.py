@@ -13,6 +13,7 @@ the others.
 from __future__ import annotations
 
 import _sre as _sre_c
+import bisect
 import itertools
 import re
 import re._casefix as _casefix
@@ -150,6 +151,15 @@ class ShapeMatcher:
         return re.compile("|".join(groups), re.IGNORECASE) if groups else None
 
     def __call__(self, text: str) -> str | None:
+        return self._match(text, self._floating is not None and self._has_needle(text.lower()))
+
+    def page(self, texts: list[str]) -> list[str | None]:
+        """The shape of every line of a page (no newline inside a line): the needles looked for
+        once in the whole page rather than line by line."""
+        with_needle = self._lines_with_needle(texts) if self._floating is not None else ()
+        return [self._match(text, i in with_needle) for i, text in enumerate(texts)]
+
+    def _match(self, text: str, try_floating: bool) -> str | None:
         if not text:
             return None
         try:
@@ -159,9 +169,25 @@ class ShapeMatcher:
             anchored = self._by_first[first] if first in self._by_first else self._by_class[char_class(first)]
             self._for_char[text[0]] = anchored
         m = anchored.fullmatch(text) if anchored is not None else None
-        if m is None and self._floating is not None and self._has_needle(text.lower()):
+        if m is None and try_floating:
             m = self._floating.fullmatch(text)
         return m.lastgroup.rsplit("_", 1)[0] if m else None
+
+    def _lines_with_needle(self, texts: list[str]) -> set[int]:
+        lengths = [len(t) for t in texts]
+        lowered = "\n".join(texts).lower()
+        if len(lowered) != sum(lengths) + len(texts) - 1:  # lower() made some line longer ("İ")
+            low = [t.lower() for t in texts]
+            lowered, lengths = "\n".join(low), [len(t) for t in low]
+        starts = list(itertools.accumulate((n + 1 for n in lengths), initial=0))  # where each line starts
+        found: set[int] = set()
+        for needle in self._needles:
+            at = lowered.find(needle)
+            while at >= 0:
+                line = bisect.bisect_right(starts, at) - 1
+                found.add(line)
+                at = lowered.find(needle, starts[line + 1])
+        return found
 
     def _has_needle(self, lower: str) -> bool:
         for needle in self._needles:

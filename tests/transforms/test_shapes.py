@@ -35,9 +35,12 @@ def test_first_characters_and_needles_are_read_from_the_pattern():
 
 
 def test_matcher_answers_as_the_combined_pattern_on_every_dev_and_seed_line():
-    lines = {ln.text for path in FIXTURES.rglob("*.txt") for ln in split_lines(path.read_text("utf-8"))}
+    pages = [[ln.text for ln in split_lines(path.read_text("utf-8"))] for path in FIXTURES.rglob("*.txt")]
+    lines = [t for page in pages for t in page if len(t) <= 400]
     assert len(lines) > 5000
-    assert all(_SHAPES(t) == combined(t) for t in lines if len(t) <= 400)
+    assert all(_SHAPES(t) == combined(t) for t in lines)
+    for page in pages:  # a page at once: the needles looked for in the whole page
+        assert _SHAPES.page(page) == [combined(t) for t in page]
 
 
 @settings(max_examples=300, deadline=None)
@@ -47,6 +50,8 @@ def test_matcher_answers_as_the_combined_pattern_on_every_dev_and_seed_line():
 def test_matcher_answers_as_the_combined_pattern_on_generated_lines(parts):
     text = " ".join(" ".join(parts).split())
     assert _SHAPES(text) == combined(text)
+    page = [" ".join(part.split()) for part in parts]  # the same parts as lines of a page
+    assert _SHAPES.page(page) == [combined(t) for t in page]
 
 
 def test_folding_and_classes_agree_with_re_for_every_character():
