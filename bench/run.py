@@ -72,27 +72,40 @@ def run_pipeline(corpus: Path, warehouse: Path, processes: int) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen([NEWSETL, "run", "--input", str(corpus), "--warehouse", str(warehouse), "--date", DATE],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = _watch_rss(proc)
+    peak, roles = _watch_rss(proc)
     err = proc.stderr.read()
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"bench: newsetl run failed ({proc.returncode}): {err.strip().splitlines()[-1:]}")
     result = json.loads(summary.read_text())
     return {"wall_s": wall, "peak_rss_mb": peak / 2**20, "stages": result.get("stage_seconds", {}),
-            "articles": result.get("articles_published", 0)}
+            "articles": result.get("articles_published", 0),
+            "peak_rss_mb_by_role": {role: rss / 2**20 for role, rss in roles.items()}}
 
 
-def _watch_rss(proc: subprocess.Popen) -> int:
-    """Peak of the summed RSS of a process and its children, sampled every 0.2 s."""
-    root, peak = psutil.Process(proc.pid), 0
+def _role(p: psutil.Process, root: psutil.Process) -> str:
+    if p.pid == root.pid:
+        return "flow"
+    return "prefect server" if any("uvicorn" in part for part in p.cmdline()) else "workers"
+
+
+def _watch_rss(proc: subprocess.Popen) -> tuple[int, dict[str, int]]:
+    """Peak of the summed RSS of a process and its children, sampled every 0.2 s; and the peak of each
+    role's own sum (the flow's process, the temporary Prefect server, the worker processes)."""
+    root, peak, roles = psutil.Process(proc.pid), 0, {}
     while proc.poll() is None:
         try:
-            procs = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            now: dict[str, int] = {}
+            for p in [root, *root.children(recursive=True)]:
+                if p.is_running():
+                    role = _role(p, root)
+                    now[role] = now.get(role, 0) + p.memory_info().rss
+            peak = max(peak, sum(now.values()))
+            roles = {r: max(roles.get(r, 0), v) for r, v in {**roles, **now}.items()}
         except psutil.Error:
             pass
         time.sleep(0.2)
-    return peak
+    return peak, roles
 
 
 def bodies(warehouse: Path) -> list[str]:
@@ -217,7 +230,8 @@ def memory(sizes: list[int], processes: int) -> int:
         shutil.rmtree(wh, ignore_errors=True)
         run = run_pipeline(corpus, wh, processes)
         peaks[n] = run["peak_rss_mb"]
-        print(f"N={n}: peak RSS {peaks[n]:.0f} MB (process tree), {run['wall_s']:.0f} s, {processes} processes")
+        print(f"N={n}: peak RSS {peaks[n]:.0f} MB (process tree), {run['wall_s']:.0f} s, {processes} processes; "
+              "peaks by role: " + ", ".join(f"{r} {v:.0f} MB" for r, v in run["peak_rss_mb_by_role"].items()))
         shutil.rmtree(wh, ignore_errors=True)
     print(f"peak RSS ratio {max(sizes)} vs {min(sizes)}: {peaks[max(sizes)] / peaks[min(sizes)]:.2f}")
     (OUT / "results-memory.json").write_text(json.dumps({"machine": machine(), "peak_rss_mb": peaks}, indent=2))

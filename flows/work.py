@@ -54,6 +54,19 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
     return dict(out)
 
 
+def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> dict[str, list[dict]]:
+    """process_articles in a worker process, inside a spaCy memory zone.
+
+    A worker lives as long as its pool (across runs under `newsetl serve`), and every new word a
+    parse meets would stay in its vocabulary; the zone frees them after each sub-chunk. A worker
+    runs one call at a time and only plain rows leave the zone, so no Doc outlives it.
+    """
+    from flows.nlp import get_nlp
+
+    with get_nlp().memory_zone():
+        return process_articles(raws, templates, run_id, batch_size)
+
+
 def _warm() -> None:
     from flows.nlp import get_nlp
 
@@ -105,7 +118,7 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
         return process_articles(raws, templates, run_id, batch_size)
     size = -(-len(raws) // n)
     parts = [raws[i:i + size] for i in range(0, len(raws), size)]
-    futures = [pool(n).submit(process_articles, part, {k: templates[k] for k in {r.source_key for r in part}
+    futures = [pool(n).submit(in_worker, part, {k: templates[k] for k in {r.source_key for r in part}
                                                        if k in templates}, run_id, batch_size) for part in parts]
     out: dict[str, list[dict]] = defaultdict(list)
     for fut in futures:

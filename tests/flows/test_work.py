@@ -21,3 +21,18 @@ def test_two_worker_processes_match_one_process():
     serial = process_parallel(raws, {}, "run", n_process=0, batch_size=8)
     assert len(parallel["articles"]) == len(raws)
     assert _comparable(parallel) == _comparable(serial)
+
+
+def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
+    from flows.nlp import get_nlp
+    from flows.work import in_worker
+
+    word = "Qurvandel"  # a name the model has never seen
+    body = (f"General Amir {word} said on Tuesday that 2,500 troops would stay in Iraq until next year. "
+            f"{word} spoke to reporters in Baghdad after the meeting with officials.")
+    raw = RawDoc(source_uri="/in/x.txt", content=f"Troops to stay\n\n{body}\n", batch_date="2026-11-20")
+    strings = get_nlp().vocab.strings
+    assert word not in strings
+    rows = in_worker([raw], {}, "run")
+    assert word in rows["articles"][0]["body"] and any(word in e["text"] for e in rows["entities"])
+    assert word not in strings  # freed with the zone; the rows hold plain strings
