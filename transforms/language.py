@@ -11,8 +11,11 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _REFUSED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
                       + "".join(f"{chr(plane << 16 | 0xfffe)}-{chr(plane << 16 | 0xffff)}" for plane in range(17))
                       + "]")
-# CLD2's own codes for a few languages, as ISO 639-1 has them now.
-_ISO = {"iw": "he", "jw": "jv", "zh-Hant": "zh", "un": "und"}
+# CLD2's old codes for two languages, as ISO 639-1 has them now.
+_ISO = {"iw": "he", "jw": "jv"}
+# CLD2's answers that name no language: unknown, a script alone ("xx-Arab"), "Ignore", and its
+# pseudo-languages (Bork, Elmer Fudd, Hacker, Klingon, Pig Latin).
+_NO_LANGUAGE = frozenset({"un", "xx", "xxx", "zzb", "zze", "zzh", "tlh", "zzp"})
 
 
 def detect_language(text: str, sample_chars: int = 1000) -> tuple[str, float]:
@@ -27,5 +30,11 @@ def detect_language(text: str, sample_chars: int = 1000) -> tuple[str, float]:
         return "und", 0.0
     _reliable, _bytes, details = pycld2.detect(_REFUSED.sub(" ", sample), bestEffort=True)
     _name, code, percent, _score = details[0]
-    code = _ISO.get(code, code)
+    code = iso_code(code)
     return code, percent / 100 if code != "und" else 0.0
+
+
+def iso_code(cld2_code: str) -> str:
+    """A CLD2 language code as the `language` column has it: ISO 639-1 (639-2/3 if none), or "und"."""
+    code = cld2_code.split("-")[0]  # the language of "zh-Hant" and "sr-ME"
+    return "und" if code in _NO_LANGUAGE else _ISO.get(code, code)

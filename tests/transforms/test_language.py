@@ -1,13 +1,15 @@
 """Language identification: CLD2 on the body, with the code points CLD2 refuses taken out first."""
 from __future__ import annotations
 
+import re
 import sys
 
 import pycld2
 import pytest
 
+from expectations.loader import load_suite
 from tests.conftest import SEEDS
-from transforms.language import _REFUSED, detect_language
+from transforms.language import _REFUSED, detect_language, iso_code
 
 
 @pytest.mark.parametrize("text, code", [
@@ -43,3 +45,15 @@ def test_every_code_point_is_accepted_or_taken_out_and_only_refused_ones_are_tak
         with pytest.raises(pycld2.error):
             pycld2.detect(f"text {chr(cp)} more")
     assert len(taken_out) == 127
+
+
+def test_every_answer_cld2_can_give_is_a_code_the_articles_suite_accepts():
+    (rule,) = [e for e in load_suite("articles")["expectations"]
+               if e["type"] == "expect_column_values_to_match_regex" and e["kwargs"]["column"] == "language"]
+    pattern = re.compile(rule["kwargs"]["regex"])
+    named = 0
+    for name, code in pycld2.LANGUAGES:
+        mapped = iso_code(code)
+        assert pattern.fullmatch(mapped), (name, code, mapped)
+        named += mapped != "und"
+    assert iso_code("xx-Arab") == iso_code("tlh") == "und" and iso_code("zh-Hant") == "zh" and named > 150
