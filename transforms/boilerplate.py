@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from transforms.constants import BYLINE_RE, CLOSERS, LINE_PATTERNS, LINE_RES, SENTENCE_END
+from transforms.constants import BYLINE_RE, CLOSERS, LINE_PATTERNS, SENTENCE_END
 from transforms.options import DEFAULT, CleanOptions
 from transforms.shapes import ShapeMatcher
 
@@ -28,22 +28,25 @@ _CAPTION = r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.
 _SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
 # Every whole-line shape, tried in order; the first that matches names the signal.
 _SHAPES = ShapeMatcher([(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", _CAPTION)])
+_TEASER_MARKER = ShapeMatcher([("teaser_marker", p) for p in LINE_PATTERNS.teaser_marker])
+_COMMENTS_START = ShapeMatcher([("comments_start", p) for p in LINE_PATTERNS.comments_start])
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _INNER_TRUNCATION = re.compile(r"\w(\.\.\.|…)\s+[A-Z]")
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _LETTER = re.compile(r"[^\W\d_]")
 _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
+_NON_WORD = re.compile(r"\W+")
 
 
-class Line(NamedTuple):
-    """One non-blank line of the page, stripped, with its position and the facts every signal reads."""
+class Lines(NamedTuple):
+    """The non-blank lines of a page, stripped, and the facts every signal reads, as parallel lists
+    (a list per fact is three times cheaper to build than an object per line)."""
 
-    idx: int
-    text: str
-    starts_paragraph: bool
-    words: int
-    cjk: bool
+    text: list[str]
+    lower: list[str]
+    words: list[int]
+    cjk: list[bool]
 
 
 @dataclass(frozen=True)
@@ -66,19 +69,16 @@ class Cleaned:
     removed: list[Removed] = field(default_factory=list)
 
 
-def split_lines(text: str) -> list[Line]:
-    """Non-blank lines, stripped, each marked when a blank line precedes it."""
-    out, blank = [], True
-    wide = not text.isascii() and _WIDE.search(text) is not None  # one search a page, none for ASCII
+def split_lines(text: str) -> Lines:
+    """The non-blank lines of a page, runs of white space made one space."""
+    texts, words = [], []
     for raw in text.split("\n"):
-        words = raw.split()
-        if not words:
-            blank = True
-            continue
-        stripped = " ".join(words)
-        out.append(Line(len(out), stripped, blank, len(words), wide and is_cjk(stripped)))
-        blank = False
-    return out
+        parts = raw.split()
+        if parts:
+            texts.append(" ".join(parts))
+            words.append(len(parts))
+    wide = not text.isascii() and _WIDE.search(text) is not None  # one search a page, none for ASCII
+    return Lines(texts, [t.lower() for t in texts], words, [is_cjk(t) for t in texts] if wide else [False] * len(texts))
 
 
 def is_cjk(text: str) -> bool:
@@ -110,20 +110,16 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def _capitalised_share(words: list[str]) -> float:
-    return sum(1 for w in words if w[:1].isupper()) / len(words)
-
-
 def line_key(text: str) -> int:
     """A stable 64-bit key of a line: template sets hold keys, not text (a tenth of the memory)."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-def line_signals(texts: list[str], template: frozenset[int]) -> list[str | None]:
+def line_signals(lines: Lines, template: frozenset[int]) -> list[str | None]:
     """For each line, the name of the known boilerplate shape it has as a whole, if any."""
-    shapes = _SHAPES.page([t if len(t) <= _SHAPE_MAX_CHARS else "" for t in texts])
+    shapes = _SHAPES.page([t if len(t) <= _SHAPE_MAX_CHARS else "" for t in lines.lower])
     if template:
-        return ["site_template" if line_key(t) in template else shape for t, shape in zip(texts, shapes)]
+        return ["site_template" if line_key(t) in template else shape for t, shape in zip(lines.text, shapes)]
     return shapes
 
 
@@ -139,66 +135,57 @@ def main_region(scores: list[float]) -> tuple[int, int]:
     return best_range
 
 
-def _menu_runs(lines: list[Line], prose: list[bool], opts: CleanOptions) -> list[bool]:
+def _menu_runs(lines: Lines, prose: list[bool], opts: CleanOptions) -> list[bool]:
     """Lines in a run of `menu_run_lines` or more consecutive short, non-prose lines."""
-    flags, i = [False] * len(lines), 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and not prose[j] and lines[j].words <= opts.short_line_words:
-            j += 1
-        if j - i >= opts.menu_run_lines:
-            flags[i:j] = [True] * (j - i)
-        i = max(j, i + 1)
+    short = [not p and w <= opts.short_line_words for p, w in zip(prose, lines.words)]
+    flags = [False] * len(short)
+    i = 0
+    for is_short, run in itertools.groupby(short):
+        n = sum(1 for _ in run)
+        if is_short and n >= opts.menu_run_lines:
+            flags[i:i + n] = [True] * n
+        i += n
     return flags
 
 
-def _teaser_runs(lines: list[Line], prose: list[bool]) -> list[bool]:
+def _teaser_runs(lines: Lines, prose: list[bool]) -> list[bool]:
     """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
-    flags = [False] * len(lines)
-    for i, line in enumerate(lines):  # a marker is a heading, never a sentence
-        if not flags[i] and not prose[i] and LINE_RES["teaser_marker"].fullmatch(line.text):
+    flags = [False] * len(prose)
+    for i, lower in enumerate(lines.lower):  # a marker is a heading, never a sentence
+        if not flags[i] and not prose[i] and _TEASER_MARKER(lower):
             flags[i] = True
             j = i + 1
-            while j < len(lines) and (not prose[j] or _BULLET.match(lines[j].text)):
+            while j < len(prose) and (not prose[j] or _BULLET.match(lines.text[j])):
                 flags[j] = True
                 j += 1
     return flags
 
 
-def _scores(lines, prose, signals, menu, opts: CleanOptions) -> list[float]:
-    out = []
-    for line, p, sig, m in zip(lines, prose, signals, menu):
-        if sig == "date_line":  # a dated line inside a block marks a list of dated items, not an article
-            out.append(-2.0 * opts.long_line_chars)
-        elif sig:
-            out.append(-float(opts.long_line_chars))
-        elif p:
-            out.append(float(len(line.text) * (2 if line.cjk else 1)))
-        elif m:
-            out.append(-opts.long_line_chars / 2)
-        else:
-            out.append(-opts.long_line_chars / 4)
-    return out
+def _scores(lines: Lines, prose, signals, menu, opts: CleanOptions) -> list[float]:
+    date_line, shape, short, other = -2.0 * opts.long_line_chars, -float(opts.long_line_chars), \
+        -opts.long_line_chars / 2, -opts.long_line_chars / 4
+    return [(date_line if sig == "date_line" else shape) if sig else
+            float(len(text) * (2 if cjk else 1)) if p else short if m else other
+            for text, cjk, p, sig, m in zip(lines.text, lines.cjk, prose, signals, menu)]
 
 
-def _comments_cut(lines: list[Line], prose: list[bool], start: int, end: int) -> int:
+def _comments_cut(lines: Lines, prose: list[bool], start: int, end: int) -> int:
     """Readers' comments end the article: the region stops at a comments header after its prose."""
     seen = 0
     for i in range(start, end):
-        if seen >= 2 and LINE_RES["comments_start"].fullmatch(lines[i].text):
+        if seen >= 2 and _COMMENTS_START(lines.lower[i]):
             return i
         seen += prose[i]
     return end
 
 
-def _find_title(lines: list[Line], before: int, signals, opts: CleanOptions) -> int | None:
+def _find_title(lines: Lines, before: int, signals, opts: CleanOptions) -> int | None:
     """The first title-like line above the main region."""
-    for i in range(min(before, len(lines))):
-        text = lines[i].text
-        words = text.split()
-        if signals[i] or LINE_RES["teaser_marker"].fullmatch(text):
+    for i in range(min(before, len(lines.text))):
+        text = lines.text[i]
+        if signals[i] or _TEASER_MARKER(lines.lower[i]):
             continue
-        if (3 <= len(words) <= opts.max_title_words or (is_cjk(text) and len(text) >= 8)) and text[-1] not in ".,;:":
+        if (3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)) and text[-1] not in ".,;:":
             return i
     return None
 
@@ -211,8 +198,9 @@ def _title_parts(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().lower()
+def _norm(lower: str) -> str:
+    """Lower-cased text as its words, one space apart: how a title is compared."""
+    return _NON_WORD.sub(" ", lower).strip()
 
 
 def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[int] = frozenset(),
@@ -222,58 +210,56 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     keep_region: the text is already the main block (a DOM extractor found it); only line signals apply.
     """
     lines = split_lines(text)
-    if not lines:
+    texts = lines.text
+    if not texts:
         return Cleaned(body="")
-    signals = line_signals([line.text for line in lines], template)
-    prose = [not sig and _prose(line.text, line.words, line.cjk, opts) for line, sig in zip(lines, signals)]
+    signals = line_signals(lines, template)
+    prose = [not sig and _prose(t, w, cjk, opts) for t, w, cjk, sig in zip(texts, lines.words, lines.cjk, signals)]
     menu = _menu_runs(lines, prose, opts)
     teaser = _teaser_runs(lines, prose)
     signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
-    start, end = (0, len(lines)) if keep_region else main_region(_scores(lines, prose, signals, menu, opts))
+    start, end = (0, len(texts)) if keep_region else main_region(_scores(lines, prose, signals, menu, opts))
     end = _comments_cut(lines, prose, start, end)
     if start == end:  # no prose at all: keep nothing rather than a menu
-        return Cleaned(body="", removed=_merge([(ln.text, "no_main_text") for ln in lines]))
-    reasons: list[str | None] = [None] * len(lines)
-    for i, line in enumerate(lines):
-        if i < start or i >= end:
-            reasons[i] = signals[i] or ("menu_run" if menu[i] else "outside_main_block")
-        elif signals[i]:
-            reasons[i] = signals[i]
-        elif line.text.endswith(_ELLIPSES) and not prose[i]:
-            reasons[i] = "teaser_item"
+        return Cleaned(body="", removed=[Removed("\n".join(texts), "no_main_text")])
+    reasons: list[str | None] = [sig or ("menu_run" if m else "outside_main_block")
+                                 for sig, m in zip(signals[:start], menu[:start])]
+    reasons += [sig or ("teaser_item" if not p and t.endswith(_ELLIPSES) else None)
+                for sig, p, t in zip(signals[start:end], prose[start:end], texts[start:end])]
+    reasons += [sig or ("menu_run" if m else "outside_main_block") for sig, m in zip(signals[end:], menu[end:])]
     meta = _metadata(lines, start, end, signals, reasons, opts, title_hint)
-    kept = [ln.text for ln, r in zip(lines, reasons) if r is None]
-    removed = _merge([(ln.text, r) for ln, r in zip(lines, reasons) if r is not None])
+    kept = [t for t, r in zip(texts, reasons) if r is None]
+    removed = _merge([(t, r) for t, r in zip(texts, reasons) if r is not None])
     return Cleaned(body="\n\n".join(kept), removed=removed, **meta)
 
 
-def _metadata(lines, start, end, signals, reasons, opts, title_hint) -> dict:
+def _metadata(lines: Lines, start, end, signals, reasons, opts, title_hint) -> dict:
     """Title, author, source name and date line; marks the lines they came from."""
+    texts = lines.text
     meta: dict = {"title": None, "author": None, "source_name": None, "published": None}
     t = _find_title(lines, start if start > 0 else 1, signals, opts)
     if title_hint:
         meta["title"] = title_hint
     elif t is not None:
-        meta["title"], meta["source_name"] = _title_parts(lines[t].text)
-    if meta["title"]:
-        key = _norm(meta["title"])
-        longest = 2 * len(meta["title"]) + 60  # the title again, perhaps with a site name after it
-        for i, line in enumerate(lines[: end]):
-            if key and len(key) <= len(line.text) <= longest and _norm(_title_parts(line.text)[0]) == key:
+        meta["title"], meta["source_name"] = _title_parts(texts[t])
+    key = _norm(meta["title"].lower()) if meta["title"] else ""
+    if key:
+        first, longest = key.split(" ", 1)[0], 2 * len(meta["title"]) + 60  # the title again, perhaps with a site name
+        for i, (line, lower) in enumerate(zip(texts[:end], lines.lower[:end])):
+            if len(key) <= len(line) <= longest and first in lower and _norm(_title_parts(line)[0].lower()) == key:
                 reasons[i] = "title"
     for i in range(max(0, (t or 0)), min(end, start + 3)):
-        m = BYLINE_RE.fullmatch(lines[i].text)
-        if m and not lines[i].text.endswith("."):
+        m = BYLINE_RE.fullmatch(texts[i])
+        if m and not texts[i].endswith("."):
             meta["author"] = m.group(1).strip()
             reasons[i] = "byline"
             break
     for i in range((t or -1) + 1, start):
         if signals[i] == "date_line":
-            meta["published"] = lines[i].text
+            meta["published"] = texts[i]
             break
-    if end < len(lines) and _NAME_LINE.match(lines[end].text) and not signals[end] \
-            and not LINE_RES["teaser_marker"].fullmatch(lines[end].text):
-        meta["source_name"] = lines[end].text
+    if end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] and not _TEASER_MARKER(lines.lower[end]):
+        meta["source_name"] = texts[end]
         reasons[end] = "signature"
     return meta
 
@@ -298,7 +284,7 @@ class TemplateCounter:
     def add(self, page: str) -> None:
         if self.pages < self.opts.template_sample:
             self.pages += 1
-            self._keys.append(np.fromiter({line_key(ln.text) for ln in split_lines(page)}, dtype=np.uint64))
+            self._keys.append(np.fromiter({line_key(t) for t in split_lines(page).text}, dtype=np.uint64))
 
     def lines(self) -> frozenset[int]:
         """The keys of the template lines."""

@@ -1,7 +1,8 @@
 """Heuristic vocabularies, grouped by concept: data, not code.
 
-Patterns are matched case-insensitively against one whole line (stripped), so each one
-describes the shape of a line a site template produces, not a phrase inside prose.
+Line patterns are matched against one whole line (stripped and lower-cased, so they are written in
+lower case), so each one describes the shape of a line a site template produces, not a phrase
+inside prose.
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class LinePatterns(NamedTuple):
         r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)\b.{0,160}",
     )
     widget: tuple[str, ...] = (
-        r"-?\d{1,3}(\.\d)?\s*°?\s*[CF]",                      # weather: "6.5 C", "21°C"
+        r"-?\d{1,3}(\.\d)?\s*°?\s*[cf]",                      # weather: "6.5 C", "21°C"
         r"[\d\s.,:/|km]+",                                   # counters and bare numbers: "0 2,056"
         r"(no ?script|please wait\.*|loading\.*|javascript (is )?(required|disabled).*|enable javascript.*)",
         r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|search|close|open|log ?in|sign ?in|log ?out|my account)\s*.{0,30}",
@@ -220,7 +221,6 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern:
 
 
 LINE_PATTERNS = LinePatterns()
-LINE_RES = {name: _compile(getattr(LINE_PATTERNS, name)) for name in LinePatterns._fields}
 BYLINE_RE = _compile(BylinePatterns().by)
 FIGURE_WORDS = FigureWords()
 ATTRIBUTION = Attribution()

@@ -5,7 +5,7 @@ import re
 
 import pycld2
 
-_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_ENOUGH_LETTERS = re.compile(r"(?:[^\W\d_][\W\d_]*){20}")  # 20 letters, found without reading further
 # Code points CLD2 refuses as invalid UTF-8 (every one found by trying each code point): C0 controls
 # but tab, newline, form feed and carriage return; DEL and C1 controls; surrogates; noncharacters.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
@@ -26,9 +26,12 @@ def detect_language(text: str, sample_chars: int = 1000) -> tuple[str, float]:
     did on every dev page and seed (7 languages).
     """
     sample = text[:sample_chars]
-    if len(_NOT_LETTERS.sub("", sample)) < 20:
+    if not _ENOUGH_LETTERS.search(sample):
         return "und", 0.0
-    _reliable, _bytes, details = pycld2.detect(_REFUSED.sub(" ", sample), bestEffort=True)
+    try:
+        _reliable, _bytes, details = pycld2.detect(sample, bestEffort=True)
+    except (pycld2.error, UnicodeEncodeError):  # a code point CLD2 refuses (rare): take them out
+        _reliable, _bytes, details = pycld2.detect(_REFUSED.sub(" ", sample), bestEffort=True)
     _name, code, percent, _score = details[0]
     code = iso_code(code)
     return code, percent / 100 if code != "und" else 0.0
