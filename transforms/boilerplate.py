@@ -20,7 +20,7 @@ import numpy as np
 
 from transforms.constants import BYLINE_RE, CLOSERS, LINE_PATTERNS, SENTENCE_END
 from transforms.options import DEFAULT, CleanOptions
-from transforms.shapes import ShapeMatcher
+from transforms.shapes import ShapeMatcher, lines_holding
 
 _PATTERN_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header")
 _ELLIPSES = ("...", "…")
@@ -34,7 +34,7 @@ _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|�
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _INNER_TRUNCATION = re.compile(r"\w(\.\.\.|…)\s+[A-Z]")
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
 _NON_WORD = re.compile(r"\W+")
 
@@ -71,21 +71,17 @@ class Cleaned:
 
 def split_lines(text: str) -> Lines:
     """The non-blank lines of a page, runs of white space made one space."""
-    texts, words = [], []
-    for raw in text.split("\n"):
-        parts = raw.split()
-        if parts:
-            texts.append(" ".join(parts))
-            words.append(len(parts))
+    parts = [words for words in map(str.split, text.split("\n")) if words]
+    texts = list(map(" ".join, parts))
+    words = list(map(len, parts))
     wide = not text.isascii() and _WIDE.search(text) is not None  # one search a page, none for ASCII
-    return Lines(texts, [t.lower() for t in texts], words, [is_cjk(t) for t in texts] if wide else [False] * len(texts))
+    return Lines(texts, list(map(str.lower, texts)), words, [is_cjk(t) for t in texts] if wide else [False] * len(texts))
 
 
 def is_cjk(text: str) -> bool:
     """Text written mostly in scripts without spaces between words (CJK, Hangul)."""
-    if not _WIDE.search(text):
-        return False
-    return len(_WIDE.findall(text)) > 0.3 * len(_LETTER.findall(text))
+    wide = _WIDE.subn("", text)[1]
+    return wide > 0 and (wide > 0.3 * len(text) or wide > 0.3 * len(_NOT_LETTERS.sub("", text)))
 
 
 def is_prose(text: str, opts: CleanOptions) -> bool:
@@ -117,7 +113,7 @@ def line_key(text: str) -> int:
 
 def line_signals(lines: Lines, template: frozenset[int]) -> list[str | None]:
     """For each line, the name of the known boilerplate shape it has as a whole, if any."""
-    shapes = _SHAPES.page([t if len(t) <= _SHAPE_MAX_CHARS else "" for t in lines.lower])
+    shapes = _SHAPES.page(lines.lower, _SHAPE_MAX_CHARS)
     if template:
         return ["site_template" if line_key(t) in template else shape for t, shape in zip(lines.text, shapes)]
     return shapes
@@ -151,8 +147,9 @@ def _menu_runs(lines: Lines, prose: list[bool], opts: CleanOptions) -> list[bool
 def _teaser_runs(lines: Lines, prose: list[bool]) -> list[bool]:
     """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
     flags = [False] * len(prose)
-    for i, lower in enumerate(lines.lower):  # a marker is a heading, never a sentence
-        if not flags[i] and not prose[i] and _TEASER_MARKER(lower):
+    markers = _TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, prose)])  # a heading, never a sentence
+    for i in itertools.compress(range(len(prose)), markers):
+        if not flags[i]:
             flags[i] = True
             j = i + 1
             while j < len(prose) and (not prose[j] or _BULLET.match(lines.text[j])):
@@ -172,8 +169,8 @@ def _scores(lines: Lines, prose, signals, menu, opts: CleanOptions) -> list[floa
 def _comments_cut(lines: Lines, prose: list[bool], start: int, end: int) -> int:
     """Readers' comments end the article: the region stops at a comments header after its prose."""
     seen = 0
-    for i in range(start, end):
-        if seen >= 2 and _COMMENTS_START(lines.lower[i]):
+    for i, header in enumerate(_COMMENTS_START.page(lines.lower[start:end]), start):
+        if seen >= 2 and header:
             return i
         seen += prose[i]
     return end
@@ -214,7 +211,8 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     if not texts:
         return Cleaned(body="")
     signals = line_signals(lines, template)
-    prose = [not sig and _prose(t, w, cjk, opts) for t, w, cjk, sig in zip(texts, lines.words, lines.cjk, signals)]
+    prose = [not sig and (cjk or w >= opts.prose_min_words) and _prose(t, w, cjk, opts)  # most lines fail cheaply
+             for t, w, cjk, sig in zip(texts, lines.words, lines.cjk, signals)]
     menu = _menu_runs(lines, prose, opts)
     teaser = _teaser_runs(lines, prose)
     signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
@@ -244,9 +242,9 @@ def _metadata(lines: Lines, start, end, signals, reasons, opts, title_hint) -> d
         meta["title"], meta["source_name"] = _title_parts(texts[t])
     key = _norm(meta["title"].lower()) if meta["title"] else ""
     if key:
-        first, longest = key.split(" ", 1)[0], 2 * len(meta["title"]) + 60  # the title again, perhaps with a site name
-        for i, (line, lower) in enumerate(zip(texts[:end], lines.lower[:end])):
-            if len(key) <= len(line) <= longest and first in lower and _norm(_title_parts(line)[0].lower()) == key:
+        longest = 2 * len(meta["title"]) + 60  # the title again, perhaps with a site name after it
+        for i in lines_holding("\n".join(lines.lower[:end]), [key.split(" ", 1)[0]]):
+            if len(key) <= len(texts[i]) <= longest and _norm(_title_parts(texts[i])[0].lower()) == key:
                 reasons[i] = "title"
     for i in range(max(0, (t or 0)), min(end, start + 3)):
         m = BYLINE_RE.fullmatch(texts[i])
@@ -266,7 +264,7 @@ def _metadata(lines: Lines, start, end, signals, reasons, opts, title_hint) -> d
 
 def _merge(items: list[tuple[str, str]]) -> list[Removed]:
     """Consecutive removed lines with the same reason become one segment."""
-    return [Removed("\n".join(text for text, _ in group), reason)
+    return [Removed("\n".join([text for text, _ in group]), reason)
             for reason, group in itertools.groupby(items, key=operator.itemgetter(1))]
 
 

@@ -8,17 +8,18 @@ matcher reads the parsed patterns (with the stdlib's own parser) so that a line 
 patterns that can match it:
   * by first character: a pattern is tried on lines starting with a character its matches can
     start with (patterns whose first character is not a short list are tried on every line);
-  * a wildcard-led pattern is tried only on lines holding one of its needles, the literal
-    words that follow the wildcard.
-It answers exactly as one combined pattern would, except that a wildcard-led shape is tried after
-the others.
+  * a pattern whose first character can be anything or any of a class (a wildcard-led
+    ".{0,120}cookie...", a "[\\w.]{2,40} said" comment header) is tried only on lines holding one
+    of its needles, literal strings one of which every match contains; the needles are looked
+    for once in the whole page.
+It answers exactly as one combined pattern of all the shapes, in their order, would.
 """
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 import re._parser as _sre
+import sys
 
 _SMALL_RANGE = 64  # a character class wider than this counts as "any character"
 
@@ -125,53 +126,96 @@ def _can_start(first: frozenset[str] | None, ch: str | None, kind: str) -> bool:
 
 
 def needles(pattern: str) -> tuple[str, ...] | None:
-    """For a ".{0,N}(a|b...)..." pattern: strings one of which a matching line contains.
+    """Strings one of which every match of the pattern contains; None when none can be read off.
 
-    The literal start of each alternative after the leading wildcard; None when the pattern does
-    not have that form.
+    Each part the pattern cannot match without (a run of literals, a group or alternation whose
+    every alternative starts with literals) offers a set; the set whose shortest string is the
+    longest is taken, with no string that holds another ("cookie policy" goes with "cookie").
     """
-    items = list(_sre.parse(pattern))
-    if not items or not (items[0][0] is _sre.MAX_REPEAT and items[0][1][2][0][0] is _sre.ANY):
+    best: tuple[str, ...] | None = None
+    for found in _mandatory_literals(list(_sre.parse(pattern))):
+        if best is None or min(map(len, found)) > min(map(len, best)):
+            best = found
+    if best is None:
         return None
-    while items and (items[0][0] is _sre.AT or items[0][0] is _sre.MAX_REPEAT and items[0][1][2][0][0] is _sre.ANY):
-        items.pop(0)
-    if not items:
-        return None
-    body = list(items[0][1][-1]) if items[0][0] is _sre.SUBPATTERN else items
-    alternatives = body[0][1][1] if body[0][0] is _sre.BRANCH else [body]
-    out = []
-    for alternative in alternatives:
-        literal = "".join(chr(av) for _, av in itertools.takewhile(lambda it: it[0] is _sre.LITERAL, alternative))
-        if not literal:
-            return None
-        out.append(literal)
-    return tuple(out)
+    return _shortest(best)
+
+
+def _shortest(strings) -> tuple[str, ...]:
+    """The strings but those holding another: a text holds one of them iff it holds one of all."""
+    return tuple(n for n in dict.fromkeys(strings) if not any(o != n and o in n for o in strings))
+
+
+def _mandatory_literals(items) -> list[tuple[str, ...]]:
+    out, run = [], ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            out.append((run,))
+            run = ""
+        if op is _sre.BRANCH or op is _sre.SUBPATTERN or op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            body = [(op, av)] if op is _sre.BRANCH else av[-1] if op is _sre.SUBPATTERN else av[2]
+            starts = _literal_starts(list(body))
+            if starts:
+                out.append(starts)
+    if run:
+        out.append((run,))
+    return out
+
+
+def _literal_starts(items) -> tuple[str, ...] | None:
+    """The literal strings every match of a sequence starts with, one per alternative; None if some
+    alternative does not start with a literal."""
+    if len(items) == 1 and items[0][0] is _sre.BRANCH:
+        starts = [_literal_starts(list(alternative)) for alternative in items[0][1][1]]
+        return None if any(s is None for s in starts) else tuple(x for s in starts for x in s)
+    if items and items[0][0] is _sre.SUBPATTERN and not any(op is _sre.LITERAL for op, _ in items[:1]):
+        inner = _literal_starts(list(items[0][1][-1]))
+        if inner is not None:
+            return inner
+    literal = "".join(chr(av) for _, av in itertools.takewhile(lambda it: it[0] is _sre.LITERAL, items))
+    return (literal,) if literal else None
+
+
+_MIN_NEEDLE = 4  # a shorter needle is in too many lines to be worth looking for
+
+
+def _gated(first: frozenset[str] | None, found: tuple[str, ...] | None) -> bool:
+    """Whether a shape is tried only on lines holding one of its needles: when its first character
+    does not narrow the lines it can match (a wildcard, a class such as \\w) and its needles do."""
+    if found is None:
+        return False
+    return first is None or any(c.startswith("\\") for c in first) and min(map(len, found)) >= _MIN_NEEDLE
 
 
 class ShapeMatcher:
     """The name of the first (name, pattern) shape that matches a whole lower-cased line."""
 
     def __init__(self, shapes: list[tuple[str, str]]):
-        anchored, floating, self._needles, self._names = [], [], [], {}
+        entries, self._needles, self._names = [], [], {}
         for i, (name, pattern) in enumerate(shapes):
             upper = upper_case_literals(pattern)
             if upper:
                 raise ValueError(f"shape {name} {pattern!r} names {''.join(sorted(upper))!r}: write shapes in lower case")
-            group = f"g{i}"
-            self._names[group] = name
-            found = needles(pattern)
-            if found:
-                floating.append(f"(?P<{group}>{pattern})")
+            self._names[f"g{i}"] = name
+            first, found = first_chars(pattern), needles(pattern)
+            gated = _gated(first, found)
+            if gated:
                 self._needles += found
-            else:
-                anchored.append((f"(?P<{group}>{pattern})", first_chars(pattern)))
-        starts = {c for _, f in anchored if f is not None for c in f if not c.startswith("\\")}
-        self._by_first = {ch: self._compile([g for g, f in anchored if _can_start(f, ch, char_class(ch))])
-                          for ch in starts}
-        self._by_class = {kind: self._compile([g for g, f in anchored if _can_start(f, None, kind)])
-                          for kind in ("digit", "word", "space", "other")}
-        self._floating = self._compile(floating)
-        self._for_char: dict[str, re.Pattern | None] = {}  # first character of a line -> its pattern
+            entries.append((f"(?P<g{i}>{pattern})", first, gated))
+        # For a line's first character (or its class) and whether the line holds a needle: the
+        # shapes it can match, in their order, as one pattern.
+        def shapes_for(ch: str | None, kind: str, held: bool) -> re.Pattern | None:
+            return self._compile([g for g, f, gated in entries if (held or not gated) and _can_start(f, ch, kind)])
+
+        self._needles = list(_shortest(self._needles))
+        starts = {c for _, f, _ in entries if f is not None for c in f if not c.startswith("\\")}
+        self._by_first = {(ch, held): shapes_for(ch, char_class(ch), held) for ch in starts for held in (False, True)}
+        self._by_class = {(kind, held): shapes_for(None, kind, held)
+                          for kind in ("digit", "word", "space", "other") for held in (False, True)}
+        self._for_char: tuple[dict, dict] = ({}, {})  # per held: first character of a line -> its pattern
 
     @staticmethod
     def _compile(groups: list[str]) -> re.Pattern | None:
@@ -179,36 +223,38 @@ class ShapeMatcher:
 
     def __call__(self, lower: str) -> str | None:
         """The shape of one lower-cased line."""
-        return self._match(lower, self._floating is not None and any(n in lower for n in self._needles))
+        return self._match(lower, any(n in lower for n in self._needles))
 
-    def page(self, lower: list[str]) -> list[str | None]:
-        """The shape of every lower-cased line of a page (no newline inside a line): the needles
-        looked for once in the whole page rather than line by line."""
-        with_needle = self._lines_with_needle(lower) if self._floating is not None else ()
-        return [self._match(text, i in with_needle) for i, text in enumerate(lower)]
+    def page(self, lower: list[str], max_chars: int = sys.maxsize) -> list[str | None]:
+        """The shape of every lower-cased line of a page (no newline inside a line), None for lines
+        longer than max_chars: the needles looked for once in the whole page, not line by line."""
+        held = lines_holding("\n".join(lower), self._needles) if self._needles else ()
+        match = self._match
+        return [match(text, i in held) if len(text) <= max_chars else None for i, text in enumerate(lower)]
 
-    def _match(self, text: str, try_floating: bool) -> str | None:
+    def _match(self, text: str, held: bool) -> str | None:
         if not text:
             return None
+        cache = self._for_char[held]
         try:
-            anchored = self._for_char[text[0]]
+            pattern = cache[text[0]]
         except KeyError:
-            first = text[0]
-            anchored = self._by_first[first] if first in self._by_first else self._by_class[char_class(first)]
-            self._for_char[first] = anchored
-        m = anchored.fullmatch(text) if anchored is not None else None
-        if m is None and try_floating:
-            m = self._floating.fullmatch(text)
+            key = (text[0], held)
+            pattern = cache[text[0]] = self._by_first[key] if key in self._by_first else self._by_class[(char_class(text[0]), held)]
+        m = pattern.fullmatch(text) if pattern is not None else None
         return self._names[m.lastgroup] if m else None
 
-    def _lines_with_needle(self, texts: list[str]) -> set[int]:
-        page = "\n".join(texts)
-        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))  # where each line starts
-        found: set[int] = set()
-        for needle in self._needles:
-            at = page.find(needle)
-            while at >= 0:
-                line = bisect.bisect_right(starts, at) - 1
-                found.add(line)
-                at = page.find(needle, starts[line + 1])
-        return found
+
+def lines_holding(page: str, needles: list[str]) -> set[int]:
+    """The numbers of the lines of a page (its lines joined by newlines) that hold one of the needles."""
+    found: set[int] = set()
+    for needle in needles:
+        line, counted = 0, 0
+        at = page.find(needle)
+        while at >= 0:
+            line += page.count("\n", counted, at)
+            counted = at
+            found.add(line)
+            end = page.find("\n", at)
+            at = page.find(needle, end + 1) if end >= 0 else -1
+    return found
