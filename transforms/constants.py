@@ -12,6 +12,12 @@ from importlib import resources
 from typing import NamedTuple
 
 
+# Ends a shape whose free tail could otherwise take a sentence: the line may not end like one (a
+# word and ".", "!" or "?"; "5 p.m." is no sentence end). Shape keywords end at a word boundary for
+# the same reason: "Next year, 500 troops...", "Personnel from...", "Joint Chiefs..." are prose.
+_NOT_A_SENTENCE = r"(?<!\w\w[.!?])"
+
+
 class LinePatterns(NamedTuple):
     """Line shapes that are boilerplate wherever they stand, by signal name."""
 
@@ -32,10 +38,10 @@ class LinePatterns(NamedTuple):
         r"te puede interesar|leia também|leggi anche|читайте также|ver también|关联阅读|相关新闻|관련기사)\s*:?",
     )
     newsletter: tuple[str, ...] = (
-        r"(subscribe|sign up|register|join)( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?( newsletters?| e-?mail( updates| alerts)?| updates)?.*",
+        r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?( newsletters?| e-?mail( updates| alerts)?| updates)?.*",
         r"(get|receive) (the latest|real[- ]time|our|daily|breaking) .{0,80}(inbox|updates|newsletter|alerts).*",
         r".{0,60}(delivered (directly |straight )?to your inbox|enter your e-?mail( address)?).*",
-        r"(newsletter|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x)).*",
+        r"(newsletters?|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x))\b.*",
     )
     share: tuple[str, ...] = (
         r"(share|share this( article| story| post)?|sharing is caring!?|tweet|pin it|print|e-?mail|comments?|reply|"
@@ -52,18 +58,20 @@ class LinePatterns(NamedTuple):
         r"-?\d{1,3}(\.\d)?\s*°?\s*[cf]",                      # weather: "6.5 C", "21°C"
         r"[\d\s.,:/|km]+",                                   # counters and bare numbers: "0 2,056"
         r"(no ?script|please wait\.*|loading\.*|javascript (is )?(required|disabled).*|enable javascript.*)",
-        r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|search|close|open|log ?in|sign ?in|log ?out|my account)\s*.{0,30}",
-        r"(folder_open|access_time|visibility|schedule|person|comment)\S.*",  # icon-font ligatures glued to labels
+        r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|search|close|open|log ?in|sign ?in|log ?out|my account)\b\s*.{0,30}",
+        r"(folder_open|access_time|visibility|schedule|person|comment)\S.{0,80}" + _NOT_A_SENTENCE,  # icon-font ligatures glued to labels
         r"(photo|image|picture|video|file photo|credit|source|getty images|afp|reuters|ap photo)\s*(:|/|\.\.\.).{0,120}",
         r".{0,60}\b(getty images|shutterstock|ap photo|afp photo|reuters/)\b.{0,60}",
-        r"(updated|published|posted|last updated|first published|modified)( on| at)?\s*:?.{0,60}\d.{0,40}",
+        r"(updated|published|posted|last updated|first published|modified)\b( on| at)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
         r"(reading time|lesezeit|temps de lecture)\s*:?.{0,20}",
         r"(tags?|topics?|categories|category|filed under|keywords)\s*:.{0,200}",
-        r"(previous|next)( (article|post|story))?\s*:?.{0,120}",
+        # "Next", "Previous article", "Next: <title>", "Previous article <title>", "Previous Next", "« Prev | Next »"
+        r"([«‹<\s]*(previous|prev|next)( (article|post|story|page))?[\s|/›»>-]*){1,2}(:.{0,120})?|"
+        r"(previous|next) (article|post|story|page) .{1,120}",
     )
     comment_header: tuple[str, ...] = (
-        r"[\w.@-]{2,40}( [\w.@-]{1,40})? (says|said|wrote|commented|replied)( on .{0,40})?:?",
+        r"[\w.@-]{2,40}( [\w.@-]{1,40})? (says|said|wrote|commented|replied)( on .{0,40})?:?" + _NOT_A_SENTENCE,
         r"(reply|report|flag|like|dislike|upvote|downvote)( (this )?comment)?( to [\w.@ -]{1,40})?",
     )
     comments_start: tuple[str, ...] = (

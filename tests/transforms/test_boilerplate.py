@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import seed_text
-from transforms.boilerplate import (TemplateCounter, clean_text, is_prose, line_key, main_region, split_lines,
+from transforms.boilerplate import (TemplateCounter, clean_text, is_prose, line_key, line_signals, main_region, split_lines,
                                    template_lines)
 from transforms.options import DEFAULT
 
@@ -80,3 +80,44 @@ def test_template_counter_counts_a_bounded_sample():
         counter.add(f"Site Menu\nStory number {i} is about something else entirely.\n")
     assert counter.pages == 4
     assert counter.lines() == frozenset({line_key("Site Menu")})
+
+
+NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a comment header
+    "Next year, the Pentagon plans to withdraw 500 of the 2,500 troops stationed in Iraq.",
+    "Personnel from the 82nd Airborne Division arrived at the base on Monday.",
+    "Kirby said on Monday that 900 troops remain in Syria.",
+    "Joint Chiefs Chairman Mark Milley visited the base in northeast Syria.",
+    "Scheduled talks between Baghdad and Washington were postponed until March.",
+    "Opening the border was a mistake.",
+    "Commentators noted the shift in tone from the White House.",
+    "Registered voters in the province fell by 3 percent.",
+    "Subscribers to the service rose to 2 million, the company said.",
+    "Published figures show 3,000 troops in Iraq.",
+    "Personal income rose 0.3% in October.",
+    "Updated casualty figures put the toll at 27.",
+]
+TEMPLATE_LINES = [
+    "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
+    "Previous Next", "« Prev | Next »", "personJohn Smith", "access_time3 hours ago", "commentNo comments",
+    "Updated: March 3, 2024 5:02 p.m. ET", "Published 3 hours ago", "Posted on 2024-03-03 by admin",
+    "jsmith said on March 3, 2024 at 5:02 pm:", "John Smith says:", "Subscribe to our newsletter",
+    "Join us on Telegram", "Newsletters", "Search", "Open menu", "Sign up for our daily newsletter.",
+]
+
+
+@pytest.mark.parametrize("sentence", NEWS_SENTENCES)
+def test_a_news_sentence_is_no_boilerplate_shape(sentence):
+    assert line_signals(split_lines(sentence), frozenset()) == [None]
+
+
+def test_template_lines_have_their_shapes():
+    lines = split_lines("\n".join(TEMPLATE_LINES))
+    assert all(line_signals(lines, frozenset()))
+
+
+def test_a_figure_sentence_that_starts_like_a_widget_stays_in_the_body():
+    page = ("Home\nWorld\nPolitics\n\nUS to cut troops in Iraq\n\n"
+            "The United States will reduce its military presence in Iraq, officials said on Tuesday.\n\n"
+            + "\n\n".join(NEWS_SENTENCES[:3]) + "\n\nShare\nTweet\n")
+    body = clean_text(page).body
+    assert all(sentence in body for sentence in NEWS_SENTENCES[:3])
