@@ -37,6 +37,7 @@ _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
 _NON_WORD = re.compile(r"\W+")
+_ODD_SPACE = re.compile(r"[^\S \n]")  # white space but a space or a line break
 
 
 class Lines(NamedTuple):
@@ -71,9 +72,14 @@ class Cleaned:
 
 def split_lines(text: str) -> Lines:
     """The non-blank lines of a page, runs of white space made one space."""
-    parts = [words for words in map(str.split, text.split("\n")) if words]
-    texts = list(map(" ".join, parts))
-    words = list(map(len, parts))
+    if _ODD_SPACE.search(text) is None and "  " not in text and " \n" not in text and "\n " not in text \
+            and text[:1] != " " and text[-1:] != " ":  # already one space between words (most pages): split only
+        texts = [line for line in text.split("\n") if line]
+        words = [line.count(" ") + 1 for line in texts]
+    else:
+        parts = [words for words in map(str.split, text.split("\n")) if words]
+        texts = list(map(" ".join, parts))
+        words = list(map(len, parts))
     wide = not text.isascii() and _WIDE.search(text) is not None  # one search a page, none for ASCII
     return Lines(texts, list(map(str.lower, texts)), words, [is_cjk(t) for t in texts] if wide else [False] * len(texts))
 

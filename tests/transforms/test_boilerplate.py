@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import seed_text
 from transforms.boilerplate import (TemplateCounter, clean_text, is_prose, line_key, line_signals, main_region, split_lines,
@@ -121,3 +123,14 @@ def test_a_figure_sentence_that_starts_like_a_widget_stays_in_the_body():
             + "\n\n".join(NEWS_SENTENCES[:3]) + "\n\nShare\nTweet\n")
     body = clean_text(page).body
     assert all(sentence in body for sentence in NEWS_SENTENCES[:3])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", " ", "  ", "\n", "\n\n", "\t", "\xa0", "\u3000", "\r", "x y", "\u2028",
+                                 "\x1c", "é", "\x85"]), max_size=12))
+def test_lines_are_split_and_spaced_alike_on_the_fast_path(parts):
+    text = "".join(parts)
+    words = [w for w in map(str.split, text.split("\n")) if w]
+    lines = split_lines(text)
+    assert (lines.text, lines.words) == ([" ".join(w) for w in words], [len(w) for w in words])
+    assert lines.lower == [t.lower() for t in lines.text]
