@@ -5,7 +5,9 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from datetime import date
 
 from flows.settings import Settings
@@ -23,6 +25,14 @@ NEWSETL_CHUNK_SIZE, NEWSETL_N_PROCESS, PREFECT_API_URL (a Prefect server; defaul
 
 class UsageError(Exception):
     """A bad argument: reported as one line, exit status 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM (a scheduler stopping the run): not an Exception, so no `except Exception` keeps going."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 def _date(value: str) -> str:
@@ -65,19 +75,29 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     args = build_parser(settings).parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)  # Prefect's own handler, during a flow run, hands over to it
     try:
         return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "report": cmd_report, "sql": cmd_sql}[args.command](args)
     except UsageError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("newsetl: interrupted", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as exc:
+        _stop_workers(signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"newsetl: {stopped}: the batch in progress was not published; the next run takes its inputs again",
+              file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except Exception as exc:  # a bug: one line, the traceback only on request
         if os.environ.get("NEWSETL_DEBUG"):
             raise
         print(f"newsetl: error: {type(exc).__name__}: {exc} (set NEWSETL_DEBUG=1 for the traceback)", file=sys.stderr)
         return 1
+
+
+def _stop_workers(signum: int) -> None:
+    if "flows.work" in sys.modules:  # workers exist only once a run has started them
+        sys.modules["flows.work"].terminate(signum)
 
 
 def _check_uris(*uris: str) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from flows.settings import PIPELINE_VERSION
 from transforms.article import RawDoc, article_row, content_id, nlp_rows, prepare, removed_rows
@@ -18,6 +19,7 @@ MIN_PARALLEL = 20
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
 _POOL_LOCK = threading.Lock()
+_STOPPED_BY: int | None = None  # the signal that made terminate() stop the workers
 _CACHE_FILLED = False  # in a worker: the tokenizer's cache has been filled outside a memory zone
 
 
@@ -90,8 +92,9 @@ def workers(n_process: int) -> int:
 
 def pool(n_process: int) -> ProcessPoolExecutor:
     """A process pool kept for the life of this process (spawned: safe beside Prefect's threads)."""
-    global _POOL, _POOL_SIZE
+    global _POOL, _POOL_SIZE, _STOPPED_BY
     with _POOL_LOCK:
+        _STOPPED_BY = None
         if _POOL is None or _POOL_SIZE != n_process:
             if _POOL is not None:
                 _POOL.shutdown(cancel_futures=True)
@@ -118,6 +121,18 @@ def shutdown() -> None:
             _POOL = None
 
 
+def terminate(signum: int) -> None:
+    """Stop the workers now, mid-chunk: a signal is stopping the run (nothing of it is published)."""
+    global _POOL, _STOPPED_BY
+    with _POOL_LOCK:
+        _STOPPED_BY = signum
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL = None
+    for child in multiprocessing.active_children():
+        child.terminate()
+
+
 def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process: int, batch_size: int) -> dict:
     """process_articles over n_process workers (sub-chunks in order), or in this process."""
     n = workers(n_process)
@@ -129,6 +144,14 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
                                                        if k in templates}, run_id, batch_size) for part in parts]
     out: dict[str, list[dict]] = defaultdict(list)
     for fut in futures:
-        for table, rows in fut.result().items():
+        try:
+            result = fut.result()
+        except (BrokenProcessPool, CancelledError):  # a worker died, or terminate() cancelled the sub-chunk
+            if _STOPPED_BY is not None:  # aborted by the stop, not failed: one "Crashed" line, no traceback
+                from prefect.exceptions import TerminationSignal
+
+                raise TerminationSignal(signal=_STOPPED_BY) from None
+            raise
+        for table, rows in result.items():
             out[table] += rows
     return dict(out)

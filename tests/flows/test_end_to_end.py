@@ -225,3 +225,43 @@ def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path):
     assert_clean_output(done)
     assert q(wh, "select count(*), count(distinct article_id) from articles") == [(60, 60)]
     assert not list((wh / "_staging").rglob("*.parquet"))
+
+
+def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path):
+    """A scheduler's SIGTERM mid-parse: exit 143 in seconds with one line, workers and the temporary
+    Prefect server gone, nothing published; the next run publishes everything."""
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    inp, wh = tmp_path / "in", tmp_path / "wh"
+    for i in range(16):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            (inp / f"site-{i}").mkdir(parents=True, exist_ok=True)
+            (inp / f"site-{i}" / seed.name).write_text(seed.read_text("utf-8") + f"\nFiled by desk {i}.\n", "utf-8")
+    env = {**os.environ, "NEWSETL_CHUNK_SIZE": "20", "NEWSETL_N_PROCESS": "2", "NEWSETL_DEBUG": ""}
+    proc = subprocess.Popen([*NEWSETL, "run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent, deadline = psutil.Process(proc.pid), time.monotonic() + 300
+    workers = []
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        workers = [c for c in parent.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())]
+        time.sleep(0.1)
+    time.sleep(3)  # the workers load the model and take their first chunks
+    children = parent.children(recursive=True)
+    assert len(workers) == 2 and proc.poll() is None, "the run ended before it could be stopped"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, out + err
+    assert time.monotonic() - sent < 30, err  # the workers are stopped, not waited for (chunks take minutes at scale)
+    assert "newsetl: terminated" in err and "Traceback" not in err, err
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, [" ".join(p.cmdline()) for p in alive]  # workers, resource tracker, Prefect server
+    assert not list((wh / "articles").rglob("*.parquet")) if (wh / "articles").exists() else True
+    done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert_clean_output(done)
+    assert q(wh, "select count(*), count(distinct article_id) from articles") == [(80, 80)]
