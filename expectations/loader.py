@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -112,7 +113,9 @@ class _Suites:
     """A GX context with the committed suites and one checkpoint per table, set up once per process."""
 
     def __init__(self, gx_root: str | None):
-        import great_expectations as gx
+        with warnings.catch_warnings():  # GX imports PySpark when it is installed (a dev dependency), which
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)  # warns on pandas 3
+            import great_expectations as gx
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.gx, self.context = gx, _context(gx, gx_root)

@@ -37,6 +37,7 @@ def assert_clean_output(proc: subprocess.CompletedProcess) -> None:
     out = proc.stdout + proc.stderr
     assert "Traceback" not in out, out
     assert "| ERROR" not in out and "ERROR |" not in out, out
+    assert "Warning:" not in out, out  # a library's FutureWarning or DeprecationWarning is noise in a nightly log
 
 
 @pytest.fixture(scope="module")
