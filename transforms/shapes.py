@@ -230,7 +230,7 @@ class ShapeMatcher:
         longer than max_chars: the needles looked for once in the whole page, not line by line."""
         held = lines_holding("\n".join(lower), self._needles) if self._needles else ()
         match = self._match
-        return [match(text, i in held) if len(text) <= max_chars else None for i, text in enumerate(lower)]
+        return [match(text, i in held) if text and len(text) <= max_chars else None for i, text in enumerate(lower)]
 
     def _match(self, text: str, held: bool) -> str | None:
         if not text:
