@@ -8,7 +8,8 @@ import re
 import signal
 import sys
 import threading
-from datetime import date
+import time
+from datetime import date, datetime, timezone
 
 from flows.settings import Settings
 
@@ -138,7 +139,9 @@ def cmd_run(args) -> int:
     batch_date = args.date or daily.today()
     runner = Settings.from_env().task_runner()
     flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
+    started = datetime.now(timezone.utc)
     result = flow(input_uri=args.input, warehouse_uri=args.warehouse, batch_date=batch_date)
+    _settle(started)
     return _report([result], args.warehouse)
 
 
@@ -148,7 +151,9 @@ def cmd_backfill(args) -> int:
     if args.end < args.start:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
     _, backfill = _flows()
+    started = datetime.now(timezone.utc)
     results = backfill.backfill(input_uri=args.input, warehouse_uri=args.warehouse, start=args.start, end=args.end)
+    _settle(started)
     return _report(results, args.warehouse)
 
 
@@ -160,6 +165,30 @@ def cmd_serve(args) -> int:
     print(f"newsetl: serving deployment newsetl-daily/newsetl-daily with cron {args.cron!r} (Ctrl-C to stop)")
     serve(args.input, args.warehouse, args.cron)
     return 0
+
+
+def _settle(since: datetime, timeout_s: float = 10.0) -> None:
+    """With the temporary Prefect server, wait until it has recorded this command's task runs as
+    finished: stopped earlier (at exit), its recorder is cancelled mid-write, which prints an
+    ERROR with a traceback and loses task runs. A real server (PREFECT_API_URL) keeps running."""
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterStartTime
+
+    recent = TaskRunFilter(start_time=TaskRunFilterStartTime(after_=since))
+    deadline, seen = time.monotonic() + timeout_s, None
+    try:
+        with get_client(sync_client=True) as client:
+            while time.monotonic() < deadline:
+                runs = client.read_task_runs(task_run_filter=recent)
+                states = sorted((str(r.id), r.state_type.value if r.state_type else "") for r in runs)
+                if states == seen and all(r.state and r.state.is_final() for r in runs):
+                    return  # every recorded run finished, and nothing new arrived for a quarter second
+                seen = states
+                time.sleep(0.25)
+    except Exception:  # the batch is published already: a bookkeeping wait never fails the command
+        return
 
 
 def _report(results: list[dict], warehouse: str) -> int:
