@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import fsspec
 
 from transforms.article import RawDoc
-from transforms.decode import DecodeError, decode_bytes, normalise_text
+from transforms.decode import DecodeError, decode_bytes, normalise_text, repair_mojibake
 
 FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 MAX_FILE_BYTES = 25 * 1024 * 1024        # raw file size cap
@@ -89,12 +89,13 @@ def read_file(f: InputFile) -> tuple[list[RawDoc], list[dict]]:
     if fmt == "jsonl":
         return _read_jsonl(f, data)
     try:
-        text, _ = decode_bytes(data)
+        text, encoding, how = decode_bytes(data, markup=fmt == "html")
     except DecodeError as exc:
         return [], [_q(f.uri, f.batch_date, str(exc))]
     if not text.strip():
         return [], [_q(f.uri, f.batch_date, "empty file (no text)")]
-    return [RawDoc(source_uri=f.uri, content=text, fmt=fmt, batch_date=f.batch_date, source_key=_folder(f.uri))], []
+    return [RawDoc(source_uri=f.uri, content=text, fmt=fmt, batch_date=f.batch_date, source_key=_folder(f.uri),
+                   encoding=encoding, encoding_source=how)], []
 
 
 def _read_bytes(f: InputFile) -> bytes:
@@ -116,7 +117,7 @@ def _read_bytes(f: InputFile) -> bytes:
 
 def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
     try:
-        text, _ = decode_bytes(data)
+        text, encoding, how = decode_bytes(data, declared=_declared_in_jsonl(data))
     except DecodeError as exc:
         return [], [_q(f.uri, f.batch_date, str(exc))]
     docs, bad = [], []
@@ -128,9 +129,10 @@ def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
         if reason:
             bad.append(_q(uri, f.batch_date, reason))
             continue
-        body = record.get("text") or record.get("html")
+        body, repaired = repair_mojibake(normalise_text(record.get("text") or record.get("html")))
         url = _str(record.get("url"))
-        docs.append(RawDoc(source_uri=uri, content=normalise_text(body), fmt="text" if record.get("text") else "html",
+        docs.append(RawDoc(source_uri=uri, content=body, fmt="text" if record.get("text") else "html",
+                           encoding=encoding, encoding_source=how + ("+ftfy" if repaired and "+ftfy" not in how else ""),
                            batch_date=f.batch_date, url=url, title=_str(record.get("title")),
                            author=_str(record.get("author")), source_name=_str(record.get("source")),
                            published=_str(record.get("published")),
@@ -138,6 +140,18 @@ def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
     if not docs and not bad:
         bad.append(_q(f.uri, f.batch_date, "empty JSONL file (no records)"))
     return docs, bad
+
+
+def _declared_in_jsonl(data: bytes) -> str | None:
+    """The encoding a JSONL file's first record names in an `encoding` or `charset` field (read from
+    its ASCII bytes, which every such encoding shares), for a file that is not UTF-8."""
+    first = data.split(b"\n", 1)[0].decode("ascii", "replace")
+    try:
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    found = record.get("encoding") or record.get("charset") if isinstance(record, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _record(line: str) -> tuple[dict, str | None]:

@@ -27,6 +27,8 @@ class RawDoc:
     source_name: str | None = None
     published: str | None = None
     source_key: str = ""              # groups articles of one site for template detection
+    encoding: str = "utf-8"           # the codec that decoded the input's bytes
+    encoding_source: str = "utf-8"    # which signal chose it: bom, declared, utf-8, detected (+ftfy: repaired)
 
 
 @dataclass
@@ -82,10 +84,17 @@ def article_row(p: Prepared, run_id: str, pipeline_version: str) -> dict:
         "source_name": p.cleaned.source_name, "title": p.cleaned.title, "author": p.cleaned.author,
         "published_at": p.published_at, "language": p.language, "body": p.cleaned.body,
         "raw_chars": len(p.raw.content), "body_chars": len(p.cleaned.body),
+        "raw_text_chars": text_chars(p.raw.content),  # validation only: comparable with the body's
+        "encoding": p.raw.encoding, "encoding_source": p.raw.encoding_source,
         "body_words": len(p.cleaned.body.split()), "input_format": p.raw.fmt,
         "nlp_skipped_reason": p.nlp_skipped_reason, "batch_date": p.raw.batch_date, "run_id": run_id,
         "pipeline_version": pipeline_version, "ingested_at": datetime.now(timezone.utc),
     }
+
+
+def text_chars(text: str) -> int:
+    """Characters that are not white space: what a body taken from a page cannot have more of than the page."""
+    return len("".join(text.split()))
 
 
 def removed_rows(p: Prepared) -> list[dict]:

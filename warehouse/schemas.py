@@ -24,6 +24,8 @@ COLUMNS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "raw_chars": (pa.int64(), "characters of the decoded input"),
         "body_chars": (pa.int64(), "characters of the body"),
         "body_words": (pa.int64(), "whitespace-separated words of the body"),
+        "encoding": (pa.string(), "codec that decoded the input bytes (utf-8, windows-1252, shift_jis, ...)"),
+        "encoding_source": (pa.string(), "what chose it: bom, declared, utf-8 or detected; +ftfy when mojibake was repaired"),
         "input_format": (pa.string(), "text or html"),
         "nlp_skipped_reason": (pa.string(), "why no NER ran (non-English, empty body), else null"),
         "run_id": (pa.string(), "run that published the article"),

@@ -19,13 +19,14 @@ NEWSY = st.lists(st.one_of(_WORDS, st.text(min_size=1, max_size=12)), max_size=8
 ANY_TEXT = st.one_of(st.text(max_size=400), NEWSY)
 
 
-@given(st.binary(max_size=2000))
-def test_decode_never_raises_anything_but_decode_error(data):
+@settings(deadline=None)
+@given(st.binary(max_size=2000), st.booleans())
+def test_decode_never_raises_anything_but_decode_error(data, markup):
     try:
-        text, encoding = decode_bytes(data)
+        text, encoding, source = decode_bytes(data, markup=markup)
     except DecodeError:
         return
-    assert isinstance(text, str) and encoding
+    assert isinstance(text, str) and encoding and source
 
 
 @given(ANY_TEXT)
