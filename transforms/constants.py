@@ -121,6 +121,17 @@ class FigureWords(NamedTuple):
         "lower", "reduce", "boost", "widen", "narrow", "sink", "slide", "advance", "retreat", "shed", "trim",
         "hike", "expand", "contract", "dip", "spike", "leap", "rebound", "recover", "ease", "firm", "weaken",
         "strengthen", "go", "come", "move"})
+    # Two numbers joined so, falling, or in a sentence about votes or games, are a tally or a score.
+    tally_joiners: frozenset = frozenset({"to", "-", "–", "—", "against"})
+    tally_nouns: frozenset = frozenset({"vote", "goal", "point", "seat", "run"})
+    tally_words: frozenset = frozenset({"vote", "ballot", "beat", "defeat", "win", "lose", "score", "lead", "trail",
+                                        "draw", "tie", "edge", "rout", "margin", "victory", "tally"})
+    # Words that say when a count happened, not a date: a number tagged TIME with them is still a count.
+    when_words: frozenset = frozenset({"overnight", "today", "tonight", "yesterday", "now", "so", "far"})
+    # Nouns that name a count, with what they count when nothing in the phrase says ("the toll rose to 45").
+    count_nouns: dict = {"number": None, "total": None, "toll": "death", "tally": None, "count": None}
+    # "1 in 10", "two out of three", "3 per 100,000": a rate or a ratio, not a count of the noun.
+    ratio_joiners: tuple = (("out", "of"), ("of", "every"), ("in", "every"), ("in",), ("per",))
     vague: dict = {"dozens": 24, "hundreds": 100, "thousands": 1000, "millions": 1_000_000,
                    "billions": 1_000_000_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000}
 
@@ -198,7 +209,7 @@ class Measures(NamedTuple):
                        "hour": "hour", "hours": "hour", "day": "day", "days": "day", "week": "week",
                        "weeks": "week", "month": "month", "months": "month", "year": "year", "years": "year",
                        "decade": "decade", "decades": "decade", "century": "century", "centuries": "century"}
-    percent: tuple[str, ...] = ("%", "percent", "per cent", "pct", "percentage")
+    percent: tuple[str, ...] = ("%", "percent", "per cent", "pct", "pc", "percentage")
     points: tuple[str, ...] = ("percentage point", "percentage points", "points", "point")
     basis_points: tuple[str, ...] = ("basis points", "basis point", "bps", "bp")
     # Words that make bare "points" index points, not percentage points ("the Dow fell 200 points").
@@ -219,9 +230,14 @@ class NumberWords(NamedTuple):
                    "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1, "dozen": 12, "half": 0.5}
     scales: dict = {"hundred": 100, "thousand": 1_000, "k": 1_000, "lakh": 100_000, "lakhs": 100_000,
                     "million": 1_000_000, "millions": 1_000_000, "mln": 1_000_000, "mn": 1_000_000,
-                    "m": 1_000_000, "mio": 1_000_000, "crore": 10_000_000, "crores": 10_000_000,
+                    "m": 1_000_000, "mio": 1_000_000, "mill": 1_000_000, "crore": 10_000_000, "crores": 10_000_000,
                     "billion": 1_000_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "bln": 1_000_000_000,
                     "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}
+    # Scale words written in full: they start a number on their own ("million" in "a million"), and a
+    # hyphen may join them to digits ("a $40-billion package"). The others are abbreviations.
+    full_scales: frozenset = frozenset({"hundred", "thousand", "million", "billion", "trillion", "lakh", "crore"})
+    # One-letter abbreviations: a scale only glued to digits ("17k", "60m"), never a word of their own.
+    letter_scales: frozenset = frozenset({"k", "m", "b"})
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from transforms.constants import ATTRIBUTION, CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
 from transforms.entities import canonical_name
-from transforms.numbers import is_number_token, parse_number
+from transforms.numbers import is_glued, is_number_token, parse_number
 from transforms.options import DEFAULT, ExtractOptions
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 _NON_UNITS = frozenset({"time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second",
                         "decade", "century", "old", "%", "-", "point", "number", "score", "edition",
@@ -22,6 +23,7 @@ _RANK_BEFORE = frozenset({"no", "no.", "number", "#", "nr", "nr.", "grade", "lev
                           "vol", "vol.", "volume", "part", "step", "stage", "gate", "line", "platform", "lane"})
 _QUALIFIER_PHRASES = sorted(((phrase.split(), q) for q, phrases in FIGURE_WORDS.qualifier.items() for phrase in phrases),
                             key=lambda pq: -len(pq[0]))
+_PERCENT_WORDS = sorted(MEASURES.percent, key=lambda p: -len(p.split()))  # "per cent" before "per"
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
 
 
@@ -75,7 +77,7 @@ def _number_spans(doc):
 
 def _starts_number(tok) -> bool:
     low = tok.lower_
-    if low in NUMBER_WORDS.scales and low not in ("hundred", "thousand", "million", "billion", "trillion"):
+    if low in NUMBER_WORDS.scales and low not in NUMBER_WORDS.full_scales:
         return False
     return is_number_token(tok.text) and low != "and" and (tok.like_num or tok.text[0].isdigit())
 
@@ -87,17 +89,31 @@ def _continues_number(tok, prev) -> bool:
     if low == "and":
         return prev.lower_ in ("hundred", "thousand", "million")
     if tok.text == "-" or prev.text == "-":
-        return prev.text == "-" and low in NUMBER_WORDS.units or tok.text == "-" and prev.lower_ in NUMBER_WORDS.units \
-            and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in NUMBER_WORDS.units
+        return _hyphen_joins(tok, prev)
     if tok.text[0].isdigit() or (low in NUMBER_WORDS.units and prev.text[0].isdigit()):
         return False  # "2,500 3,000" are two numbers
     return is_number_token(tok.text) and (low in NUMBER_WORDS.scales or not prev.text[0].isdigit())
 
 
+def _hyphen_joins(tok, prev) -> bool:
+    """A hyphen inside a number: 'twenty-five', and a scale word joined to digits ('$40-billion')."""
+    doc = tok.doc
+    if tok.text == "-":  # is the hyphen part of the number? it must join two parts without spaces
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is None or prev.whitespace_ or tok.whitespace_:
+            return False
+        return prev.lower_ in NUMBER_WORDS.units and nxt.lower_ in NUMBER_WORDS.units \
+            or prev.text[0].isdigit() and nxt.lower_ in NUMBER_WORDS.full_scales
+    before = doc[prev.i - 1] if prev.i > 0 else None
+    return tok.lower_ in NUMBER_WORDS.units or before is not None and before.text[0].isdigit() \
+        and tok.lower_ in NUMBER_WORDS.full_scales
+
+
 def _glued_scale(tok, prev) -> bool:
     """'60m people': a one-letter scale glued to digits and followed by a plural noun is a multiplier."""
     doc = tok.doc
-    return (tok.lower_ in ("m", "k", "b", "bn", "mn") and prev.whitespace_ == "" and prev.text[0].isdigit()
+    return (tok.lower_ in NUMBER_WORDS.scales and tok.lower_ not in NUMBER_WORDS.full_scales
+            and prev.whitespace_ == "" and prev.text[0].isdigit()
             and tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNS", "NNPS"))
 
 
@@ -140,9 +156,9 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
 def _excluded(doc, span, value) -> bool:
     """Dates, years, ordinals, clock times, codes, ranks and numbers inside names."""
     first, last = span[0], span[-1]
-    if any(t.ent_type_ in _SKIP_ENTS for t in span) and not _has_currency(doc, span):
+    if any(t.ent_type_ in _SKIP_ENTS for t in span) and _dated(doc, span) and not _has_currency(doc, span):
         return True
-    if _CODE.search(span.text) and not re.fullmatch(r"\d+(?:[.,]\d+)*(k|m|mn|mln|bn|b|tn)", span.text, re.I):
+    if _CODE.search(span.text) and not is_glued(span.text) and not _HYPHEN_SCALE.fullmatch(span.text):
         return True
     if len(span) == 1 and _YEAR.match(first.text) and not _has_currency(doc, span) \
             and not (last.dep_ == "nummod" and last.head.tag_ in ("NNS", "NNPS")):
@@ -151,9 +167,10 @@ def _excluded(doc, span, value) -> bool:
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
     if prev is not None and (prev.lower_ in _RANK_BEFORE or prev.text in ("-", "/") and prev.i > 0 and doc[prev.i - 1].is_alpha):
         return True
-    if prev is not None and prev.pos_ == "PROPN" and prev.is_title and not prev.is_sent_start \
-            and not _has_currency(doc, span) and not (last.dep_ == "nummod" and last.head.i > last.i):
-        return True  # "Boeing 787", "iPhone 11"
+    if _model_number(doc, span) and not _has_currency(doc, span):
+        return True  # "Boeing 787", "Apollo 11 crew", "Windows 11 licences"
+    if _tally(doc, span, value) or _ratio(doc, span):
+        return True  # "voted 31 to 9", "won 3-1"; "1 in 10 children", "3 per 100,000 people"
     if nxt is not None and (nxt.text in ("-", "/") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ in ("year", "years", "month")):
         return True  # "35-year-old"
     if _fraction(doc, last) or _score(doc, span, value) or _inside_name(doc, span) and not _has_currency(doc, span):
@@ -166,6 +183,73 @@ def _excluded(doc, span, value) -> bool:
     if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":
         return True
     return nxt is not None and nxt.text in (":", ".") and nxt.whitespace_ == "" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].is_digit
+
+
+def _dated(doc, span) -> bool:
+    """Whether the date or time entity around a number names a date or time, not just when a count
+    happened ('climbed to 76 overnight' is tagged TIME as a whole)."""
+    ent = next((e for e in doc.ents if e.start <= span.start < e.end), None)
+    if ent is None:
+        return True
+    rest = [t for t in ent if not span.start <= t.i < span.end]
+    return not rest or any(t.lower_ not in FIGURE_WORDS.when_words for t in rest)
+
+
+def _model_number(doc, span) -> bool:
+    """Digits right after a capitalised name that is no place: the number names a model or an edition
+    ("Boeing 787 jets", "Apollo 11 crew"), it counts nothing. A count there has separators ("Iraq 2,500")."""
+    first = span[0]
+    prev = doc[first.i - 1] if first.i > 0 else None
+    if prev is None or prev.pos_ != "PROPN" or not prev.is_title or prev.is_sent_start:
+        return False
+    if prev.ent_type_ in ("GPE", "LOC", "NORP", "DATE") or len(span) > 1 or not first.text.isdigit():
+        return False
+    return len(first.text) <= 4
+
+
+def _tally(doc, span, value: float) -> bool:
+    """A vote tally or a score: 'voted 31 to 9', 'by 220 votes to 207', 'won 3-1' (either of its numbers).
+
+    Two numbers joined by 'to', a dash or 'against' are a tally when they fall (a range rises) or
+    when the sentence is about votes or a game."""
+    other = _tally_partner(doc, span.end, 1) or _tally_partner(doc, span.start - 1, -1)
+    if other is None:
+        return False
+    first, second = (value, other[1]) if other[0] > span.start else (other[1], value)
+    if second < first:
+        return True
+    return any(t.lemma_ in FIGURE_WORDS.tally_words for t in span.sent)
+
+
+def _tally_partner(doc, at: int, step: int) -> tuple[int, float] | None:
+    """The number across a tally joiner from position `at` (forward or backward), and its value."""
+    i = at
+    if 0 <= i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].lemma_ in FIGURE_WORDS.tally_nouns:
+        i += step  # "220 votes to 207"
+    if not 0 <= i < len(doc) or doc[i].lower_ not in FIGURE_WORDS.tally_joiners:
+        return None
+    j = i + step
+    if 0 <= j < len(doc) and doc[j].like_num:
+        value = parse_number(doc[j].text)
+        return (j, value) if value is not None else None
+    return None
+
+
+def _ratio(doc, span) -> bool:
+    """A rate or a ratio: '1 in 10 children', 'two out of three voters', '3 per 100,000 people'."""
+    after = [t.lower_ for t in doc[span.end:span.end + 3]]
+    before = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
+    for joiner in FIGURE_WORDS.ratio_joiners:
+        n = len(joiner)
+        if after[:n] == list(joiner) and span.end + n < len(doc) and doc[span.end + n].like_num:
+            return True
+        if after[1:n + 1] == list(joiner) and doc[span.end].pos_ == "NOUN" and span.end + n + 1 < len(doc) \
+                and doc[span.end + n + 1].like_num:
+            return True  # "12 deaths per 1,000 births"
+        if before[-n:] == list(joiner) and (joiner == ("per",) or span.start - n - 1 >= 0
+                                            and doc[span.start - n - 1].like_num):
+            return True
+    return False
 
 
 def _fraction(doc, last) -> bool:
@@ -213,6 +297,8 @@ def _money(doc, span):
         if found is not None:
             return found[0], "money", found[1], _scale_end(doc, span.end)
     end = _scale_end(doc, span.end)
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        end += 1  # "a 2-billion-euro deal"
     after = doc[end] if end < len(doc) else None
     if after is not None:
         code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
@@ -240,7 +326,7 @@ def _currency_before(doc, before, span) -> tuple[str, int] | None:
 
 
 def _scale_end(doc, end: int) -> int:
-    while end < len(doc) and doc[end].lower_ in NUMBER_WORDS.scales and doc[end].lower_ not in ("m", "b", "k"):
+    while end < len(doc) and doc[end].lower_ in NUMBER_WORDS.scales and doc[end].lower_ not in NUMBER_WORDS.letter_scales:
         end += 1
     return end
 
@@ -250,6 +336,8 @@ def _percent(doc, span):
     end = span.end
     if end < len(doc) and doc[end].text == "%":
         return "percent", "percent", span.start, end + 1
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
+        end += 1  # "a 10-percent cut"
     words = [t.lower_ for t in doc[end:end + 3]]
     for phrase in sorted(MEASURES.basis_points, key=len, reverse=True):
         n = len(phrase.split())
@@ -261,7 +349,7 @@ def _percent(doc, span):
             if phrase.startswith("percentage") or _percent_context(doc, span):
                 return "percentage_point", "percent", span.start, end + n
             return "point", "quantity", span.start, end + n
-    for phrase in ("per cent", "percent", "pct"):
+    for phrase in _PERCENT_WORDS:
         n = len(phrase.split())
         if " ".join(words[:n]) == phrase:
             return "percent", "percent", span.start, end + n
@@ -314,17 +402,30 @@ def _counted_noun(doc, span) -> tuple[str, str] | None:
 
 
 def _number_of(doc, span) -> tuple[str, str] | None:
-    """'bringing the number of trucks ... to 150': the noun counted by 'number of'."""
+    """A count with no noun after it takes the noun of its phrase: 'the number of trucks ... rose to
+    150' (trucks), 'the death toll rose to 212' (deaths), 'put the casualty count at 76'."""
     if _span_root(span).dep_ not in ("pobj", "attr", "dobj"):
         return None
     for tok in span.sent:
-        if tok.lemma_ in ("number", "total", "toll", "tally", "count") and tok.i < span.start:
-            for prep in tok.children:
-                if prep.lower_ == "of":
-                    noun = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
-                    if noun is not None:
-                        return singular(noun), "count"
+        if tok.lemma_ in FIGURE_WORDS.count_nouns and tok.i < span.start:
+            noun = _counted_by(tok)
+            if noun is not None:
+                return noun, "count"
     return None
+
+
+def _counted_by(count_noun) -> str | None:
+    """What a noun such as 'number' or 'toll' counts: its 'of' object ('the number of dead'), the noun
+    before it ('death toll', 'casualty count'); a toll by itself counts deaths."""
+    for prep in count_noun.children:
+        if prep.lower_ == "of":
+            noun = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "ADJ")), None)
+            if noun is not None and not noun.like_num:
+                return singular(noun) if noun.pos_ == "NOUN" else noun.lower_
+    modifier = next((c for c in count_noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"), None)
+    if modifier is not None:
+        return singular(modifier)
+    return FIGURE_WORDS.count_nouns[count_noun.lemma_]
 
 
 def _of_noun(doc, span) -> str | None:

@@ -7,7 +7,9 @@ import re
 from transforms.constants import NUMBER_WORDS
 
 _DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_GLUED = re.compile(r"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>k|m|mn|mln|mio|bn|bln|b|tn|trn)$", re.IGNORECASE)
+# Digits with a scale glued on ("30mln", "17k", "1.2bn"): every scale of NUMBER_WORDS, longest first.
+SCALE_SUFFIX = "|".join(sorted(map(re.escape, NUMBER_WORDS.scales), key=len, reverse=True))
+_GLUED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>{SCALE_SUFFIX})$", re.IGNORECASE)
 _SPLIT = re.compile(r"[\s-]+")
 
 
@@ -16,6 +18,11 @@ def parse_digits(token: str) -> float | None:
     if not _DIGITS.match(token):
         return None
     return float(token.replace(",", ""))
+
+
+def is_glued(token: str) -> bool:
+    """Digits with a scale glued on: '30mio', '1.2bn'."""
+    return _GLUED.match(token) is not None
 
 
 def parse_glued(token: str) -> float | None:
@@ -32,7 +39,7 @@ def is_number_token(text: str) -> bool:
     low = text.lower()
     return (parse_digits(text) is not None or parse_glued(text) is not None
             or low in NUMBER_WORDS.units and low not in ("a", "an", "half") or low in NUMBER_WORDS.scales
-            and low not in ("m", "b", "k") or low in ("and",))
+            and low not in NUMBER_WORDS.letter_scales or low in ("and",))
 
 
 def parse_number(text: str) -> float | None:

@@ -42,6 +42,27 @@ def figs(nlp, text):
     ("An estimated 3,000 to 4,000 people attended.", (3000, 4000, "people", "count", "range")),
     ("Fewer than 100 of the 2,000 staff will stay.", (100, None, "staff", "count", "at_most")),
     ("Output was 11.3 million barrels a day, up from 10.9 million.", (1.09e7, None, "barrel", "quantity", "exact")),
+    # scales: hyphenated, glued, abbreviated; one list of them everywhere
+    ("Congress approved a $40-billion aid package.", (4e10, None, "USD", "money", "exact")),
+    ("The EU signed a 2-billion-euro deal with Egypt.", (2e9, None, "EUR", "money", "exact")),
+    ("The start-up raised 30mio euros from investors.", (3e7, None, "EUR", "money", "exact")),
+    ("The club paid 12mln pounds for the striker.", (1.2e7, None, "GBP", "money", "exact")),
+    ("Revenue reached $4.5bn in the quarter.", (4.5e9, None, "USD", "money", "exact")),
+    # a count without a noun after it takes the noun of its phrase
+    ("The death toll rose to 212 on Tuesday.", (212, None, "death", "count", "exact")),
+    ("Officials put the death toll at more than 1,000.", (1000, None, "death", "count", "at_least")),
+    ("The toll from the quake has risen to 2,100, rescuers said.", (2100, None, "death", "count", "exact")),
+    ("The casualty count climbed to 76 overnight.", (76, None, "casualty", "count", "exact")),
+    ("The number of refugees reached 1.2 million by March.", (1.2e6, None, "refugee", "count", "exact")),
+    # numbers inside names and models do not count; the number before them does
+    ("The airline ordered 20 Boeing 787 jets last year.", (20, None, "jet", "count", "exact")),
+    ("Sony has sold 50 million PlayStation 5 consoles.", (5e7, None, "console", "count", "exact")),
+    # percentages followed by a noun stay percentages
+    ("The firm announced a 10-percent cut in staff.", (10, None, "percent", "percent", "exact")),
+    ("The bank cut 10pc of its workforce.", (10, None, "percent", "percent", "exact")),
+    ("A 3% pay rise was offered to 500 nurses.", (3, None, "percent", "percent", "exact")),
+    ("A 3% pay rise was offered to 500 nurses.", (500, None, "nurse", "count", "exact")),
+    ("The party won 15 per cent of the vote.", (15, None, "percent", "percent", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
@@ -64,6 +85,28 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
+
+
+@pytest.mark.parametrize("text,wrong", [
+    ("The airline ordered 20 Boeing 787 jets last year.", 787),
+    ("The Apollo 11 crew spent 21 hours on the moon.", 11),
+    ("Microsoft sold 3 million Windows 11 licences in a month.", 11),
+    ("The Senate voted 31 to 9 to pass the bill.", 31),
+    ("The Senate voted 31 to 9 to pass the bill.", 9),
+    ("The House passed the bill by 220 votes to 207.", 207),
+    ("The Supreme Court ruled 6-3 in favour of the state.", 6),
+    ("Liverpool beat Chelsea 3-1 at Anfield.", 3),
+    ("The council voted 48 to 52 against the plan.", 52),
+    ("About 1 in 10 children in the region is malnourished.", 10),
+    ("One in five Americans owns a gun, the survey found.", 5),
+    ("Two out of three voters backed the plan.", 3),
+    ("The infection rate is 3 per 100,000 people.", 100000),
+    ("The murder rate fell to 4.5 per 1,000 residents.", 1000),
+    ("Infant mortality stands at 12 deaths per 1,000 births.", 12),
+])
+def test_not_counts_of_the_noun(nlp, text, wrong):
+    """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
+    assert [f for f in figs(nlp, text) if f[0] == wrong] == []
 
 
 def test_elliptical_count_takes_the_previous_noun(nlp):
