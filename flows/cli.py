@@ -5,9 +5,7 @@ import argparse
 import json
 import os
 import re
-import signal
 import sys
-import threading
 import time
 from datetime import date, datetime, timezone
 
@@ -26,14 +24,6 @@ NEWSETL_CHUNK_SIZE, NEWSETL_N_PROCESS, PREFECT_API_URL (a Prefect server; defaul
 
 class UsageError(Exception):
     """A bad argument: reported as one line, exit status 2."""
-
-
-class Terminated(BaseException):
-    """SIGTERM (a scheduler stopping the run): not an Exception, so no `except Exception` keeps going."""
-
-
-def _on_sigterm(signum, frame):
-    raise Terminated()
 
 
 def _date(value: str) -> str:
@@ -76,29 +66,16 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     args = build_parser(settings).parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)  # Prefect's own handler, during a flow run, hands over to it
     try:
         return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "report": cmd_report, "sql": cmd_sql}[args.command](args)
     except UsageError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return 2
-    except (KeyboardInterrupt, Terminated) as exc:
-        _stop_workers(signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
-        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        print(f"newsetl: {stopped}: the batch in progress was not published; the next run takes its inputs again",
-              file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
     except Exception as exc:  # a bug: one line, the traceback only on request
         if os.environ.get("NEWSETL_DEBUG"):
             raise
         print(f"newsetl: error: {type(exc).__name__}: {exc} (set NEWSETL_DEBUG=1 for the traceback)", file=sys.stderr)
         return 1
-
-
-def _stop_workers(signum: int) -> None:
-    if "flows.work" in sys.modules:  # workers exist only once a run has started them
-        sys.modules["flows.work"].terminate(signum)
 
 
 def _check_uris(*uris: str) -> None:
@@ -140,7 +117,7 @@ def cmd_run(args) -> int:
     runner = Settings.from_env().task_runner()
     flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
     started = datetime.now(timezone.utc)
-    result = flow(input_uri=args.input, warehouse_uri=args.warehouse, batch_date=batch_date)
+    result = _stoppable(flow, input_uri=args.input, warehouse_uri=args.warehouse, batch_date=batch_date)
     _settle(started)
     return _report([result], args.warehouse)
 
@@ -152,9 +129,18 @@ def cmd_backfill(args) -> int:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
     _, backfill = _flows()
     started = datetime.now(timezone.utc)
-    results = backfill.backfill(input_uri=args.input, warehouse_uri=args.warehouse, start=args.start, end=args.end)
+    results = _stoppable(backfill.backfill, input_uri=args.input, warehouse_uri=args.warehouse, start=args.start,
+                         end=args.end)
     _settle(started)
     return _report(results, args.warehouse)
+
+
+def _stoppable(flow, **params):
+    """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first."""
+    from flows import stopping, work
+
+    stopping.on_stop(work.terminate)
+    return stopping.run(flow, **params)
 
 
 def cmd_serve(args) -> int:

@@ -5,7 +5,6 @@ import contextlib
 import errno
 import functools
 import json
-import signal
 import sys
 import threading
 import time
@@ -15,9 +14,8 @@ from datetime import datetime, timezone
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.exceptions import TerminationSignal
 
-from flows import sources
+from flows import sources, stopping
 from flows.settings import PIPELINE_VERSION, Settings, redact
 from flows import work
 from flows.work import quarantine_row
@@ -187,11 +185,6 @@ def run_batch(summary: RunSummary, input_uri: str, warehouse_uri: str, default_d
                 log.info("recovered an interrupted publish")
             try:
                 return _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates, replace, log)
-            except (KeyboardInterrupt, TerminationSignal) as exc:  # the run is being stopped (Ctrl-C, SIGTERM)
-                # Task threads wait on the workers: stopped now, the run ends within seconds.
-                work.terminate(exc.signal if isinstance(exc, TerminationSignal) else signal.SIGINT)
-                wh.discard(summary.run_id)
-                raise
             except BaseException:
                 wh.discard(summary.run_id)
                 raise
@@ -243,6 +236,7 @@ def _batch(summary, wh, input_uri, warehouse_uri, default_date, settings, dates,
     window = max(2, settings.n_process) + 1  # one chunk queued beyond the busy workers
     parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
     for seq, part in enumerate(parts):
+        stopping.check()
         if not outcome.success:
             break
         with clock("read"):
@@ -295,6 +289,7 @@ def _scan(files, published: set[str], settings: Settings):
     bad: list[dict] = []
     counters: dict[str, TemplateCounter] = defaultdict(lambda: TemplateCounter(DEFAULT.clean))
     for part in chunked(files, settings.chunk_size):
+        stopping.check()
         docs, unreadable = read_chunk(Bulk(part))
         bad += unreadable
         for raw in docs:

@@ -6,6 +6,7 @@ run in parallel with the parse and only small row dicts cross process boundaries
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 from collections import defaultdict
 from concurrent.futures import CancelledError, ProcessPoolExecutor
@@ -16,6 +17,7 @@ from transforms.article import RawDoc, article_row, content_id, nlp_rows, prepar
 from transforms.options import DEFAULT
 
 MIN_PARALLEL = 20
+NO_MAIN_TEXT = "no main text: every line of the page reads as boilerplate (menus, link lists, notices)"
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
 _POOL_LOCK = threading.Lock()
@@ -36,10 +38,15 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
     prepared = []
     for raw in raws:
         try:
-            prepared.append(prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset())))
+            p = prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset()))
         except Exception as exc:  # a bug must not lose the batch: quarantine with the reason
             out["quarantine"].append(quarantine_row(raw, content_id(raw.content), "clean",
                                                     f"cleaner failed: {type(exc).__name__}: {exc}"))
+            continue
+        if p.cleaned.body.strip():
+            prepared.append(p)
+        else:
+            out["quarantine"].append(quarantine_row(raw, p.article_id, "clean", NO_MAIN_TEXT))
     english = [p for p in prepared if p.nlp_skipped_reason is None]
     docs = dict(zip((p.article_id for p in english),
                     get_nlp().pipe((p.cleaned.body for p in english), batch_size=batch_size)))
@@ -121,11 +128,11 @@ def shutdown() -> None:
             _POOL = None
 
 
-def terminate(signum: int) -> None:
+def terminate() -> None:
     """Stop the workers now, mid-chunk: a signal is stopping the run (nothing of it is published)."""
     global _POOL, _STOPPED_BY
     with _POOL_LOCK:
-        _STOPPED_BY = signum
+        _STOPPED_BY = signal.SIGTERM
         if _POOL is not None:
             _POOL.shutdown(wait=False, cancel_futures=True)
             _POOL = None
@@ -147,10 +154,10 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
         try:
             result = fut.result()
         except (BrokenProcessPool, CancelledError):  # a worker died, or terminate() cancelled the sub-chunk
-            if _STOPPED_BY is not None:  # aborted by the stop, not failed: one "Crashed" line, no traceback
-                from prefect.exceptions import TerminationSignal
+            if _STOPPED_BY is not None:  # aborted by the stop, not failed
+                from flows.stopping import Stopped
 
-                raise TerminationSignal(signal=_STOPPED_BY) from None
+                raise Stopped() from None
             raise
         for table, rows in result.items():
             out[table] += rows
