@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 comma  := ,
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test eval bench bench-memory lock clean
+.PHONY: setup run test eval train-cleaner bench bench-memory lock clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ test: setup
 
 eval: setup
 	$(BIN)/python -m tests.eval_gate --report
+
+# The cleaner model from the dev sets (deterministic: the files come out byte for byte the same; ~5 min).
+train-cleaner: setup
+	$(BIN)/python -m scripts.train_cleaner
 
 # Throughput against the nlp.pipe limit, 1 and 2 processes, no-op re-run (N=4000: ~55 min on 2 cores;
 # `make bench N=1000 P=1,2` for the scaling alone, `make bench P=2` for the 2-worker ratio alone).

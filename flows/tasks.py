@@ -20,7 +20,7 @@ from flows.settings import PIPELINE_VERSION, Settings, redact
 from flows import work
 from flows.work import quarantine_row
 from transforms.article import RawDoc
-from transforms.boilerplate import TemplateCounter
+from transforms.clean import TemplateCounter
 from transforms.options import DEFAULT
 from warehouse.writer import Warehouse, WarehouseError
 

@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 
-from transforms.boilerplate import Cleaned, Removed, clean_text
+from transforms.clean import Cleaned, Removed, clean_text
 from transforms.entities import extract_entities
 from transforms.figures import extract_figures
 from transforms.language import detect_language
@@ -53,18 +53,16 @@ def content_id(content: str) -> str:
 def prepare(raw: RawDoc, opts: Options = DEFAULT, template: frozenset[int] = frozenset()) -> Prepared:
     """Clean a raw record and find its language and metadata."""
     if raw.fmt == "html":
-        from transforms.html import extract_html
+        from transforms.clean.cleaner import clean_html
+        from transforms.clean.html import extract_html
 
         page = extract_html(raw.content)
-        cleaned = clean_text(page.text, opts.clean, template, title_hint=raw.title or page.title, keep_region=True)
-        cleaned.author = raw.author or page.author or cleaned.author
-        cleaned.source_name = raw.source_name or page.source_name or cleaned.source_name
-        published, url = raw.published or page.published or cleaned.published, raw.url or page.url
+        cleaned, url = clean_html(page, opts.clean, title_hint=raw.title), raw.url or page.url
     else:
-        cleaned = clean_text(raw.content, opts.clean, template, title_hint=raw.title)
-        cleaned.author = raw.author or cleaned.author
-        cleaned.source_name = raw.source_name or cleaned.source_name
-        published, url = raw.published or cleaned.published, raw.url
+        cleaned, url = clean_text(raw.content, opts.clean, template, title_hint=raw.title), raw.url
+    cleaned.author = raw.author or cleaned.author
+    cleaned.source_name = raw.source_name or cleaned.source_name
+    published = raw.published or cleaned.published
     raw = replace(raw, url=url)
     language, prob = detect_language(cleaned.body or raw.content)
     skip = None

@@ -13,6 +13,7 @@ class CleanOptions:
     prose_min_chars_cjk: int = 25      # scripts without spaces count characters instead
     short_line_words: int = 4          # menu items, labels, bylines
     menu_run_lines: int = 3            # this many short lines in a row form a menu run
+    bridge_lines: int = 8              # short lines (a table, a list) the article may hold before more prose
     gap_lines: int = 3                 # boilerplate lines that may sit inside the main block
     teaser_min_items: int = 2          # a teaser list needs this many items after its marker
     min_region_chars: int = 60         # a main region shorter than this falls back to all prose

@@ -3,8 +3,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import seed_text
-from transforms.boilerplate import (TemplateCounter, clean_text, is_prose, line_key, line_signals, main_region, split_lines,
-                                   template_lines)
+from transforms.clean import TemplateCounter, clean_text, template_lines
+from transforms.clean.lines import is_prose, line_key, split_lines
+from transforms.clean.rules import main_region
+from transforms.clean.signals import line_signals
 from transforms.options import DEFAULT
 
 

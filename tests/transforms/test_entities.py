@@ -1,5 +1,5 @@
 from tests.conftest import seed_text
-from transforms.boilerplate import clean_text
+from transforms.clean import clean_text
 from transforms.entities import canonical_name, extract_entities
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import seed_text
-from transforms.boilerplate import clean_text
+from transforms.clean import clean_text
 from transforms.figures import extract_figures
 
 

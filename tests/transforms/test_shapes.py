@@ -6,9 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.boilerplate import _CAPTION, _PATTERN_ORDER, _SHAPES, split_lines
+from transforms.clean.lines import split_lines
+from transforms.clean.shapes import ShapeMatcher, char_class, first_chars, needles, upper_case_literals
+from transforms.clean.signals import CAPTION as _CAPTION
+from transforms.clean.signals import SHAPE_ORDER
+from transforms.clean.signals import SHAPES as _SHAPES
 from transforms.constants import LINE_PATTERNS
-from transforms.shapes import ShapeMatcher, char_class, first_chars, needles, upper_case_literals
+
+_PATTERN_ORDER = SHAPE_ORDER[:-1]
 from tests.conftest import FIXTURES
 
 SHAPES = [(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", _CAPTION)]

@@ -1,0 +1,116 @@
+"""The learned cleaner: its model files, reasons, languages, the HTML combination, the rule-only fallback."""
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import FIXTURES, seed_text
+from transforms.clean import clean_text
+from transforms.clean.cleaner import _combine_settings
+from transforms.clean.features import GROUPS, NAMES
+from transforms.clean.html import HtmlExtract
+from transforms.clean.lexicon import Lexicon, tokens
+from transforms.clean.lines import split_lines
+from transforms.clean.model import load_model
+from transforms.clean.signals import SHAPE_ORDER
+from transforms.clean.stopwords import stop_words
+from transforms.options import DEFAULT
+
+HEAD = ("Floods close 140 schools as rivers burst their banks\n"
+        "Heavy rain forced the closure of 140 schools across the northern region on Monday, the education ministry said.\n"
+        "More than 2,000 residents were moved to emergency shelters after two rivers burst their banks overnight.\n")
+TAIL = "Forecasters expect more rain on Wednesday.\nSchools will reopen by Thursday, officials said.\n"
+INSIDE = {"numbers": "Town Rain\n2019 121\n2020 98\n2021 87\n", "pipes": "Year | Rain | Cost\n2019 | 121 | 1.2\n2020 | 98 | 0.9\n",
+          "units": "North 121 mm\nSouth 98 mm\nEast 87 mm\n", "list": "- bottled water\n- blankets\n- torches\n",
+          "sub-heading": "What happens next\n"}
+REASONS = set(SHAPE_ORDER) | set(GROUPS) | {"site_template", "teaser_list", "title", "byline", "signature", "no_main_text"}
+
+
+def test_the_shipped_model_matches_its_features():
+    model = load_model()
+    assert model is not None and model.meta["features"] == list(NAMES)
+    assert 0 < model.threshold < 1 and model.version.startswith("cleaner-")
+    assert model.meta["cross_validated"]["text"]["openweb"]["f1"] > 0.85  # trained, not a placeholder
+
+
+@pytest.mark.parametrize("model", ["shipped", None])
+@pytest.mark.parametrize("inside", sorted(INSIDE))
+def test_short_lines_inside_an_article_do_not_end_it(inside, model):
+    cleaned = clean_text(HEAD + INSIDE[inside] + TAIL, **({} if model == "shipped" else {"model": None}))
+    assert cleaned.body.endswith("Schools will reopen by Thursday, officials said."), cleaned.removed
+
+
+def test_a_clean_article_is_kept_whole():
+    raw = (FIXTURES / "articles" / "clean_with_table.txt").read_text("utf-8")
+    cleaned = clean_text(raw)
+    assert cleaned.title == "Floods close 140 schools"
+    assert cleaned.body.startswith("Heavy rain") and cleaned.body.endswith("Repairs will cost about 30 million euros.")
+
+
+@pytest.mark.parametrize("name", ["000_3ef350cdd4bc2bac.txt", "004_b097015a3128bddb.txt"])
+def test_every_removal_names_a_known_signal(name):
+    cleaned = clean_text(seed_text(name))
+    assert cleaned.removed and {r.reason for r in cleaned.removed} <= REASONS
+
+
+def test_the_rules_decide_without_the_model(seeds_gold):
+    raw = seed_text("001_ae877c58f8d80608.txt")
+    lines = raw.split("\n")
+    expected = [" ".join(lines[i - 1].split()) for i in seeds_gold["001_ae877c58f8d80608.txt"]["body_lines"]]
+    cleaned = clean_text(raw, model=None)
+    assert cleaned.body.split("\n\n") == expected
+    assert {r.reason for r in cleaned.removed} <= {"outside_main_block", "menu_run", "title", "teaser_list",
+                                                   "teaser_item", *SHAPE_ORDER}
+
+
+def test_stop_words_come_from_the_pages_language():
+    german, own = stop_words("de")
+    assert own and {"und", "der", "nicht"} <= german
+    union, own = stop_words("zh")  # no list of its own: every language's words
+    assert not own and {"und", "the", "que"} <= union
+
+
+def test_lexicon_scores_are_the_same_in_any_order():
+    lexicon = Lexicon({"newsletter": -2.5, "said": 1.25, "the": 0.1, "p:newsl": -1.0, "the newsletter": -0.7})
+    scores = lexicon.line_scores(["subscribe to the newsletter", "the minister said"])
+    assert scores[0][3] == 4 and scores[0][0] == pytest.approx(-4.1)
+    assert tokens("the newsletter") == {"the", "newsletter", "p:newsl", "the newsletter"}
+
+
+class _Scores:
+    """A model that gives each line of the rendered page a set probability."""
+
+    def __init__(self, probability):
+        self.probability, self.lexicon = probability, None
+        self.meta = {"html_default_threshold": 0.6, "html_recall_threshold": 0.8}
+
+    def keep_probability(self, features):
+        return np.array(self.probability)
+
+    def reasons(self, features):
+        return ["vocabulary"] * len(features)
+
+
+def test_html_takes_what_trafilatura_is_sure_of_and_the_model_decides_the_rest():
+    rendered = ("Menu\nSure paragraph kept by every setting.\nDefault-only paragraph the model likes.\n"
+                "Default-only teaser the model dislikes.\nRecall-only paragraph the model is sure of.\nFooter")
+    page = HtmlExtract(
+        text="Sure paragraph kept by every setting.\nDefault-only paragraph the model likes.\n"
+             "Default-only teaser the model dislikes.",
+        precise="Sure paragraph kept by every setting.",
+        recall="Sure paragraph kept by every setting.\nDefault-only paragraph the model likes.\n"
+               "Default-only teaser the model dislikes.\nRecall-only paragraph the model is sure of.",
+        rendered=rendered, title=None, author=None, source_name=None, published=None, url=None)
+    cleaned = _combine_settings(page, _Scores([0.0, 0.1, 0.7, 0.3, 0.9, 0.0]), DEFAULT.clean, None)
+    assert cleaned.body.split("\n\n") == ["Sure paragraph kept by every setting.", "Default-only paragraph the model likes.",
+                                          "Recall-only paragraph the model is sure of."]
+    assert {r.reason for r in cleaned.removed} == {"dom_extractor", "vocabulary"}
+    assert [r.text for r in cleaned.removed if r.reason == "vocabulary"] == ["Default-only teaser the model dislikes."]
+
+
+def test_model_files_are_small_versioned_data():
+    folder = FIXTURES.parent.parent / "transforms" / "data" / "cleaner"
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    assert meta["trained_on"] == {"openweb": 302, "news": 60, "seeds": 5, "clean": 65}
+    assert sum(f.stat().st_size for f in folder.iterdir()) < 2_000_000
+    assert len(split_lines("a\n\nb\nc").block) == 3 and split_lines("a\n\nb\nc").block == [0, 1, 1]

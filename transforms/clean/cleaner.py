@@ -1,0 +1,177 @@
+"""Boilerplate removal for page text: keep the article, say why every other line went.
+
+Each line is scored by the learned model (`model.py`) over features that hold across languages and
+site types (`features.py`); a line is kept when its probability reaches the model's threshold.
+Lines of the site's template (recurring on the source's other pages in the batch) always go. Every
+removed line names the signal that decided it: its known shape ("advertisement", "cookie"), the
+template, a teaser list, or the feature group that weighed most against it ("short_line",
+"few_stop_words", "link_list", "vocabulary", ...). Without the model files the rules decide
+(`rules.py`). Title, byline, date line and signature are read off the lines around the article.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from transforms.clean.features import PageFacts, line_features
+from transforms.clean.html import HtmlExtract
+from transforms.clean.lines import Lines, line_key, prose, split_lines
+from transforms.clean.metadata import page_metadata
+from transforms.clean.model import CleanerModel, load_model
+from transforms.clean.result import Cleaned, Removed, assemble
+from transforms.clean.rules import rule_reasons
+from transforms.clean.signals import SHAPE_MAX_CHARS, SHAPES, TEASER_MARKER, comment_headers, menu_runs, teaser_runs
+from transforms.clean.stopwords import stop_words
+from transforms.language import detect_language
+from transforms.options import DEFAULT, CleanOptions
+
+_DEFAULT_MODEL = object()
+_NON_WORD = re.compile(r"\W+")
+LANGUAGE_SAMPLE_CHARS = 20_000  # the page's language, for its stop words, from this much of its text
+
+
+def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[int] = frozenset(),
+               title_hint: str | None = None, keep_region: bool = False, model=_DEFAULT_MODEL) -> Cleaned:
+    """Split a page's text into the article body and labelled boilerplate.
+
+    keep_region: the text is already the main block (a DOM extractor found it): only the line signals
+    apply. model: a CleanerModel, None for the rules, or the shipped one by default.
+    """
+    lines = split_lines(text)
+    if not lines.text:
+        return Cleaned(body="")
+    model = None if keep_region else load_model() if model is _DEFAULT_MODEL else model
+    facts = page_facts(lines, text, opts)
+    in_template = [line_key(t) in template for t in lines.text] if template else [False] * len(lines.text)
+    if model is None:
+        reasons = _rule_decisions(lines, facts, in_template, opts, keep_region)
+    else:
+        reasons = _model_decisions(lines, facts, in_template, model, opts)
+    kept = [i for i, r in enumerate(reasons) if r is None]
+    if not kept:
+        return Cleaned(body="", removed=[Removed("\n".join(lines.text), "no_main_text")])
+    signals = [("site_template" if t else s) or ("teaser_list" if r else None)
+               for s, t, r in zip(facts.signals, in_template, facts.teaser_run)]
+    meta = page_metadata(lines, kept[0], kept[-1] + 1, signals, reasons, opts, title_hint)
+    return assemble(lines.text, reasons, meta)
+
+
+def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
+    """The page's stop words (from its language) and the rule signals of its lines."""
+    language, _ = detect_language(text, sample_chars=LANGUAGE_SAMPLE_CHARS)
+    stops, own_list = stop_words(language)
+    signals = SHAPES.page(lines.lower, SHAPE_MAX_CHARS)
+    is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)
+                for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals)]
+    markers = [bool(m) for m in TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, is_prose)])]
+    teaser, comments = teaser_runs(lines, is_prose), comment_headers(lines)
+    rule_signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
+    rule_keep = [r is None for r in rule_reasons(lines, is_prose, rule_signals, menu_runs(lines, is_prose, opts),
+                                                 comments, opts)]
+    return PageFacts(stops, own_list, signals, markers, teaser, comments, rule_keep)
+
+
+def _model_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], model: CleanerModel,
+                     opts: CleanOptions) -> list[str | None]:
+    features = line_features(lines, facts, model.lexicon, opts)
+    keep = model.keep(features)
+    reasons: list[str | None] = [None] * len(keep)
+    learned = []
+    for i, (kept, template, shape, teaser) in enumerate(zip(keep, in_template, facts.signals, facts.teaser_run)):
+        if template:
+            reasons[i] = "site_template"
+        elif not kept:
+            reasons[i] = shape or ("teaser_list" if teaser else None)
+            if reasons[i] is None:
+                learned.append(i)
+    runs = _runs(learned)  # the model's removals, as runs of consecutive lines: one explanation a run
+    for run, reason in zip(runs, model.reasons(features[[r[0] for r in runs]]) if runs else []):
+        for i in run:
+            reasons[i] = reason
+    return reasons
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Consecutive indices grouped: [1, 2, 5] -> [[1, 2], [5]]."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _rule_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], opts: CleanOptions,
+                    keep_region: bool) -> list[str | None]:
+    signals = ["site_template" if t else s for s, t in zip(facts.signals, in_template)]
+    is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)
+                for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals)]
+    teaser = teaser_runs(lines, is_prose)
+    signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
+    if keep_region:
+        return [sig or ("teaser_item" if not p and t.endswith(("...", "…")) else None)
+                for sig, p, t in zip(signals, is_prose, lines.text)]
+    return rule_reasons(lines, is_prose, signals, menu_runs(lines, is_prose, opts), facts.comments, opts)
+
+
+def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint: str | None = None,
+               model=_DEFAULT_MODEL) -> Cleaned:
+    """The article of an HTML page: what trafilatura keeps even when it leans to precision, and the
+    lines only its default or recall-leaning settings keep when the model, scoring the whole
+    rendered page, judges them article text (model.meta's html thresholds). Without the model,
+    trafilatura's default text with the line signals."""
+    model = load_model() if model is _DEFAULT_MODEL else model
+    title = title_hint or page.title
+    if model is None:
+        cleaned = clean_text(page.text, opts, title_hint=title, keep_region=True, model=None)
+    else:
+        cleaned = _combine_settings(page, model, opts, title)
+    cleaned.author = cleaned.author or page.author
+    cleaned.source_name = page.source_name or cleaned.source_name
+    cleaned.published = page.published or cleaned.published
+    return cleaned
+
+
+def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions, title: str | None) -> Cleaned:
+    rendered = split_lines(page.rendered)
+    features = line_features(rendered, page_facts(rendered, page.rendered, opts), model.lexicon, opts)
+    probability: dict[str, float] = {}
+    for key, p in zip(map(_key, rendered.text), model.keep_probability(features)):
+        probability[key] = max(p, probability.get(key, 0.0))
+    precise = {_key(t) for t in split_lines(page.precise).text}
+    default = {_key(t) for t in split_lines(page.text).text}
+    body, seen = [], set()
+    for text in split_lines(page.recall).text + split_lines(page.text).text + split_lines(page.precise).text:
+        key = _key(text)
+        if key in seen or not key:
+            continue
+        seen.add(key)
+        if key in precise or key in default and probability.get(key, 0.5) >= model.meta["html_default_threshold"] \
+                or probability.get(key, 0.0) >= model.meta["html_recall_threshold"]:
+            body.append(text)
+    title_key = _key(title) if title else None
+    removed_title = [t for t in body if title_key and _key(t) == title_key]
+    body = [t for t in body if not (title_key and _key(t) == title_key)]
+    kept = {_key(t) for t in body}
+    offered = _runs([i for i, t in enumerate(rendered.text) if _key(t) in seen and _key(t) not in kept])
+    learned = {i: reason for run, reason in zip(offered, model.reasons(features[[r[0] for r in offered]])
+                                                if offered else []) for i in run}
+    reasons = [None if _key(t) in kept else "title" if title_key and _key(t) == title_key
+               else learned.get(i, "dom_extractor") for i, t in enumerate(rendered.text)]
+    removed = assemble(rendered.text, reasons, {}).removed
+    if removed_title and not any(r.reason == "title" for r in removed):
+        removed.insert(0, Removed(removed_title[0], "title"))
+    return Cleaned(body="\n\n".join(body), title=title, removed=removed)
+
+
+def _key(text: str) -> str:
+    """A line as its lower-cased words: how the settings' lines and the rendered page's are matched."""
+    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+
+
+def keep_probabilities(text: str, model: CleanerModel, opts: CleanOptions = DEFAULT.clean) -> np.ndarray:
+    """The model's P(keep) for every line of a page (for training and evaluation)."""
+    lines = split_lines(text)
+    return model.keep_probability(line_features(lines, page_facts(lines, text, opts), model.lexicon, opts))

@@ -1,0 +1,46 @@
+"""HTML to text: trafilatura (a proven DOM extractor) at three settings, and the whole page rendered as text.
+
+trafilatura's default extraction comes with the page's metadata (one call, `bare_extraction`); its
+precision- and recall-leaning settings bound what it is sure and unsure of. The page rendered to
+text (html-text, the way the dev pages were) is what the learned cleaner scores, so the cleaner
+can decide the lines the settings disagree on (`cleaner.clean_html`). No network, no entity
+expansion: trafilatura parses with lxml's safe settings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_OPTIONS = {"include_comments": False, "include_tables": True, "deduplicate": False}
+
+
+@dataclass(frozen=True)
+class HtmlExtract:
+    """The page's text at each trafilatura setting, its rendering, and its metadata."""
+
+    text: str          # trafilatura, default setting
+    precise: str       # trafilatura, favor_precision
+    recall: str        # trafilatura, favor_recall
+    rendered: str      # the whole page as text (html-text, guess_layout)
+    title: str | None
+    author: str | None
+    source_name: str | None
+    published: str | None
+    url: str | None
+
+
+def extract_html(html: str) -> HtmlExtract:
+    """Main text at three settings, the page as text, and metadata of an HTML page."""
+    import html_text
+    import trafilatura  # heavy: imported only when HTML arrives
+    from trafilatura.core import bare_extraction
+
+    doc = bare_extraction(html, with_metadata=True, date_extraction_params={"original_date": True}, **_OPTIONS)
+    get = (lambda name: getattr(doc, name, None) or None) if doc is not None else (lambda name: None)
+    precise = trafilatura.extract(html, output_format="txt", favor_precision=True, **_OPTIONS) or ""
+    recall = trafilatura.extract(html, output_format="txt", favor_recall=True, **_OPTIONS) or ""
+    try:
+        rendered = html_text.extract_text(html, guess_layout=True)
+    except (ValueError, TypeError):  # lxml refuses some documents (an XML declaration in a str)
+        rendered = recall
+    return HtmlExtract(text=get("text") or "", precise=precise, recall=recall, rendered=rendered, title=get("title"),
+                       author=get("author"), source_name=get("sitename"), published=get("date"), url=get("url"))

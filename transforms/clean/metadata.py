@@ -1,0 +1,71 @@
+"""Title, author, source name and date line, read off the lines around the article; their lines are marked."""
+from __future__ import annotations
+
+import re
+
+from transforms.clean.lines import Lines
+from transforms.clean.shapes import lines_holding
+from transforms.clean.signals import TEASER_MARKER
+from transforms.constants import BYLINE_RE
+from transforms.options import CleanOptions
+
+_TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
+_NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
+_NON_WORD = re.compile(r"\W+")
+
+
+def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: list, opts: CleanOptions,
+                  title_hint: str | None) -> dict:
+    """Title, author, source name and date line of a page whose article spans lines [start, end);
+    sets the reason of the lines they came from ("title", "byline", "signature")."""
+    texts = lines.text
+    meta: dict = {"title": None, "author": None, "source_name": None, "published": None}
+    t = find_title(lines, start if start > 0 else 1, signals, opts)
+    if title_hint:
+        meta["title"] = title_hint
+    elif t is not None:
+        meta["title"], meta["source_name"] = title_parts(texts[t])
+    key = _norm(meta["title"].lower()) if meta["title"] else ""
+    if key:
+        longest = 2 * len(meta["title"]) + 60  # the title again, perhaps with a site name after it
+        for i in lines_holding("\n".join(lines.lower[:end]), [key.split(" ", 1)[0]]):
+            if len(key) <= len(texts[i]) <= longest and _norm(title_parts(texts[i])[0].lower()) == key:
+                reasons[i] = "title"
+    for i in range(max(0, (t or 0)), min(end, start + 3)):
+        m = BYLINE_RE.fullmatch(texts[i])
+        if m and not texts[i].endswith("."):
+            meta["author"] = m.group(1).strip()
+            reasons[i] = "byline"
+            break
+    for i in range((t or -1) + 1, start):
+        if signals[i] == "date_line":
+            meta["published"] = texts[i]
+            break
+    if end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] and not TEASER_MARKER(lines.lower[end]):
+        meta["source_name"] = texts[end]
+        reasons[end] = "signature"
+    return meta
+
+
+def find_title(lines: Lines, before: int, signals: list, opts: CleanOptions) -> int | None:
+    """The first title-like line above the article."""
+    for i in range(min(before, len(lines.text))):
+        text = lines.text[i]
+        if signals[i] or TEASER_MARKER(lines.lower[i]):
+            continue
+        if (3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)) and text[-1] not in ".,;:":
+            return i
+    return None
+
+
+def title_parts(text: str) -> tuple[str, str | None]:
+    """Split "Headline - Site Name" into the headline and the site name."""
+    m = _TITLE_SUFFIX.match(text)
+    if m and len(m.group("site").split()) <= 5:
+        return m.group("title"), m.group("site")
+    return text, None
+
+
+def _norm(lower: str) -> str:
+    """Lower-cased text as its words, one space apart: how a title is compared."""
+    return _NON_WORD.sub(" ", lower).strip()

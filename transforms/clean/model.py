@@ -1,0 +1,78 @@
+"""The shipped cleaner model: a LightGBM classifier over line features, and the lexicon it reads.
+
+The model files (`transforms/data/cleaner/`) are made by `make train-cleaner` from the dev sets and
+are versioned data: `model.txt` (LightGBM's own text format), `lexicon.json`, `meta.json` (version,
+feature names, the keep threshold, what it was trained on). When they are absent, or LightGBM is,
+the cleaner falls back to its rules (`rules.py`).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from transforms.clean.features import GROUPS, NAMES
+from transforms.clean.lexicon import Lexicon
+
+DATA = "data/cleaner"
+
+
+class CleanerModel:
+    """P(keep) for every line of a page, and the signal behind each removal."""
+
+    def __init__(self, booster, lexicon: Lexicon, meta: dict):
+        if tuple(meta["features"]) != NAMES:
+            raise ValueError("the cleaner model was trained on other features: run `make train-cleaner`")
+        self.booster, self.lexicon, self.meta = booster, lexicon, meta
+        self.threshold: float = meta["threshold"]
+        self.extend_threshold: float = meta.get("extend_threshold", self.threshold)
+        self.version: str = meta["version"]
+
+    def keep(self, features: np.ndarray) -> np.ndarray:
+        """Which lines to keep: hysteresis over their probabilities (threshold, extend_threshold)."""
+        return hysteresis(self.keep_probability(features), self.threshold, self.extend_threshold)
+
+    def keep_probability(self, features: np.ndarray) -> np.ndarray:
+        """The probability that each line (a row of features) belongs to the article."""
+        if not len(features):
+            return np.zeros(0)
+        return self.booster.predict(features, num_threads=1)
+
+    def reasons(self, features: np.ndarray) -> list[str]:
+        """For each row, the feature group that pulled its probability down the most (its SHAP share)."""
+        if not len(features):
+            return []
+        contributions = self.booster.predict(features, pred_contrib=True, num_threads=1)[:, :-1]
+        groups = sorted(set(GROUPS))
+        column = {g: [i for i, name in enumerate(GROUPS) if name == g] for g in groups}
+        by_group = np.column_stack([contributions[:, column[g]].sum(axis=1) for g in groups])
+        return [groups[i] for i in np.argmin(by_group, axis=1)]
+
+
+def hysteresis(probability: np.ndarray, high: float, low: float) -> np.ndarray:
+    """Lines kept: those at `high` or above, and with them their neighbours at `low` or above, run by
+    run (an article's last short paragraph scores lower than its middle, not lower than a menu)."""
+    keep = probability >= high
+    weak = probability >= low
+    for i in range(1, len(keep)):
+        keep[i] |= weak[i] and keep[i - 1]
+    for i in range(len(keep) - 2, -1, -1):
+        keep[i] |= weak[i] and keep[i + 1]
+    return keep
+
+
+@lru_cache(maxsize=1)
+def load_model() -> CleanerModel | None:
+    """The shipped model, loaded once per process; None when its files or LightGBM are missing."""
+    try:
+        import lightgbm
+
+        folder = resources.files("transforms").joinpath(DATA)
+        meta = json.loads(folder.joinpath("meta.json").read_text("utf-8"))
+        lexicon = Lexicon(json.loads(folder.joinpath("lexicon.json").read_text("utf-8")))
+        booster = lightgbm.Booster(model_str=folder.joinpath("model.txt").read_text("utf-8"))
+    except (FileNotFoundError, ImportError):
+        return None
+    return CleanerModel(booster, lexicon, meta)

@@ -1,0 +1,65 @@
+"""Line signals from the vocabularies: known whole-line shapes, teaser lists, menu runs, comment headers.
+
+Each shape describes a line a site template produces (an ad label, a share bar, a cookie notice),
+matched against the whole lower-cased line, never a phrase inside prose. They are features of the
+learned cleaner and the decisions of the rule-only fallback.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+from transforms.clean.lines import Lines, line_key
+from transforms.clean.shapes import ShapeMatcher
+from transforms.constants import LINE_PATTERNS
+from transforms.options import CleanOptions
+
+SHAPE_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header", "caption")
+CAPTION = r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}"
+SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
+# Every whole-line shape, tried in order; the first that matches names the signal.
+SHAPES = ShapeMatcher([(n, p) for n in SHAPE_ORDER[:-1] for p in getattr(LINE_PATTERNS, n)] + [("caption", CAPTION)])
+TEASER_MARKER = ShapeMatcher([("teaser_marker", p) for p in LINE_PATTERNS.teaser_marker])
+COMMENTS_START = ShapeMatcher([("comments_start", p) for p in LINE_PATTERNS.comments_start])
+_BULLET = re.compile(r"^[-–—•*·▪►>]\s")
+
+
+def line_signals(lines: Lines, template: frozenset[int]) -> list[str | None]:
+    """For each line, the name of the known boilerplate shape it has as a whole, if any; lines of the
+    site's template (recurring on its other pages) are "site_template"."""
+    shapes = SHAPES.page(lines.lower, SHAPE_MAX_CHARS)
+    if template:
+        return ["site_template" if line_key(t) in template else shape for t, shape in zip(lines.text, shapes)]
+    return shapes
+
+
+def menu_runs(lines: Lines, prose: list[bool], opts: CleanOptions) -> list[bool]:
+    """Lines in a run of `menu_run_lines` or more consecutive short, non-prose lines."""
+    short = [not p and w <= opts.short_line_words for p, w in zip(prose, lines.words)]
+    flags = [False] * len(short)
+    i = 0
+    for is_short, run in itertools.groupby(short):
+        n = sum(1 for _ in run)
+        if is_short and n >= opts.menu_run_lines:
+            flags[i:i + n] = [True] * n
+        i += n
+    return flags
+
+
+def teaser_runs(lines: Lines, prose: list[bool]) -> list[bool]:
+    """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
+    flags = [False] * len(prose)
+    markers = TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, prose)])  # a heading, never a sentence
+    for i in itertools.compress(range(len(prose)), markers):
+        if not flags[i]:
+            flags[i] = True
+            j = i + 1
+            while j < len(prose) and (not prose[j] or _BULLET.match(lines.text[j])):
+                flags[j] = True
+                j += 1
+    return flags
+
+
+def comment_headers(lines: Lines) -> list[bool]:
+    """Lines that open a readers' comment section ("3 comments", "Leave a reply")."""
+    return [bool(s) for s in COMMENTS_START.page(lines.lower)]
