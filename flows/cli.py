@@ -58,8 +58,17 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     sql.add_argument("query", help='SQL, e.g. "SELECT * FROM figure_claims LIMIT 5"')
     sql.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    sql.add_argument("--as-of", dest="as_of", metavar="VERSION|TIMESTAMP",
+                     help="read the tables as they were at a version of the runs table or a time (time travel)")
     report = sub.add_parser("report", help="write <warehouse>/report/index.html, a static page about the warehouse")
     report.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    history = sub.add_parser("history", help="list the table versions: when, which run, what operation, rows")
+    history.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    history.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    maintain = sub.add_parser("maintain", help="compact small files and delete files no retained version needs")
+    maintain.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
+    migrate = sub.add_parser("migrate", help="convert a version-1 warehouse (plain Parquet) to Delta tables in place")
+    migrate.add_argument("--warehouse", default=settings.warehouse_uri, help=wh_help)
     return parser
 
 
@@ -67,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     args = build_parser(settings).parse_args(argv)
     try:
-        return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "report": cmd_report, "sql": cmd_sql}[args.command](args)
+        return {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "report": cmd_report, "sql": cmd_sql,
+                "history": cmd_history, "maintain": cmd_maintain, "migrate": cmd_migrate}[args.command](args)
     except UsageError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return 2
@@ -109,9 +119,38 @@ def _flows():
     return flows.daily, flows.backfill
 
 
+def _check_warehouse(uri: str, must_exist: bool = False):
+    """The warehouse reachable (its store, credentials, bucket) and of this version: else a one-line error."""
+    from warehouse.lake import Lakehouse
+    from warehouse.migrate import is_version_1
+
+    try:
+        lake = Lakehouse(uri)
+        if not lake.is_local:  # a bucket is never created here: a missing one is a mistake in the URL
+            bucket = lake.root.split("/", 1)[0]
+            if not lake.fs.exists(bucket):
+                raise UsageError(f"cannot open warehouse {uri}: bucket {bucket} does not exist or is not reachable")
+        exists = lake.fs.exists(lake.root)
+        if not exists and not must_exist and lake.is_local:
+            lake.fs.makedirs(lake.root, exist_ok=True)
+        version_1 = exists and is_version_1(lake)
+    except UsageError:
+        raise
+    except (ImportError, ValueError, OSError) as exc:
+        raise UsageError(f"cannot open warehouse {uri}: {str(exc).splitlines()[0] or type(exc).__name__}") from None
+    except Exception as exc:  # the stores' clients raise their own types (botocore, gcsfs)
+        raise UsageError(f"cannot open warehouse {uri}: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+    if must_exist and not (exists and (version_1 or lake.exists())):
+        raise UsageError(f"no warehouse at {uri}: run `newsetl run` first")
+    if version_1:
+        raise UsageError(f"{uri} is a version-1 warehouse (plain Parquet): run `newsetl migrate --warehouse {uri}`")
+    return lake
+
+
 def cmd_run(args) -> int:
     _check_uris(args.input, args.warehouse)
     _check_input(args.input)
+    _check_warehouse(args.warehouse)
     daily, _ = _flows()
     batch_date = args.date or daily.today()
     runner = Settings.from_env().task_runner()
@@ -127,6 +166,7 @@ def cmd_backfill(args) -> int:
     _check_input(args.input)
     if args.end < args.start:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
+    _check_warehouse(args.warehouse)
     _, backfill = _flows()
     started = datetime.now(timezone.utc)
     results = _stoppable(backfill.backfill, input_uri=args.input, warehouse_uri=args.warehouse, start=args.start,
@@ -137,9 +177,10 @@ def cmd_backfill(args) -> int:
 
 def _stoppable(flow, **params):
     """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first."""
-    from flows import stopping, work
+    from flows import stopping
+    from flows.pool import POOL
 
-    stopping.on_stop(work.terminate)
+    stopping.on_stop(POOL.terminate)
     return stopping.run(flow, **params)
 
 
@@ -179,6 +220,7 @@ def _settle(since: datetime, timeout_s: float = 10.0) -> None:
 
 def _report(results: list[dict], warehouse: str) -> int:
     failed = [r for r in results if r["status"] == "failed"]
+    retry = any(r.get("retry_later") for r in failed)
     if os.environ.get("NEWSETL_SUMMARY_JSON"):  # for scripts and the benchmark
         with open(os.environ["NEWSETL_SUMMARY_JSON"], "w", encoding="utf-8") as out:
             json.dump(results[0] if len(results) == 1 else results, out, default=str)
@@ -188,10 +230,11 @@ def _report(results: list[dict], warehouse: str) -> int:
               f"{r['articles_published']} articles published, {r['rows_quarantined']} quarantined "
               f"[{reasons}]" + (f" - {r['reason']}" if r.get("reason") else ""))
     print(f"newsetl: warehouse {warehouse}" + (f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""))
-    return 1 if failed else 0
+    return 75 if retry else 1 if failed else 0
 
 
 def cmd_report(args) -> int:
+    _check_warehouse(args.warehouse, must_exist=True)
     if not os.path.exists(os.path.join(args.warehouse, "newsetl.duckdb")):
         raise UsageError(f"no warehouse catalog in {args.warehouse}: run `newsetl run` first")
     from warehouse.report import build
@@ -203,10 +246,14 @@ def cmd_report(args) -> int:
 def cmd_sql(args) -> int:
     import duckdb
 
-    db = os.path.join(args.warehouse, "newsetl.duckdb")
-    if not os.path.exists(db):
-        raise UsageError(f"no warehouse catalog at {db}: run `newsetl run` first")
-    con = duckdb.connect(db, read_only=True)
+    from warehouse.catalog import connect
+
+    lake = _check_warehouse(args.warehouse, must_exist=True)
+    try:
+        con = connect(lake, args.as_of)
+    except (ValueError, OSError, duckdb.Error) as exc:
+        raise UsageError(f"cannot read {args.warehouse}" + (f" as of {args.as_of}" if args.as_of else "")
+                         + f": {str(exc).splitlines()[0]}") from None
     try:
         cur = con.execute(args.query)
         cols = [d[0] for d in cur.description or []]
@@ -216,6 +263,43 @@ def cmd_sql(args) -> int:
     finally:
         con.close()
     _print_rows(cols, rows, args.format)
+    return 0
+
+
+def cmd_history(args) -> int:
+    from warehouse.history import history
+
+    rows = history(_check_warehouse(args.warehouse, must_exist=True))
+    cols = ["table", "version", "time", "run_id", "operation", "rows_added", "rows_removed"]
+    _print_rows(cols, [tuple(r[c] for c in cols) for r in rows], args.format)
+    return 0
+
+
+def cmd_maintain(args) -> int:
+    from warehouse.catalog import refresh
+    from warehouse.history import maintain
+
+    lake = _check_warehouse(args.warehouse, must_exist=True)
+    for line in lake.recover():
+        print(f"newsetl: {line}")
+    for table, m in maintain(lake, Settings.from_env().retention_hours).items():
+        print(f"newsetl: {table}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in m.items()))
+    refresh(lake)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from warehouse.catalog import refresh
+    from warehouse.lake import Lakehouse
+    from warehouse.migrate import migrate
+
+    _check_uris(args.warehouse)
+    lake = Lakehouse(args.warehouse)
+    if not lake.fs.exists(lake.root):
+        raise UsageError(f"no warehouse at {args.warehouse}")
+    for line in migrate(lake):
+        print(f"newsetl: {line}")
+    refresh(lake)
     return 0
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from flows.batch import Batch, RunSummary, open_warehouse
 from flows.settings import Settings
-from flows.tasks import RunSummary, run_batch
+from flows.tasks import refresh_catalog
 
 
 def today() -> str:
@@ -17,8 +18,9 @@ def today() -> str:
 @flow(name="newsetl-daily", flow_run_name="daily {batch_date}", log_prints=False, validate_parameters=True)
 def daily(input_uri: str, warehouse_uri: str, batch_date: str | None = None) -> dict:
     """Ingest, clean, extract, validate and publish every input not yet in the warehouse."""
-    from dataclasses import asdict
-
+    log, settings = get_run_logger(), Settings.from_env()
     summary = RunSummary(run_id=str(flow_run.get_id() or "local"), flow="daily")
-    result = run_batch(summary, input_uri, warehouse_uri, batch_date or today(), Settings.from_env())
-    return asdict(result)
+    if open_warehouse(warehouse_uri, summary, log):
+        Batch(summary, input_uri, warehouse_uri, batch_date or today(), settings).run(log)
+        refresh_catalog(warehouse_uri, settings.retention_hours)
+    return summary.as_dict()

@@ -32,9 +32,9 @@ class Settings:
     n_process: int = 0             # worker processes for clean+parse+extract; 0 = in this process
     nlp_batch_size: int = 32
     validate_size: int = 500       # articles per Great Expectations validation (its cost is mostly per call)
-    lock_wait_s: float = 0.0       # how long a run waits for another run's warehouse lock
     backfill_parallel: int = 2     # backfill days processed at once
     dask_address: str = ""         # run tasks on Dask: a scheduler address, or "local" for a LocalCluster
+    history_retention: str = "0"   # how long replaced data files stay for time travel ("7d", "12h"); 0: none
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -45,9 +45,14 @@ class Settings:
                    n_process=int(env["NEWSETL_N_PROCESS"]) if env.get("NEWSETL_N_PROCESS") else _cpus(),
                    nlp_batch_size=int(env.get("NEWSETL_NLP_BATCH_SIZE", cls.nlp_batch_size)),
                    validate_size=max(1, int(env.get("NEWSETL_VALIDATE_SIZE", cls.validate_size))),
-                   lock_wait_s=float(env.get("NEWSETL_LOCK_WAIT_S", cls.lock_wait_s)),
                    backfill_parallel=max(1, int(env.get("NEWSETL_BACKFILL_PARALLEL", cls.backfill_parallel))),
-                   dask_address=env.get("NEWSETL_DASK_ADDRESS", ""))
+                   dask_address=env.get("NEWSETL_DASK_ADDRESS", ""),
+                   history_retention=env.get("NEWSETL_HISTORY_RETENTION", "0"))
+
+    @property
+    def retention_hours(self) -> float:
+        """history_retention in hours: "7d" -> 168, "12h" -> 12, "0" -> 0."""
+        return duration_hours(self.history_retention)
 
     def task_runner(self):
         """The Prefect task runner: threads by default, prefect-dask's DaskTaskRunner when asked."""
@@ -58,6 +63,16 @@ class Settings:
         if self.dask_address == "local":
             return DaskTaskRunner(cluster_kwargs={"n_workers": max(1, self.n_process), "threads_per_worker": 1})
         return DaskTaskRunner(address=self.dask_address)
+
+
+def duration_hours(text: str) -> float:
+    """A duration written as a number and a unit (s, m, h, d, w; hours without one) in hours."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", text or "")
+    if not m:
+        raise ValueError(f"not a duration (e.g. 7d, 12h, 0): {text!r}")
+    return float(m.group(1)) * {"s": 1 / 3600, "m": 1 / 60, "h": 1, "": 1, "d": 24, "w": 168}[m.group(2)]
 
 
 _SECRET_KEYS = ("key", "secret", "token", "password", "passwd", "signature", "sig", "credential", "auth")

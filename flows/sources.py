@@ -75,8 +75,24 @@ def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[d
     return files, quarantined
 
 
-def _q(uri: str, date: str, reason: str, article_id: str | None = None, stage: str = "ingest") -> dict:
-    return {"source_uri": uri, "article_id": article_id, "stage": stage, "reason": reason, "batch_date": date}
+def quarantine_row(source_uri: str, batch_date: str, reason: str, article_id: str | None = None,
+                   stage: str = "ingest") -> dict:
+    """A `quarantine` row (the one place it is built); the run adds its id and time (quarantine_table)."""
+    return {"source_uri": source_uri, "article_id": article_id, "stage": stage, "reason": reason[:500],
+            "batch_date": batch_date}
+
+
+def quarantine_table(rows: list[dict], run_id: str):
+    """Quarantine rows as the table's Arrow data, stamped with the run and the time."""
+    from datetime import datetime, timezone
+
+    from warehouse.schemas import to_table
+
+    now = datetime.now(timezone.utc)
+    return to_table("quarantine", [{**r, "run_id": run_id, "quarantined_at": now} for r in rows])
+
+
+_q = quarantine_row
 
 
 def read_file(f: InputFile) -> tuple[list[RawDoc], list[dict]]:

@@ -1,58 +1,76 @@
-"""Validation wiring: frames for the GX suites, and what their failures do to the batch."""
+"""Validation wiring: frames for the GX suites from a batch's Arrow tables, and what their failures do.
+
+A row-scope failure quarantines the failing rows (an article takes its child rows with it); a
+table-scope failure blocks the batch.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from expectations.loader import validate
-from transforms.article import text_chars
+from flows.sources import quarantine_row, quarantine_table
 
-_CHILDREN = ("entities", "figures", "removed_segments")
+_SPANS = ("entities", "figures")
+_FRAMES = ("articles", "removed_segments", "quarantine", *_SPANS)
 
 
-def frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+def frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
     """One DataFrame per table; span tables get the checks the suites need (body length, exact text)."""
-    bodies = {a["article_id"]: a["body"] for a in rows.get("articles", [])}
-    out = {t: pd.DataFrame(rows.get(t, [])) for t in ("articles", "removed_segments", "quarantine", *_CHILDREN[:2])}
-    if not out["articles"].empty:
-        out["articles"]["body_text_chars"] = [text_chars(a["body"]) for a in rows["articles"]]
-    for table in ("entities", "figures"):  # from the row dicts: a body column per span row would copy
-        df, spans = out[table], rows.get(table, [])  # each body once per span (+540 MB at 500 articles)
-        if df.empty:
+    out = {t: tables[t].to_pandas() if t in tables else pd.DataFrame() for t in _FRAMES}
+    articles = tables.get("articles")
+    bodies = dict(zip(articles.column("article_id").to_pylist(), articles.column("body").to_pylist())) \
+        if articles is not None else {}
+    for table in _SPANS:
+        data = tables.get(table)
+        if data is None or data.num_rows == 0:
             continue
-        body = [bodies.get(r["article_id"]) for r in spans]
-        df["article_body_chars"] = [len(b) if b is not None else -1 for b in body]
-        df["is_span_exact"] = [b is not None and b[r["start_char"]:r["end_char"]] == r["text"] for b, r in zip(body, spans)]
+        body = [bodies.get(a) for a in data.column("article_id").to_pylist()]
+        starts, ends, texts = (data.column(c).to_pylist() for c in ("start_char", "end_char", "text"))
+        out[table]["article_body_chars"] = [len(b) if b is not None else -1 for b in body]
+        out[table]["is_span_exact"] = [b is not None and b[s:e] == t for b, s, e, t in zip(body, starts, ends, texts)]
     return out
 
 
-def apply_validation(rows: dict[str, list[dict]], gx_root: str | None, build_docs: bool = True):
-    """Run the suites; quarantine failing rows (and an article's children with it); report blocking failures."""
-    report = validate(frames(rows), gx_root, build_docs)
-    sources = {a["article_id"]: a["source_uri"] for a in rows.get("articles", [])}
-    dates = {a["article_id"]: a["batch_date"] for a in rows.get("articles", [])}
-    bad_rows: dict[str, dict[int, str]] = {}
+def apply_validation(tables: dict[str, pa.Table], run_id: str, gx_root: str | None, build_docs: bool = True):
+    """Run the suites; quarantine failing rows (and an article's children with it); report blocking failures.
+
+    Returns (the tables without the failing rows, quarantine included; a summary)."""
+    report = validate(frames(tables), gx_root, build_docs)
+    failed: dict[str, dict[int, str]] = defaultdict(dict)
     for failure in report.failures:
         if failure.scope == "row":
             for i in failure.rows:
-                bad_rows.setdefault(failure.table, {}).setdefault(i, failure.reason)
-    quarantine = list(rows.get("quarantine", []))
-    dropped_articles = set()
-    for table, failed in bad_rows.items():
-        for i, reason in failed.items():
-            row = rows[table][i]
-            aid = row.get("article_id")
+                failed[failure.table].setdefault(i, failure.reason)
+    articles = tables.get("articles")
+    where = {}
+    if articles is not None:
+        where = {a: (u, d) for a, u, d in zip(*(articles.column(c).to_pylist()
+                                                  for c in ("article_id", "source_uri", "batch_date")))}
+    new_quarantine, dropped = [], set()
+    for table, rows in failed.items():
+        data = tables[table]
+        for i, reason in sorted(rows.items()):
+            aid = data.column("article_id")[i].as_py() if "article_id" in data.column_names else None
             if table == "articles":
-                dropped_articles.add(aid)
-            detail = "" if table == "articles" else f" (row seq {row.get('seq')})"
-            quarantine.append({"source_uri": sources.get(aid, row.get("source_uri", "?")), "article_id": aid,
-                               "stage": "validate", "reason": reason + detail,
-                               "batch_date": dates.get(aid) or row.get("batch_date")})
-    out = {"quarantine": quarantine}
-    for table, table_rows in rows.items():
-        if table == "quarantine":
-            continue
-        failed = bad_rows.get(table, {})
-        out[table] = [r for i, r in enumerate(table_rows) if i not in failed and r.get("article_id") not in dropped_articles]
+                dropped.add(aid)
+            detail = "" if table == "articles" else f" (row seq {data.column('seq')[i].as_py()})"
+            uri, day = where.get(aid, (None, None))
+            new_quarantine.append(quarantine_row(uri or "?", day or data.column("batch_date")[i].as_py(),
+                                                 reason + detail, aid, "validate"))
+    out = {}
+    for table, data in tables.items():
+        bad = failed.get(table, {})
+        keep = pa.array([i not in bad for i in range(data.num_rows)], pa.bool_())
+        if dropped and table != "quarantine":  # an article's children go with it
+            keep = pc.and_(keep, pc.invert(pc.is_in(data.column("article_id"), pa.array(sorted(dropped)))))
+        out[table] = data.filter(keep) if bad or dropped else data
+    if new_quarantine:
+        extra = quarantine_table(new_quarantine, run_id)
+        out["quarantine"] = pa.concat_tables([out["quarantine"], extra]) if "quarantine" in out else extra
     summary = {"success": report.success, "docs_path": report.docs_path,
                "blocking": [f.reason for f in report.blocking()], "failures": len(report.failures)}
     return out, summary

@@ -82,7 +82,7 @@ def article_row(p: Prepared, run_id: str, pipeline_version: str) -> dict:
         "source_name": p.cleaned.source_name, "title": p.cleaned.title, "author": p.cleaned.author,
         "published_at": p.published_at, "language": p.language, "body": p.cleaned.body,
         "raw_chars": len(p.raw.content), "body_chars": len(p.cleaned.body),
-        "raw_text_chars": text_chars(p.raw.content),  # validation only: comparable with the body's
+        "raw_text_chars": text_chars(p.raw.content), "body_text_chars": text_chars(p.cleaned.body),
         "encoding": p.raw.encoding, "encoding_source": p.raw.encoding_source,
         "body_words": len(p.cleaned.body.split()), "input_format": p.raw.fmt,
         "nlp_skipped_reason": p.nlp_skipped_reason, "batch_date": p.raw.batch_date, "run_id": run_id,
@@ -95,15 +95,15 @@ def text_chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-def removed_rows(p: Prepared) -> list[dict]:
+def removed_rows(p: Prepared, run_id: str) -> list[dict]:
     """The `removed_segments` rows of a prepared article."""
-    return [{"article_id": p.article_id, "seq": i, "text": r.text, "reason": r.reason,
+    return [{"article_id": p.article_id, "seq": i, "text": r.text, "reason": r.reason, "run_id": run_id,
              "batch_date": p.raw.batch_date} for i, r in enumerate(p.removed)]
 
 
-def nlp_rows(p: Prepared, doc, opts: Options = DEFAULT) -> tuple[list[dict], list[dict]]:
+def nlp_rows(p: Prepared, doc, run_id: str, opts: Options = DEFAULT) -> tuple[list[dict], list[dict]]:
     """The `entities` and `figures` rows of an article from its parsed body."""
-    base = {"article_id": p.article_id, "batch_date": p.raw.batch_date}
+    base = {"article_id": p.article_id, "run_id": run_id, "batch_date": p.raw.batch_date}
     entities = [{**base, "seq": i, **asdict(e)} for i, e in enumerate(extract_entities(doc, opts.extract))]
     figures = [{**base, "seq": i, **asdict(f)} for i, f in enumerate(extract_figures(doc, opts.extract))]
     return entities, figures

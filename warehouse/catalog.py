@@ -1,14 +1,32 @@
-"""The DuckDB catalog: <warehouse>/newsetl.duckdb with a view per table and the analytic views."""
+"""The DuckDB catalog: a view per table and the analytic views, over one consistent snapshot.
+
+A local warehouse keeps `<warehouse>/newsetl.duckdb`, which holds the rows of the current version
+of every table (schema `store`, one DuckDB table per Delta table, kept up to date file by file: a
+run reads only the files that changed) and, in `main`, a view per table that shows the rows of
+committed runs, plus the analytic views. It holds no path, so `duckdb <warehouse>/newsetl.duckdb`
+works from any folder, and after the warehouse is copied or moved (DuckDB resolves a view's file
+paths against the working folder, so views over the Parquet files could not). It is rebuilt in a
+copy and swapped in: open readers keep the version they opened.
+
+An object-store warehouse, and any time travel, is read in place: an in-memory DuckDB with the same
+views over the snapshot's files (through fsspec: DuckDB's own extensions cannot be downloaded here).
+"""
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 from importlib import resources
 
-from warehouse.schemas import COLUMNS, PARTITION, TABLES, schema
+import pyarrow as pa
 
+from warehouse.lake import BOOK, Lakehouse
+from warehouse.schemas import COLUMNS, PARTITION, TABLES, table_schema
+from warehouse.snapshot import Snapshot, take
+
+CATALOG = "newsetl.duckdb"
 ANALYTIC_VIEWS = ("figure_claims", "entity_mentions", "daily_articles")
-_DUCK_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "double": "DOUBLE", "bool": "BOOLEAN",
-               "timestamp[us, tz=UTC]": "TIMESTAMPTZ"}
+STORE = "store"
 _VIEW_DOCS = {
     "articles": "One row per published article: cleaned body and metadata.",
     "removed_segments": "What the cleaner removed from each article, and why.",
@@ -20,8 +38,6 @@ _VIEW_DOCS = {
     "entity_mentions": "Per canonical entity: label, articles, mentions, first and last seen.",
     "daily_articles": "Articles and body words per batch date and source.",
 }
-
-
 # Columns of the analytic views that are not a base table's column of the same name.
 _DERIVED_DOCS = {
     "figure_text": "the figure as written, qualifier included",
@@ -34,30 +50,134 @@ _DERIVED_DOCS = {
 }
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def refresh(lake: Lakehouse) -> str | None:
+    """Bring a local warehouse's catalog up to the current snapshot; returns its path (None on an object store)."""
+    if not lake.is_local:
+        return None
+    db_path = lake.path(CATALOG)
+    with _locked(lake.path(BOOK, "catalog.lock")):  # a command's snapshot is never older than the catalog it replaces
+        snapshot = take(lake)
+        tmp = db_path + ".tmp"
+        for leftover in (tmp, tmp + ".wal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(leftover)
+        if os.path.exists(db_path):
+            shutil.copyfile(db_path, tmp)
+        import duckdb
+
+        con = duckdb.connect(tmp)
+        try:
+            _sync_store(con, lake, snapshot)
+            _views(con, f"{STORE}.")
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    return db_path
 
 
-def base_view_sql(table: str, glob: str | None) -> str:
-    """A view over a table's Parquet files, or an empty typed view before the first write."""
-    if glob:
-        return (f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet({_quote(glob)}, "
-                f"hive_partitioning = true, union_by_name = true, hive_types = {{'{PARTITION}': DATE}})")
-    cols = [f"CAST(NULL AS {_DUCK_TYPES[str(f.type)]}) AS {f.name}" for f in schema(table)]
-    return f"CREATE OR REPLACE VIEW {table} AS SELECT {', '.join(cols)}, CAST(NULL AS DATE) AS {PARTITION} WHERE false"
+def connect(lake: Lakehouse, as_of=None):
+    """A DuckDB connection where every table and analytic view is a name: the catalog file of a local
+    warehouse (read-only), else an in-memory database over the snapshot's files."""
+    import duckdb
+
+    if lake.is_local and as_of is None and os.path.exists(lake.path(CATALOG)):
+        return duckdb.connect(lake.path(CATALOG), read_only=True)
+    return in_memory(lake, take(lake, as_of))
 
 
-def view_statements(globs: dict[str, str | None]) -> list[str]:
-    """Every CREATE VIEW and COMMENT ON statement of the catalog, in order."""
-    out = [base_view_sql(t, globs.get(t)) for t in TABLES]
-    out += [resources.files("warehouse").joinpath(f"sql/{v}.sql").read_text("utf-8") for v in ANALYTIC_VIEWS]
+def in_memory(lake: Lakehouse, snapshot: Snapshot):
+    """An in-memory DuckDB with the views over a snapshot's data files, read in place."""
+    import duckdb
+
+    con = duckdb.connect()
+    if not lake.is_local:
+        con.register_filesystem(lake.fs)
+    con.execute(f"CREATE SCHEMA {STORE}")
+    for table in TABLES:
+        files = snapshot.files[table]
+        if files:
+            listed = ", ".join(_quote(f) for f in files)
+            con.execute(f"CREATE VIEW {STORE}.{table} AS SELECT * FROM read_parquet([{listed}], hive_partitioning = true, "
+                        f"union_by_name = true, hive_types = {{'{PARTITION}': DATE}})")
+        else:
+            con.register(f"_empty_{table}", pa.table({f.name: pa.array([], f.type) for f in table_schema(table)}))
+            con.execute(f"CREATE VIEW {STORE}.{table} AS SELECT * FROM _empty_{table}")
+    _visible_runs(con, snapshot)
+    _views(con, f"{STORE}.", exclude_file=False)
+    return con
+
+
+def _sync_store(con, lake: Lakehouse, snapshot: Snapshot) -> None:
+    """The catalog's copy of every table: rows of files no longer current deleted, of new files added."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {STORE}")
+    for table in TABLES:
+        root = lake.table_uri(table).rstrip("/") + "/"
+        _ensure_table(con, table)
+        have = {f for (f,) in con.execute(f"SELECT DISTINCT _file FROM {STORE}.{table}").fetchall()}
+        current = {f[len(root):] if f.startswith(root) else f for f in snapshot.files[table]}
+        gone = sorted(have - current)
+        if gone:
+            con.execute(f"DELETE FROM {STORE}.{table} WHERE _file IN (SELECT unnest(?))", [gone])
+        new = sorted(current - have)
+        if new:
+            listed = ", ".join(_quote(root + f) for f in new)
+            con.execute(f"INSERT INTO {STORE}.{table} BY NAME SELECT * EXCLUDE (filename), "
+                        f"substr(filename, {len(root) + 1}) AS _file FROM read_parquet([{listed}], filename = true, "
+                        f"hive_partitioning = true, union_by_name = true, hive_types = {{'{PARTITION}': DATE}})")
+    _visible_runs(con, snapshot)
+
+
+def _ensure_table(con, table: str) -> None:
+    """The store table with every declared column (added when a newer schema declares more)."""
+    wanted = pa.schema([*table_schema(table), pa.field("_file", pa.string())])
+    probe = pa.table({f.name: pa.array([], f.type) for f in wanted})
+    con.register("_probe", probe)
+    try:
+        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                             [STORE, table]).fetchone()[0]
+        if not exists:
+            con.execute(f"CREATE TABLE {STORE}.{table} AS SELECT * FROM _probe")
+            return
+        have = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+                                          "AND table_name = ?", [STORE, table]).fetchall()}
+        types = {r[0]: r[1] for r in con.execute("DESCRIBE _probe").fetchall()}
+        for field in wanted:
+            if field.name not in have:
+                con.execute(f"ALTER TABLE {STORE}.{table} ADD COLUMN {field.name} {types[field.name]}")
+    finally:
+        con.unregister("_probe")
+
+
+def _visible_runs(con, snapshot: Snapshot) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {STORE}._visible_runs (run_id VARCHAR)")
+    con.execute(f"COMMENT ON COLUMN {STORE}._visible_runs.run_id IS 'a run whose rows the views show (committed)'")
+    if snapshot.runs:
+        con.execute(f"INSERT INTO {STORE}._visible_runs SELECT unnest(?)", [sorted(snapshot.runs)])
+
+
+def _views(con, store: str, exclude_file: bool = True) -> None:
+    """A view per table (rows of visible runs), the analytic views, and a comment on each view and column."""
+    drop = " EXCLUDE (_file)" if exclude_file else ""
+    for table in TABLES:
+        where = "" if table == "runs" else f" WHERE run_id IN (SELECT run_id FROM {store}_visible_runs)"
+        con.execute(f"CREATE OR REPLACE VIEW main.{table} AS SELECT *{drop} FROM {store}{table}{where}")
+    for view in ANALYTIC_VIEWS:
+        con.execute(resources.files("warehouse").joinpath(f"sql/{view}.sql").read_text("utf-8"))
     for view, doc in _VIEW_DOCS.items():
-        out.append(f"COMMENT ON VIEW {view} IS {_quote(doc)}")
+        con.execute(f"COMMENT ON VIEW main.{view} IS {_quote(doc)}")
     for table, cols in COLUMNS.items():
-        for name, (_, doc) in cols.items():
-            out.append(f"COMMENT ON COLUMN {table}.{name} IS {_quote(doc)}")
-        out.append(f"COMMENT ON COLUMN {table}.{PARTITION} IS 'batch date (hive partition)'")
-    return out
+        for target in ("main", STORE) if exclude_file else ("main",):
+            for name, (_, doc) in cols.items():
+                con.execute(f"COMMENT ON COLUMN {target}.{table}.{name} IS {_quote(doc)}")
+            con.execute(f"COMMENT ON COLUMN {target}.{table}.{PARTITION} IS 'batch date (hive partition)'")
+        if exclude_file:
+            about = f"the rows of the current version of the Delta table {table}, file by file"
+            con.execute(f"COMMENT ON TABLE {STORE}.{table} IS {_quote(about)}")
+            con.execute(f"COMMENT ON COLUMN {STORE}.{table}._file IS 'data file the row comes from (relative to the table)'")
+    for view in ANALYTIC_VIEWS:
+        for (column,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                     "ORDER BY ordinal_position", [view]).fetchall():
+            con.execute(f"COMMENT ON COLUMN main.{view}.{column} IS {_quote(column_doc(column))}")
 
 
 def column_doc(column: str) -> str:
@@ -70,33 +190,18 @@ def column_doc(column: str) -> str:
     raise KeyError(f"analytic view column {column!r} has no documentation")
 
 
-def _comment_analytic_columns(con) -> None:
-    for view in ANALYTIC_VIEWS:
-        for (column,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                     "ORDER BY ordinal_position", [view]).fetchall():
-            con.execute(f"COMMENT ON COLUMN {view}.{column} IS {_quote(column_doc(column))}")
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def write_catalog(db_path: str, globs: dict[str, str | None]) -> None:
-    """Build the catalog in a temporary file and swap it in, so open readers never see it half-made."""
-    import duckdb
+@contextlib.contextmanager
+def _locked(path: str):
+    import fcntl
 
-    tmp = db_path + ".tmp"
-    for leftover in (tmp, tmp + ".wal"):
-        if os.path.exists(leftover):
-            os.remove(leftover)
-    con = duckdb.connect(tmp)
-    try:
-        for stmt in view_statements(globs):
-            con.execute(stmt)
-        _comment_analytic_columns(con)
-    finally:
-        con.close()
-    os.replace(tmp, db_path)
-
-
-def connect(db_path: str, read_only: bool = True):
-    """A DuckDB connection to the catalog."""
-    import duckdb
-
-    return duckdb.connect(db_path, read_only=read_only)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

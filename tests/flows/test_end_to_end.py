@@ -28,9 +28,10 @@ TABLES = {
 }
 
 
-def newsetl(*args: str) -> subprocess.CompletedProcess:
+def newsetl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it; env adds to the environment (a Prefect API, the store's credentials)."""
     return subprocess.run([*NEWSETL, *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "NEWSETL_DEBUG": ""})
+                          env={**os.environ, "NEWSETL_DEBUG": "", **(env or {})})
 
 
 def assert_clean_output(proc: subprocess.CompletedProcess) -> None:
@@ -42,6 +43,7 @@ def assert_clean_output(proc: subprocess.CompletedProcess) -> None:
 
 @pytest.fixture(scope="module")
 def seeds_warehouse(tmp_path_factory):
+    """The samples run as the quick start runs them: with the temporary Prefect server."""
     wh = tmp_path_factory.mktemp("wh")
     proc = newsetl("run", "--input", str(SEEDS), "--warehouse", str(wh), "--date", "2026-11-20")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -84,6 +86,18 @@ def test_seed_facts(seeds_warehouse):
     assert leaked == []
     claims = q(seeds_warehouse, "select count(*) from figure_claims where title is not null and sentence is not null")
     assert claims[0][0] >= 15
+
+
+def test_tables_are_delta_and_plain_parquet_readers_see_the_same_rows(seeds_warehouse):
+    from deltalake import DeltaTable
+
+    for table in ("articles", "figures", "entities", "removed_segments", "runs"):
+        assert (seeds_warehouse / table / "_delta_log").is_dir(), table
+        plain = duckdb.sql(f"select count(*) from read_parquet('{seeds_warehouse}/{table}/batch_date=*/*.parquet', "
+                           "hive_partitioning = true)").fetchall()[0][0]
+        delta = DeltaTable(str(seeds_warehouse / table)).to_pyarrow_table().num_rows
+        assert plain == delta == q(seeds_warehouse, f"select count(*) from {table}")[0][0], table
+    assert not [p for p in seeds_warehouse.rglob("batch_date=*/*") if not p.name.endswith(".zstd.parquet")]
 
 
 def test_runs_row_and_catalog(seeds_warehouse):
@@ -149,11 +163,11 @@ def hostile_folder(root: Path) -> dict[str, str]:
     return {}
 
 
-def test_hostile_folder_is_published_or_quarantined(tmp_path):
+def test_hostile_folder_is_published_or_quarantined(tmp_path, prefect_api):
     inp, wh = tmp_path / "in", tmp_path / "wh"
     inp.mkdir()
     hostile_folder(inp)
-    proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20", env=prefect_api)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert_clean_output(proc)
     published = {r[0].rsplit("/", 1)[-1] for r in q(wh, "select source_uri from articles")}
@@ -181,29 +195,30 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path):
     dates = dict(q(wh, "select source_uri, batch_date::varchar from articles"))
     assert any(uri.endswith("ünïcode.txt") and d == "2026-11-19" for uri, d in dates.items())
     rows = q(wh, "select count(*) from quarantine")
-    again = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    again = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20", env=prefect_api)
     assert again.returncode == 0 and "0 articles published" in again.stdout, again.stdout + again.stderr
     assert q(wh, "select count(*) from quarantine") == rows  # a quarantined input is not processed again
 
 
-def test_bad_arguments_are_one_line_errors(tmp_path):
+def test_bad_arguments_are_one_line_errors(tmp_path, prefect_api):
     for args in (["run", "--input", str(tmp_path / "missing")], ["run", "--date", "2026-13-45"],
                  ["run", "--input", "s3://user:hunter2@bucket/in"], ["run", "--warehouse", "s3://b/wh?secret_key=x"],
                  ["backfill", "--start", "2026-11-05", "--end", "2026-11-01"], ["sql", "select 1", "--warehouse", str(tmp_path)]):
-        proc = newsetl(*args)
+        proc = newsetl(*args, env=prefect_api)
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") <= 1, proc.stderr
         assert "hunter2" not in proc.stderr + proc.stdout
 
 
-def test_backfill_replaces_only_its_days(tmp_path):
+def test_backfill_replaces_only_its_days(tmp_path, prefect_api):
     inp, wh = tmp_path / "in", tmp_path / "wh"
     for day, seed in (("2026-11-01", "000_3ef350cdd4bc2bac.txt"), ("2026-11-02", "003_b54bb3dfe6eb36d9.txt")):
         (inp / day).mkdir(parents=True)
         shutil.copy(SEEDS / seed, inp / day / seed)
-    assert newsetl("run", "--input", str(inp), "--warehouse", str(wh)).returncode == 0
+    assert newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api).returncode == 0
     before = dict(q(wh, "select batch_date::varchar, run_id from articles"))
-    proc = newsetl("backfill", "--start", "2026-11-01", "--end", "2026-11-01", "--input", str(inp), "--warehouse", str(wh))
+    proc = newsetl("backfill", "--start", "2026-11-01", "--end", "2026-11-01", "--input", str(inp), "--warehouse",
+                   str(wh), env=prefect_api)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert_clean_output(proc)
     after = dict(q(wh, "select batch_date::varchar, run_id from articles"))
@@ -211,13 +226,21 @@ def test_backfill_replaces_only_its_days(tmp_path):
     assert after["2026-11-02"] == before["2026-11-02"] and after["2026-11-01"] != before["2026-11-01"]
     assert q(wh, "select count(*) from figures where batch_date = '2026-11-01'")[0][0] > 0
     assert len(q(wh, "select run_id from runs")) == 2  # the replaced day keeps its run history
-    proc = newsetl("backfill", "--start", "2026-11-01", "--end", "2026-11-02", "--input", str(inp), "--warehouse", str(wh))
+    from deltalake import DeltaTable
+
+    replaced = next(h for h in DeltaTable(str(wh / "articles")).history() if h["operation"] == "WRITE")
+    assert replaced["operationParameters"]["mode"] == "Overwrite"  # the day swapped in one transaction
+    proc = newsetl("backfill", "--start", "2026-11-01", "--end", "2026-11-02", "--input", str(inp), "--warehouse",
+                   str(wh), env=prefect_api)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     both = dict(q(wh, "select batch_date::varchar, run_id from articles"))
     assert len(both) == 2 and all(both[d] not in (before[d], after[d]) for d in both)  # two days, in parallel subflows
+    history = newsetl("history", "--warehouse", str(wh), "--format", "json", env=prefect_api)
+    ops = [json.loads(line) for line in history.stdout.splitlines()]
+    assert sum(1 for o in ops if o["table"] == "articles" and "overwrite" in o["operation"]) == 3
 
 
-def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path):
+def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path, prefect_api):
     """Kill a real run while it stages chunks; the warehouse stays consistent and the next run completes."""
     import os
     import signal
@@ -228,24 +251,29 @@ def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path):
         for seed in sorted(SEEDS.glob("*.txt")):
             (inp / f"site-{i}").mkdir(parents=True, exist_ok=True)
             (inp / f"site-{i}" / seed.name).write_text(seed.read_text("utf-8") + f"\nFiled by desk {i}.\n", "utf-8")
-    env = {**os.environ, "NEWSETL_CHUNK_SIZE": "10", "NEWSETL_N_PROCESS": "1"}
+    env = {**os.environ, **prefect_api, "NEWSETL_CHUNK_SIZE": "10", "NEWSETL_N_PROCESS": "1"}
     proc = subprocess.Popen([*NEWSETL, "run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not list((wh / "_staging").rglob("*.parquet")):
+    while time.monotonic() < deadline and not list((wh / "_newsetl" / "staging").rglob("*.parquet")):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert not list((wh / "articles").rglob("*.parquet")) if (wh / "articles").exists() else True  # nothing half-visible
-    done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert not list((wh / "articles").rglob("batch_date=*/*.parquet")) if (wh / "articles").exists() else True
+    from warehouse import lake as lake_module  # the killed run's lease is not stale yet: the next run must wait
+    lease = next((wh / "_newsetl" / "leases").glob("*.json"))
+    stale = json.loads(lease.read_text())
+    stale["renewed_at"] -= lake_module.LEASE_TTL_S + 1
+    lease.write_text(json.dumps(stale))
+    done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20", env=prefect_api)
     assert done.returncode == 0, done.stdout + done.stderr
     assert_clean_output(done)
     assert q(wh, "select count(*), count(distinct article_id) from articles") == [(60, 60)]
-    assert not list((wh / "_staging").rglob("*.parquet"))
+    assert not list((wh / "_newsetl" / "staging").rglob("*.parquet"))
 
 
 @pytest.mark.parametrize("workers", ["2", "0"])
-def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path, workers):
+def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path, workers, prefect_api):
     """A scheduler's SIGTERM mid-parse: exit 143 in seconds with one line, workers and the temporary
     Prefect server gone, nothing published; the next run publishes everything."""
     import os
@@ -260,6 +288,8 @@ def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path, work
             (inp / f"site-{i}").mkdir(parents=True, exist_ok=True)
             (inp / f"site-{i}" / seed.name).write_text(seed.read_text("utf-8") + f"\nFiled by desk {i}.\n", "utf-8")
     env = {**os.environ, "NEWSETL_CHUNK_SIZE": "40", "NEWSETL_N_PROCESS": workers, "NEWSETL_DEBUG": ""}
+    # parsing in the run's own process: its own temporary Prefect server (it must go too); else the shared one
+    env.update(prefect_api if workers != "0" else {})
     proc = subprocess.Popen([*NEWSETL, "run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent, deadline = psutil.Process(proc.pid), time.monotonic() + 300
@@ -279,8 +309,15 @@ def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path, work
     assert "newsetl: terminated" in err and "Traceback" not in err, err
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, [" ".join(p.cmdline()) for p in alive]  # workers, resource tracker, Prefect server
-    assert not list((wh / "articles").rglob("*.parquet")) if (wh / "articles").exists() else True
-    done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20")
+    assert not list((wh / "articles").rglob("batch_date=*/*.parquet")) if (wh / "articles").exists() else True
+    lease = next((wh / "_newsetl" / "leases").glob("*.json"), None)  # a SIGKILL-like end: the lease stays
+    if lease is not None:
+        from warehouse import lake as lake_module
+
+        stale = json.loads(lease.read_text())
+        stale["renewed_at"] -= lake_module.LEASE_TTL_S + 1
+        lease.write_text(json.dumps(stale))
+    done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20", env=prefect_api)
     assert done.returncode == 0, done.stdout + done.stderr
     assert_clean_output(done)
     assert q(wh, "select count(*), count(distinct article_id) from articles") == [(80, 80)]

@@ -1,12 +1,12 @@
 """Faults on the warehouse: disk full or permission denied while writing fail the run in one line,
 and nothing is half-published. (Root ignores permissions and this machine cannot fill a disk on
-demand, so the OSError is injected at the writer's single write call.)"""
+demand, so the OSError is injected where the lakehouse stages a run's files.)"""
 import errno
 
 import pytest
 
 from tests.conftest import SEEDS
-from warehouse.writer import Warehouse
+from warehouse.lake import Lakehouse
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -21,14 +21,14 @@ def prefect_api():
 def test_write_failure_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch, code):
     from flows.daily import daily
 
-    def broken(self, table, path):
+    def broken(self, run_id, part, tables):
         raise OSError(code, "injected")
 
-    monkeypatch.setattr(Warehouse, "_write", broken)
+    monkeypatch.setattr(Lakehouse, "stage", broken)
     monkeypatch.setenv("NEWSETL_N_PROCESS", "0")
     result = daily(input_uri=str(SEEDS), warehouse_uri=str(tmp_path / "wh"), batch_date="2026-11-20")
     assert result["status"] == "failed" and "\n" not in result["reason"]
     assert "injected" in result["reason"]
     monkeypatch.undo()
-    wh = Warehouse(str(tmp_path / "wh"))
-    assert wh.read_column("articles", "article_id") == [] and not list((tmp_path / "wh").rglob("*.parquet"))
+    lake = Lakehouse(str(tmp_path / "wh"))
+    assert lake.read_column("articles", "article_id") == [] and not list((tmp_path / "wh").rglob("batch_date=*/*"))

@@ -2,39 +2,13 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, stop, wait_for
 from tests.flows.test_end_to_end import NEWSETL, q
-
-PREFECT = str(Path(sys.executable).parent / "prefect")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            found = check()
-        except httpx.HTTPError:
-            found = None
-        if found:
-            return found
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}")
-
 
 def call(method: str, url: str, **kwargs):
     """One API call, retried like Prefect's own client does on 429/502/503 (SQLite busy answers 503)."""
@@ -47,31 +21,15 @@ def call(method: str, url: str, **kwargs):
     return response.json()
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def test_serve_creates_a_scheduled_deployment_and_a_triggered_run_publishes(tmp_path):
-    port, wh = free_port(), tmp_path / "wh"
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": api,
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
-    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    serving = None
+def test_serve_creates_a_scheduled_deployment_and_a_triggered_run_publishes(tmp_path, prefect_api):
+    wh = tmp_path / "wh"
+    api = prefect_api["PREFECT_API_URL"]
+    env = {**os.environ, **prefect_api}
+    serving = subprocess.Popen([*NEWSETL, "serve", "--cron", "0 2 * * *", "--input", str(SEEDS), "--warehouse", str(wh)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     try:
-        wait_for(lambda: httpx.get(f"{api}/health", timeout=5).status_code == 200, 240, "the Prefect server")
-        serving = subprocess.Popen([*NEWSETL, "serve", "--cron", "0 2 * * *", "--input", str(SEEDS),
-                                    "--warehouse", str(wh)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        deployment = wait_for(lambda: call("POST", f"{api}/deployments/filter", json={}), 180,
-                              "the deployment")[0]
+        deployment = wait_for(lambda: call("POST", f"{api}/deployments/filter", json={}), 180, "the deployment")[0]
         assert deployment["name"] == "newsetl-daily"
         assert deployment["parameters"] == {"input_uri": str(SEEDS), "warehouse_uri": str(wh)}
         assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 2 * * *"]
@@ -82,6 +40,4 @@ def test_serve_creates_a_scheduled_deployment_and_a_triggered_run_publishes(tmp_
         assert q(wh, "select count(*) from articles") == [(5,)]
         assert q(wh, "select flow, status from runs") == [("daily", "published")]
     finally:
-        if serving is not None:
-            stop(serving)
-        stop(server)
+        stop(serving)

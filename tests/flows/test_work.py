@@ -1,12 +1,13 @@
 """The worker-process path produces exactly the rows of the in-process path."""
-from flows.work import MIN_PARALLEL, process_parallel, shutdown
+from flows.pool import POOL
+from flows.work import MIN_PARALLEL, process_parallel
 from tests.conftest import SEEDS
 from transforms.article import RawDoc
 
 
-def _comparable(rows: dict) -> dict:
-    return {t: sorted(sorted((k, str(v)) for k, v in r.items() if k != "ingested_at") for r in rs)
-            for t, rs in rows.items()}
+def _comparable(tables: dict) -> dict:
+    return {t: sorted(sorted((k, str(v)) for k, v in r.items() if k not in ("ingested_at", "quarantined_at"))
+                      for r in data.to_pylist()) for t, data in tables.items()}
 
 
 def test_two_worker_processes_match_one_process():
@@ -17,9 +18,9 @@ def test_two_worker_processes_match_one_process():
     try:
         parallel = process_parallel(raws, {}, "run", n_process=2, batch_size=8)
     finally:
-        shutdown()
+        POOL.shutdown()
     serial = process_parallel(raws, {}, "run", n_process=0, batch_size=8)
-    assert len(parallel["articles"]) == len(raws)
+    assert parallel["articles"].num_rows == len(raws)
     assert _comparable(parallel) == _comparable(serial)
 
 
@@ -34,6 +35,7 @@ def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
     strings = get_nlp().vocab.strings
     in_worker([RawDoc(source_uri="/in/w.txt", content="Warm\n\nA first call fills the tokenizer's cache.\n")], {}, "run")
     assert word not in strings
-    rows = in_worker([raw], {}, "run")
-    assert word in rows["articles"][0]["body"] and any(word in e["text"] for e in rows["entities"])
+    tables = in_worker([raw], {}, "run")
+    assert word in tables["articles"].column("body")[0].as_py()
+    assert any(word in e for e in tables["entities"].column("text").to_pylist())
     assert word not in strings  # freed with the zone; the rows hold plain strings

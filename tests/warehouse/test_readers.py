@@ -65,6 +65,18 @@ def test_spark_local(warehouse):
         spark.stop()
 
 
+def test_delta_readers(warehouse):
+    import polars as pl
+    import pyarrow as pa
+    from deltalake import DeltaTable
+
+    articles = pa.table(DeltaTable(str(warehouse / "articles")).to_pyarrow_table())
+    assert articles.num_rows == 3 and articles.schema.field("batch_date").type == pa.date32()
+    assert articles.schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    df = pl.read_delta(str(warehouse / "figures"))
+    assert df.schema["value"] == pl.Float64 and df.schema["batch_date"] == pl.Date and df["value"][0] == 2500.0
+
+
 def test_every_view_and_column_has_a_comment(warehouse):
     import duckdb
 

@@ -1,0 +1,366 @@
+"""One batch's life, shared by the daily and backfill flows: read, scan, chunks, validate, stage, publish.
+
+Expected failures end in RunSummary.status ("failed", with a one-line reason), never in an
+exception; a signal stopping the run (flows.stopping) and bugs propagate, and what the run staged
+is discarded on the way out (nothing of it is published).
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import sys
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+from flows import sources, stopping
+from flows.settings import PIPELINE_VERSION, Settings, redact
+from flows.tasks import (Bulk, discover_inputs, process_chunk, publish_batch, read_chunk, stage_chunk,
+                         validate_chunk)
+from flows.work import concat
+from transforms.article import RawDoc, content_id
+from transforms.clean import TemplateCounter
+from transforms.options import DEFAULT
+from warehouse.lake import ConflictError, Lakehouse, StagedFile, WarehouseError
+from warehouse.schemas import to_table
+
+
+@dataclass
+class RunSummary:
+    """What a run did; the CLI prints it and the `runs` table stores it."""
+
+    run_id: str
+    flow: str
+    status: str = "published"
+    reason: str | None = None
+    retry_later: bool = False
+    files_seen: int = 0
+    articles_published: int = 0
+    rows_quarantined: int = 0
+    validation_success: bool = True
+    counts: dict = field(default_factory=dict)
+    quarantine_reasons: dict = field(default_factory=dict)
+    docs_path: str | None = None
+    stage_seconds: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("published", "nothing_new")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Batch:
+    """The inputs of one batch date (or of given days, replaced) into the warehouse."""
+
+    def __init__(self, summary: RunSummary, input_uri: str, warehouse_uri: str, default_date: str, settings: Settings,
+                 replace_dates: frozenset[str] | None = None):
+        self.summary, self.input_uri, self.warehouse_uri = summary, input_uri, warehouse_uri
+        self.default_date, self.settings, self.replace_dates = default_date, settings, replace_dates
+        self.lake = Lakehouse(warehouse_uri)
+        self.clock = Clock(summary.stage_seconds)
+        self.staged: list[StagedFile] = []
+        self.since = -1  # the articles table's version what was published was read from
+        summary.params = {"flow": summary.flow, "input_uri": redact(input_uri), "warehouse_uri": redact(warehouse_uri),
+                          "batch_date": default_date, "replace": replace_dates is not None,
+                          "dates": sorted(replace_dates or []), "chunk_size": settings.chunk_size,
+                          "n_process": settings.n_process, "validate_size": settings.validate_size,
+                          "pipeline_version": PIPELINE_VERSION}
+
+    def run(self, log) -> RunSummary:
+        """Process and publish the batch under the run's lease; failures end in the summary's status."""
+        s = self.summary
+        try:
+            with self.lake.lease(s.run_id):
+                try:
+                    outcome = self._process(log)
+                    self._finish(outcome, log)
+                except BaseException:
+                    self.lake.discard(s.run_id)
+                    raise
+        except ConflictError as exc:
+            s.status, s.reason, s.retry_later = "failed", str(exc).splitlines()[0], True
+            log.warning("run failed: %s", s.reason)
+        except (WarehouseError, sources.InputError, OSError) as exc:
+            s.status, s.reason = "failed", _one_line(exc)
+            log.warning("run failed: %s", s.reason)
+        return s
+
+    # -- the stages ----------------------------------------------------------------------------------------
+    def _process(self, log) -> Outcome:
+        s, settings = self.summary, self.settings
+        with self.clock("discover"):
+            files, quarantine = discover_inputs(self.input_uri, self.default_date)
+            if self.replace_dates is not None:
+                files = [f for f in files if f.batch_date in self.replace_dates]
+                quarantine = [q for q in quarantine if q["batch_date"] in self.replace_dates]
+            s.files_seen = len(files) + len(quarantine)
+            handled = self._handled()
+        with self.clock("scan"):
+            keep, templates, bad = self._scan(files, handled["content"])
+        quarantine = [q for q in quarantine + bad if q["source_uri"] not in handled["sources"]]
+        new = sum(len(v) for v in keep.values())
+        log.info("%d files, %d new articles, %d inputs quarantined", s.files_seen, new, len(quarantine))
+        progress = _progress(new)
+        outcome = Outcome()
+        if quarantine:
+            outcome.add(*self._validate_and_stage({"quarantine": sources.quarantine_table(quarantine, s.run_id)}, "q"))
+        pending: deque = deque()
+        pooled: list[dict[str, pa.Table]] = []  # finished chunks waiting for one validation
+        window = max(2, settings.n_process) + 1  # one chunk queued beyond the busy workers
+        parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
+        for seq, part in enumerate(parts):
+            stopping.check()
+            if not outcome.success:
+                break
+            with self.clock("read"):
+                docs, _ = read_chunk(Bulk(part))
+                docs = [d for d in docs if d.source_uri in keep.get(_file_of(d), ())]
+            pending.append((seq, len(docs), process_chunk.submit(Bulk(docs), Bulk(templates), s.run_id, settings)))
+            while pending and (len(pending) >= window or seq == len(parts) - 1):
+                done_seq, n_docs, fut = pending.popleft()
+                with self.clock("clean, parse, extract (wait)"):
+                    pooled.append(_result(fut).value)
+                progress(n_docs)
+                pooled_articles = sum(t["articles"].num_rows for t in pooled if "articles" in t)
+                if pooled_articles >= settings.validate_size or done_seq == len(parts) - 1:
+                    outcome.add(*self._validate_and_stage(concat(pooled), f"{done_seq:05d}"))
+                    pooled.clear()
+                    release_memory()
+                    if not outcome.success:
+                        break
+        for _, _, fut in pending:
+            fut.cancel()
+        return outcome
+
+    def _handled(self) -> dict[str, set]:
+        """Content already published or quarantined (not processed again) and inputs already quarantined.
+        A backfill re-processes its days: their published content counts as new."""
+        articles = self.lake.table("articles")
+        self.since = articles.version() if articles is not None else -1
+        if self.replace_dates is not None:
+            return {"content": set(self.lake.read_column("articles", "article_id"))
+                    - set(self.lake.read_column("articles", "article_id", set(self.replace_dates))), "sources": set()}
+        quarantined = set(self.lake.read_column("quarantine", "article_id")) - {None}
+        return {"content": quarantined | set(self.lake.read_column("articles", "article_id")),
+                "sources": set(self.lake.read_column("quarantine", "source_uri"))}
+
+    def _scan(self, files, published: set[str]):
+        """First pass over the inputs, keeping no text: which records are new, and each source's template lines.
+
+        Returns ({file uri: {record uris to process}}, {source key: template lines}, quarantine rows)."""
+        seen: dict[str, str] = {}
+        keep: dict[str, set[str]] = defaultdict(set)
+        bad: list[dict] = []
+        counters: dict[str, TemplateCounter] = defaultdict(lambda: TemplateCounter(DEFAULT.clean))
+        for part in chunked(files, self.settings.chunk_size):
+            stopping.check()
+            docs, unreadable = read_chunk(Bulk(part))
+            bad += unreadable
+            for raw in docs:
+                cid = content_id(raw.content)
+                if cid in published:
+                    continue
+                if cid in seen:
+                    bad.append(sources.quarantine_row(raw.source_uri, raw.batch_date,
+                                                      f"duplicate content of {seen[cid]}", cid))
+                    continue
+                seen[cid] = raw.source_uri
+                keep[_file_of(raw)].add(raw.source_uri)
+                if raw.fmt == "text":
+                    counters[raw.source_key].add(raw.content)
+            if not self.settings.dask_address:  # worker processes load the model while the scan goes on
+                from flows.work import prestart
+
+                prestart(self.settings.n_process, len(seen))
+        return keep, {key: c.lines() for key, c in counters.items()}, bad
+
+    def _validate_and_stage(self, tables: dict[str, pa.Table], part: str):
+        with self.clock("validate"):
+            validated, report = validate_chunk(Bulk(tables), self.summary.run_id,
+                                               self.lake.root if self.lake.is_local else None)
+        tables, counts = validated.value, {}
+        if report["success"]:
+            with self.clock("stage"):
+                self.staged += stage_chunk(self.warehouse_uri, Bulk(tables), self.summary.run_id, part)
+            counts = {t: data.num_rows for t, data in tables.items()}
+        return tables, report, counts
+
+    def _finish(self, outcome: Outcome, log) -> None:
+        s = self.summary
+        s.validation_success = outcome.success
+        s.rows_quarantined = outcome.quarantined
+        s.quarantine_reasons = dict(outcome.reasons)
+        if outcome.success and outcome.validations and self.lake.is_local:
+            from expectations.loader import build_data_docs
+
+            with self.clock("validate"):
+                s.docs_path = build_data_docs(self.lake.root)
+        if outcome.success:
+            s.articles_published = outcome.articles
+            if not s.articles_published and not s.rows_quarantined:
+                s.status = "nothing_new"
+            s.counts = dict(outcome.counts, runs=1)
+        else:
+            self.lake.discard(s.run_id)
+            self.staged = []
+            s.status, s.reason = "failed", "validation failed: " + "; ".join(outcome.blocking)
+            log.warning(s.reason)
+        with self.clock("publish"):
+            self.staged += self.lake.stage(s.run_id, "runs", {"runs": to_table("runs", [self._runs_row()])})
+            publish_batch(self.warehouse_uri, s.run_id, Bulk(self.staged),
+                          sorted(self.replace_dates or []) if outcome.success else [], self.since)
+        if outcome.success:
+            log.info("published %d articles, %d quarantine rows", s.articles_published, s.rows_quarantined)
+        _artifact(s)
+
+    def _runs_row(self) -> dict:
+        s = self.summary
+        params = {**s.params, "stage_seconds": s.stage_seconds}
+        return {"run_id": s.run_id, "flow": s.flow, "started_at": s.started_at, "finished_at": datetime.now(timezone.utc),
+                "status": s.status, "files_seen": s.files_seen, "articles_published": s.articles_published,
+                "rows_quarantined": s.rows_quarantined, "validation_success": s.validation_success,
+                "replaced_dates": sorted(self.replace_dates or []) if s.validation_success else [],
+                "params": json.dumps(params), "batch_date": self.default_date}
+
+
+def open_warehouse(warehouse_uri: str, summary: RunSummary, log) -> bool:
+    """Create missing tables, complete or discard what killed runs left; False (summary failed) if unreachable."""
+    lake = Lakehouse(warehouse_uri)
+    try:
+        lake.ensure_tables()
+        for line in lake.recover():
+            log.info(line)
+    except (WarehouseError, OSError) as exc:
+        summary.status, summary.reason = "failed", _one_line(exc)
+        log.warning("run failed: %s", summary.reason)
+        return False
+    return True
+
+
+@dataclass
+class Outcome:
+    """What the validated chunks add up to."""
+
+    success: bool = True
+    validations: int = 0
+    blocking: list = field(default_factory=list)
+    articles: int = 0
+    quarantined: int = 0
+    reasons: dict = field(default_factory=lambda: defaultdict(int))
+    counts: dict = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, tables: dict[str, pa.Table], report: dict, counts: dict) -> None:
+        self.validations += 1
+        self.success = self.success and report["success"]
+        self.blocking += [b for b in report["blocking"] if b not in self.blocking]
+        if "articles" in tables:
+            self.articles += tables["articles"].num_rows
+        for table, n in counts.items():
+            self.counts[table] += n
+        if "quarantine" in tables:
+            self.quarantined += tables["quarantine"].num_rows
+            for reason in tables["quarantine"].column("reason").to_pylist():
+                self.reasons[reason.split(":")[0]] += 1
+
+
+class Clock:
+    """Wall seconds per stage of a run."""
+
+    def __init__(self, seconds: dict):
+        self.seconds = seconds
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - t0, 3)
+
+
+def chunked(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _result(fut):
+    """A submitted task's result, waited for a second at a time (a stop request is noticed within a second)."""
+    done = threading.Event()
+    fut.add_done_callback(lambda _: done.set())
+    while not done.wait(1.0):
+        stopping.check()
+    return fut.result()
+
+
+def _file_of(doc: RawDoc) -> str:
+    """The input file a record came from (a JSONL line's uri is '<file>#<line>')."""
+    return doc.source_uri.split("#", 1)[0]
+
+
+def _one_line(exc: BaseException) -> str:
+    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+    text = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+    return text.splitlines()[0] + where
+
+
+def release_memory() -> None:
+    """Hand the heap freed by a validated batch back to the OS (glibc keeps it for reuse otherwise, and
+    the flow's RSS ratchets up batch after batch); a no-op where malloc_trim does not exist."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _progress(total: int):
+    """A progress bar on a terminal, nothing otherwise (the log lines say the rest)."""
+    if not sys.stderr.isatty() or total == 0:
+        return lambda n: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task_id = bar.add_task("articles", total=total)
+    bar.start()
+
+    def advance(n: int) -> None:
+        bar.advance(task_id, n)
+        if bar.finished:
+            bar.stop()
+
+    return advance
+
+
+def _artifact(summary: RunSummary) -> None:
+    """A markdown artifact on the flow run: counts per table and stage, quarantine reasons, validation."""
+    from prefect.artifacts import create_markdown_artifact
+
+    lines = [f"# newsetl {summary.flow} run: {summary.status}", "",
+             f"{summary.files_seen} files seen, {summary.articles_published} articles published, "
+             f"{summary.rows_quarantined} rows quarantined.", "",
+             f"Validation: {'passed' if summary.validation_success else 'FAILED'}"
+             + (f" - {summary.reason}" if summary.reason else "")
+             + (f" (Data Docs: `{summary.docs_path}`)" if summary.docs_path else ""), "",
+             "| table | rows |", "|---|---|", *(f"| {t} | {n} |" for t, n in sorted(summary.counts.items())), "",
+             "| stage | seconds |", "|---|---|", *(f"| {k} | {v:.1f} |" for k, v in summary.stage_seconds.items()), ""]
+    if summary.quarantine_reasons:
+        lines += ["| quarantine reason | rows |", "|---|---|",
+                  *(f"| {r} | {n} |" for r, n in sorted(summary.quarantine_reasons.items(), key=lambda kv: -kv[1]))]
+    create_markdown_artifact("\n".join(lines), key=f"newsetl-{summary.flow}", description="newsetl run summary")

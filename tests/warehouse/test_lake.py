@@ -1,0 +1,302 @@
+"""The Delta Lake warehouse: transactions, replaced days, killed runs completed, the catalog, time travel, migration."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from tests.warehouse.rows import article, publish, row, run_row, tables
+from warehouse import lake as lake_module
+from warehouse.catalog import connect, refresh
+from warehouse.history import history, maintain
+from warehouse.lake import BOOK, Lakehouse
+from warehouse.migrate import is_version_1, migrate
+from warehouse.schemas import schema, table_schema
+
+
+@pytest.fixture
+def lake(tmp_path):
+    lk = Lakehouse(str(tmp_path / "wh"))
+    lk.ensure_tables()
+    return lk
+
+
+def ids(lake):
+    return sorted(lake.read_column("articles", "article_id"))
+
+
+def files(root, table):
+    return sorted(p.relative_to(root / table).as_posix() for p in (root / table).rglob("*.parquet"))
+
+
+def test_tables_are_delta_with_the_declared_schema_zstd_and_day_partitions(lake):
+    from deltalake import DeltaTable
+
+    publish(lake, "r1", articles=[article("a", "2026-11-01"), article("b", "2026-11-02")])
+    dt = DeltaTable(lake.table_uri("articles"))
+    assert dt.metadata().partition_columns == ["batch_date"]
+    assert dt.schema().to_arrow().names == table_schema("articles").names
+    root = lake.fs._strip_protocol(lake.root)
+    names = files(__import__("pathlib").Path(root), "articles")
+    assert names == ["batch_date=2026-11-01/part-r1-0.zstd.parquet", "batch_date=2026-11-02/part-r1-0.zstd.parquet"]
+    meta = pq.ParquetFile(os.path.join(root, "articles", names[0]))
+    assert meta.schema_arrow.equals(schema("articles"), check_metadata=False)
+    assert meta.metadata.row_group(0).column(0).compression == "ZSTD"
+    assert [h["operation"] for h in dt.history()][:1] == ["WRITE"]  # one transaction for the run's rows
+
+
+def test_rows_are_seen_once_their_run_is_committed(lake):
+    from dataclasses import asdict
+
+    staged = lake.stage("r1", "0", tables(articles=[article("a")]))
+    lake.apply({"run_id": "r1", "replace_dates": [], "files": [asdict(f) for f in staged]})
+    assert ids(lake) == []  # the articles are committed, the run is not
+    staged += lake.stage("r1", "runs", tables(runs=[run_row("r1")]))
+    lake.apply({"run_id": "r1", "replace_dates": [], "files": [asdict(f) for f in staged]})
+    assert ids(lake) == ["a"]
+
+
+def test_a_backfill_replaces_its_days_and_keeps_the_runs_history(lake):
+    publish(lake, "r1", articles=[article("a", "2026-11-01"), article("b", "2026-11-02")])
+    publish(lake, "r2", replace_dates=["2026-11-01"], articles=[article("c", "2026-11-01", run="r2")])
+    assert ids(lake) == ["b", "c"]
+    assert sorted(lake.read_column("runs", "run_id")) == ["r1", "r2"]
+    ops = [(h["operation"], (h.get("operationParameters") or {}).get("mode")) for h in lake.table("articles").history()]
+    assert ops[0] == ("WRITE", "Overwrite")  # the day replaced in one transaction
+    publish(lake, "r3", replace_dates=["2026-11-02"])  # a day re-processed to nothing is emptied
+    assert ids(lake) == ["c"]
+
+
+def test_a_run_killed_after_its_manifest_is_completed_by_the_next(lake, monkeypatch):
+    staged = lake.stage("dead", "0", tables(articles=[article("a", run="dead")],
+                                           figures=[row("figures", article_id="a", seq=0, text="3", value=3.0,
+                                                        unit="troop", kind="count", qualifier="exact", start_char=0,
+                                                        end_char=1, sentence_idx=0, run_id="dead")]))
+    staged += lake.stage("dead", "runs", tables(runs=[run_row("dead")]))
+    calls = []
+    real = Lakehouse._commit
+
+    def dies_after_figures(self, table, *args):
+        calls.append(table)
+        if table == "articles":
+            raise KeyboardInterrupt  # killed between two table commits
+        return real(self, table, *args)
+
+    monkeypatch.setattr(Lakehouse, "_commit", dies_after_figures)
+    with pytest.raises(KeyboardInterrupt):
+        lake.publish("dead", staged)
+    monkeypatch.undo()
+    assert calls == ["figures", "articles"] and ids(lake) == []
+    assert lake.recover() == ["completed the publish of run dead"]
+    assert ids(lake) == ["a"] and len(lake.read_column("figures", "article_id")) == 1  # figures not committed twice
+    assert not list(lake.fs.find(lake.path(BOOK, "staging"))) and not list(lake.fs.find(lake.path(BOOK, "commits")))
+
+
+def test_a_run_killed_before_its_manifest_leaves_nothing(lake):
+    lake.stage("dead", "0", tables(articles=[article("a", run="dead")]))
+    assert lake.recover() == ["discarded what run dead staged"]
+    assert ids(lake) == [] and not list(lake.fs.find(lake.path(BOOK, "staging")))
+
+
+def test_a_live_run_is_left_alone(lake):
+    with lake.lease("alive"):
+        lake.stage("alive", "0", tables(articles=[article("a", run="alive")]))
+        assert lake.recover() == []
+        assert lake.fs.find(lake.path(BOOK, "staging"))
+
+
+def test_a_stale_lease_is_a_dead_run(lake, monkeypatch):
+    with lake.lease("slow"):
+        lake.stage("slow", "0", tables(articles=[article("a", run="slow")]))
+        monkeypatch.setattr(lake_module, "LEASE_TTL_S", -1.0)
+        assert lake.recover() == ["discarded what run slow staged"]
+
+
+def test_concurrent_writers_both_publish(lake):
+    errors = []
+
+    def one(run, day):
+        try:
+            with lake.lease(run):
+                for i in range(4):
+                    publish(lake, f"{run}-{i}", day=day, articles=[article(f"{run}{i}", day, run=f"{run}-{i}")])
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(r, d)) for r, d in (("x", "2026-11-01"), ("y", "2026-11-01"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and ids(lake) == sorted([f"x{i}" for i in range(4)] + [f"y{i}" for i in range(4)])
+
+
+def test_vacuum_leaves_only_the_current_files(lake, tmp_path):
+    publish(lake, "r1", articles=[article("a", "2026-11-01")])
+    publish(lake, "r2", replace_dates=["2026-11-01"], articles=[article("b", "2026-11-01", run="r2")])
+    assert len(files(tmp_path / "wh", "articles")) == 2  # the replaced file is kept until vacuumed
+    lake.vacuum(0)
+    assert files(tmp_path / "wh", "articles") == ["batch_date=2026-11-01/part-r2-0.zstd.parquet"]
+    got = duckdb.sql(f"select article_id from read_parquet('{tmp_path}/wh/articles/batch_date=*/*.parquet', "
+                     "hive_partitioning = true)").fetchall()
+    assert got == [("b",)]
+
+
+def test_catalog_is_consistent_and_works_from_any_folder_and_after_a_move(lake, tmp_path, monkeypatch):
+    publish(lake, "r1", articles=[article("a")], figures=[row("figures", article_id="a", seq=0, text="3", value=3.0,
+                                                               unit="troop", kind="count", qualifier="exact",
+                                                               start_char=0, end_char=1, sentence_idx=0, run_id="r1")])
+    lake.stage("r2", "0", tables(articles=[article("b", run="r2")]))  # staged, never committed
+    db = refresh(lake)
+    moved = tmp_path / "elsewhere" / "wh"
+    shutil.copytree(tmp_path / "wh", moved)
+    shutil.rmtree(tmp_path / "wh")
+    monkeypatch.chdir("/")
+    con = duckdb.connect(str(moved / "newsetl.duckdb"), read_only=True)
+    assert con.execute("select article_id from articles").fetchall() == [("a",)]
+    assert con.execute("select count(*) from figure_claims").fetchone() == (1,)
+    assert db.endswith("newsetl.duckdb")
+
+
+def test_catalog_updates_file_by_file(lake):
+    publish(lake, "r1", articles=[article("a", "2026-11-01"), article("b", "2026-11-02")])
+    refresh(lake)
+    publish(lake, "r2", replace_dates=["2026-11-01"], articles=[article("c", "2026-11-01", run="r2")])
+    refresh(lake)
+    con = duckdb.connect(lake.path("newsetl.duckdb"), read_only=True)
+    assert sorted(r[0] for r in con.execute("select article_id from articles").fetchall()) == ["b", "c"]
+    assert con.execute("select count(distinct _file) from store.articles").fetchone() == (2,)
+
+
+def test_time_travel_and_history(lake, monkeypatch):
+    monkeypatch.setattr(lake_module, "LEASE_TTL_S", 600.0)
+    publish(lake, "r1", articles=[article("a")])
+    publish(lake, "r2", replace_dates=["2026-11-20"], articles=[article("b", run="r2")])
+    first = [h for h in history(lake) if h["table"] == "runs" and h["run_id"] == "r1"][0]
+    con = connect(lake, as_of=first["version"])
+    assert con.execute("select article_id from articles").fetchall() == [("a",)]
+    assert connect(lake).execute("select article_id from articles").fetchall() == [("b",)]
+    rows = {(h["table"], h["run_id"]): h for h in history(lake)}
+    assert rows[("articles", "r2")]["rows_added"] == 1 and "overwrite" in rows[("articles", "r2")]["operation"]
+    lake.vacuum(0)
+    with pytest.raises(Exception, match="No files found|not found|vacuum"):
+        connect(lake, as_of=first["version"]).execute("select * from articles").fetchall()
+
+
+def test_maintain_compacts_small_files(lake, tmp_path):
+    for i in range(3):
+        publish(lake, f"r{i}", articles=[article(f"a{i}", run=f"r{i}")])
+    assert len(files(tmp_path / "wh", "articles")) == 3
+    out = maintain(lake, 0)
+    assert out["articles"]["files_removed"] == 3 and len(files(tmp_path / "wh", "articles")) == 1
+    assert ids(lake) == ["a0", "a1", "a2"]
+
+
+def test_a_new_column_comes_through_schema_evolution(lake, monkeypatch):
+    import pyarrow as pa
+
+    from warehouse import schemas
+
+    publish(lake, "r1", articles=[article("a")])
+    monkeypatch.setitem(schemas.COLUMNS["articles"], "mood", (pa.string(), "a column a later version adds"))
+    lake.ensure_tables()
+    assert "mood" in lake.table("articles").schema().to_arrow().names
+    publish(lake, "r2", articles=[article("b", run="r2", mood="calm")])
+    assert sorted(lake.read_column("articles", "mood"), key=lambda v: v or "") == [None, "calm"]
+
+
+def test_migrate_a_version_1_warehouse(tmp_path):
+    root = tmp_path / "v1"
+    day = root / "articles" / "batch_date=2026-11-01"
+    day.mkdir(parents=True)
+    old = [{"article_id": "a", "source_uri": "/in/a.txt", "body": "Body text here.", "run_id": "r0",
+            "raw_chars": 20, "body_chars": 15, "language": "en"}]
+    import pyarrow as pa
+
+    pq.write_table(pa.Table.from_pylist(old), day / "part-r0-0.parquet")
+    (root / "entities" / "batch_date=2026-11-01").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([{"article_id": "a", "seq": 0, "text": "Body", "label": "ORG", "canonical": "B",
+                                          "start_char": 0, "end_char": 4, "sentence_idx": 0}]),
+                   root / "entities" / "batch_date=2026-11-01" / "part-r0-0.parquet")
+    (root / "runs" / "batch_date=2026-11-01").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([{"run_id": "r0", "flow": "daily", "status": "published"}]),
+                   root / "runs" / "batch_date=2026-11-01" / "part-r0-runs.parquet")
+    (root / "_journal").mkdir()
+    (root / "_staging" / "r9" / "articles" / "batch_date=2026-11-01").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([{**old[0], "article_id": "b", "run_id": "r0"}]),
+                   root / "_staging" / "r9" / "articles" / "batch_date=2026-11-01" / "part-r9-0.parquet")
+    (root / "_journal" / "r9.json").write_text(json.dumps(
+        {"run_id": "r9", "moves": ["articles/batch_date=2026-11-01/part-r9-0.parquet"], "replaces": []}))
+    lake = Lakehouse(str(root))
+    assert is_version_1(lake)
+    done = migrate(lake)
+    assert any("rolled forward" in line for line in done) and any("articles: 2 rows" in line for line in done)
+    assert not is_version_1(lake) and ids(lake) == ["a", "b"]
+    assert lake.read_column("entities", "run_id") == ["r0"]  # children take their article's run
+    assert not list(root.rglob("part-r0-0.parquet")) and not (root / "_journal").exists()
+    assert migrate(lake) == ["nothing to migrate: the warehouse is already version 2"]
+
+
+def test_sigkill_at_the_instant_of_a_commit_leaves_a_readable_warehouse_the_next_run_completes(tmp_path):
+    """A real process killed while it commits table after table (many runs, killed at random points)."""
+    script = tmp_path / "writer.py"
+    script.write_text(f"""
+import sys
+sys.path.insert(0, {str(os.getcwd())!r})
+from tests.warehouse.rows import article, publish
+from warehouse.lake import Lakehouse
+lake = Lakehouse(sys.argv[1])
+lake.ensure_tables()
+for i in range(200):
+    with lake.lease(f"r{{i}}"):
+        publish(lake, f"r{{i}}", articles=[article(f"a{{i}}", run=f"r{{i}}")],
+                entities=[{{**__import__("tests.warehouse.rows", fromlist=["row"]).row("entities", article_id=f"a{{i}}",
+                          seq=0, text="x", label="ORG", canonical="x", start_char=0, end_char=1, sentence_idx=0,
+                          run_id=f"r{{i}}")}}])
+""")
+    wh = str(tmp_path / "wh")
+    proc = subprocess.Popen([sys.executable, str(script), wh], cwd=os.getcwd())
+    time.sleep(8)
+    proc.kill()
+    proc.wait()
+    lake = Lakehouse(wh)
+    seen = set(ids(lake))
+    from warehouse import lake as lk
+    lk.LEASE_TTL_S = -1.0
+    try:
+        lake.recover()
+    finally:
+        lk.LEASE_TTL_S = 180.0
+    after = set(ids(lake))
+    assert seen <= after and len(after) >= 1
+    runs = set(lake.read_column("runs", "run_id"))
+    assert after == {f"a{r[1:]}" for r in runs}  # every committed run has its article, no article without its run
+    children = set(lake.read_column("entities", "article_id"))
+    assert children == after  # no orphan child rows, none missing
+    assert not list(lake.fs.find(lake.path(BOOK, "commits")))
+
+
+def test_an_article_two_concurrent_runs_publish_is_kept_once(lake):
+    from dataclasses import asdict
+
+    since = lake.table("articles").version()
+    figure = row("figures", article_id="same", seq=0, text="3", value=3.0, unit="troop", kind="count",
+                 qualifier="exact", start_char=0, end_char=1, sentence_idx=0)
+    first = lake.stage("r1", "0", tables(articles=[article("same"), article("only1")], figures=[{**figure, "run_id": "r1"}]))
+    first += lake.stage("r1", "runs", tables(runs=[run_row("r1", articles_published=2)]))
+    second = lake.stage("r2", "0", tables(articles=[article("same", run="r2")], figures=[{**figure, "run_id": "r2"}]))
+    second += lake.stage("r2", "runs", tables(runs=[run_row("r2", articles_published=1)]))
+    lake.apply({"run_id": "r1", "replace_dates": [], "since": since, "files": [asdict(f) for f in first
+                                                                                if f.table != "runs"]})
+    lake.publish("r2", second, since=since)  # commits after r1's articles: its copy goes
+    lake.publish("r1", first, since=since)
+    assert sorted(ids(lake)) == ["only1", "same"] and lake.read_column("articles", "run_id").count("r1") == 2
+    assert lake.read_column("figures", "run_id") == ["r1"]
+    runs = dict(zip(lake.read_column("runs", "run_id"), lake.read_column("runs", "articles_published")))
+    assert runs == {"r1": 2, "r2": 0}

@@ -1,0 +1,421 @@
+"""The warehouse: Delta Lake tables under one root (a folder or an object-store URL), written run by run.
+
+delta-rs does the commits (conditional writes on object storage, no lock service); this module
+only decides what a run commits and keeps a killed run from leaving anything half done:
+
+  * a run holds a lease (`_newsetl/leases/<run>.json`, heartbeat every few seconds) while it works;
+  * its data files are staged under `_newsetl/staging/<run>/`, where no reader looks;
+  * to publish, it writes a manifest of every staged file (`_newsetl/commits/<run>.json`), then
+    commits each table in PUBLISH_ORDER, one transaction per table (files moved into the table's
+    `batch_date=` folders first; a backfill replaces its days with a partition predicate), each
+    transaction tagged with the run as a Delta application transaction, and the `runs` row last;
+  * the next run (or `newsetl maintain`) finds runs whose lease went stale: with a manifest it
+    completes their commits (tables already committed are known by their application
+    transaction), without one it discards their staging. Nothing else is ever written in the
+    tables' folders, so no orphan file is left.
+Readers see a run once its `runs` row is committed (`snapshot.py`).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timezone
+
+import fsspec
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from warehouse.schemas import PARTITION, PUBLISH_ORDER, PUBLISHED, TABLES, table_schema
+
+BOOK = "_newsetl"            # our bookkeeping beside the tables; the leading underscore keeps Delta and Spark out
+HEARTBEAT_S = 10.0           # a running command renews its lease this often
+LEASE_TTL_S = 180.0          # a lease not renewed for this long belongs to a dead run
+COMMIT_TRIES = 8             # a table commit conflicting with a concurrent one is retried this often, backing off
+_STAT_STRINGS = ("article_id", "run_id", "source_uri")  # short string columns worth min/max stats
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse problem reported as one line to the user."""
+
+
+class ConflictError(WarehouseError):
+    """Concurrent commits kept conflicting with this one: try again later."""
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A data file written for a run, not yet part of its table."""
+
+    table: str
+    path: str          # relative to the table's root: batch_date=YYYY-MM-DD/part-<run>-<part>.zstd.parquet
+    size: int
+    rows: int
+    batch_date: str
+    stats: str         # Delta's per-file statistics (JSON)
+
+
+class Lakehouse:
+    """A warehouse root on any fsspec file system, its tables read and written with delta-rs."""
+
+    def __init__(self, uri: str):
+        self.uri = uri.rstrip("/") or "/"
+        self.fs, root = fsspec.core.url_to_fs(self.uri)
+        self.root = root.rstrip("/") or "/"
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        self.is_local = "file" in protocols
+        self._scheme = "" if self.is_local else self.uri.split("://", 1)[0] + "://"
+        self._tables: dict[str, object] = {}
+
+    # -- paths -------------------------------------------------------------------------------------------
+    def path(self, *parts: str) -> str:
+        """A path under the root, as the fsspec file system names it."""
+        return "/".join([self.root, *parts])
+
+    def table_uri(self, table: str) -> str:
+        """A table's location as delta-rs wants it: a local path or the store's URL."""
+        return self.path(table) if self.is_local else self._scheme + self.path(table)
+
+    def url(self, path: str) -> str:
+        """A path of the file system as a URL readers (DuckDB through fsspec) open."""
+        return path if self.is_local else self._scheme + path
+
+    # -- tables ------------------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether a warehouse is here: at least one table with a Delta log."""
+        return any(self.fs.exists(self.path(t, "_delta_log")) for t in TABLES)
+
+    def table(self, table: str, version: int | datetime | None = None):
+        """The Delta table (latest, or as of a version or time); None before it exists."""
+        from deltalake import DeltaTable
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            dt = DeltaTable(self.table_uri(table))
+        except TableNotFoundError:
+            return None
+        if version is not None:
+            dt.load_as_version(version)
+        return dt
+
+    def ensure_tables(self) -> None:
+        """Create the tables that do not exist yet (empty), and add the columns a newer schema declares.
+
+        Schema changes go through Delta's schema evolution, deliberately: a column this version of
+        newsetl declares and the table lacks is added (existing rows read it as null)."""
+        for table in TABLES:
+            self.create_table(table)
+
+    def create_table(self, table: str) -> None:
+        """Create a table if it does not exist; add the columns its declared schema has and it lacks."""
+        from deltalake import DeltaTable
+        from deltalake.exceptions import DeltaError
+        from deltalake.schema import Field
+
+        wanted = table_schema(table)
+        dt = self.table(table)
+        if dt is None:
+            try:
+                DeltaTable.create(self.table_uri(table), wanted, mode="ignore", partition_by=[PARTITION])
+            except DeltaError:  # another run created it meanwhile
+                pass
+            return
+        have = set(dt.schema().to_arrow().names)
+        missing = [f for f in wanted if f.name not in have]
+        if missing:
+            dt.alter.add_columns([Field.from_arrow(f) for f in missing])
+
+    # -- staging -----------------------------------------------------------------------------------------
+    def stage(self, run_id: str, part: str, tables: dict[str, pa.Table]) -> list[StagedFile]:
+        """Write a run's rows as zstd Parquet files under its staging folder, one per table and day."""
+        staged = []
+        for table in PUBLISH_ORDER:
+            data = tables.get(table)
+            if data is None or data.num_rows == 0:
+                continue
+            dates = data.column(PARTITION)
+            for day in sorted(set(dates.to_pylist())):
+                rows = data.filter(pc.equal(dates, day)).drop_columns([PARTITION])
+                rel = f"{PARTITION}={day}/part-{run_id}-{part}.zstd.parquet"
+                target = self.path(BOOK, "staging", run_id, table, rel)
+                self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+                with self.fs.open(target, "wb") as out:
+                    pq.write_table(rows, out, compression="zstd")
+                    _fsync(out)
+                staged.append(StagedFile(table, rel, self.fs.size(target), rows.num_rows, day, _stats(rows)))
+        return staged
+
+    def discard(self, run_id: str) -> None:
+        """Drop what a run staged (a blocked or stopped batch publishes nothing)."""
+        staging = self.path(BOOK, "staging", run_id)
+        if self.fs.exists(staging):
+            self.fs.rm(staging, recursive=True)
+
+    # -- publishing --------------------------------------------------------------------------------------
+    def publish(self, run_id: str, files: list[StagedFile], replace_dates: list[str] = (),
+                since: int | None = None) -> None:
+        """Commit a run's staged files, table by table, the `runs` row last; then clean its staging.
+
+        The manifest goes first: from then on a killed run is completed, never half published.
+        `since`: the articles table's version the run read what was published from (duplicates of
+        articles that concurrent runs committed after it are dropped, see drop_duplicates)."""
+        manifest = {"run_id": run_id, "replace_dates": sorted(replace_dates), "files": [asdict(f) for f in files],
+                    "since": since, "written_at": datetime.now(timezone.utc).isoformat()}
+        self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
+        self.apply(manifest)
+        self.fs.rm(self.path(BOOK, "commits", f"{run_id}.json"))
+        self.discard(run_id)
+
+    def apply(self, manifest: dict) -> None:
+        """Commit every table of a manifest that is not committed yet (so a manifest can be replayed)."""
+        run_id, dates = manifest["run_id"], manifest["replace_dates"]
+        files = [StagedFile(**f) for f in manifest["files"]]
+        for table in PUBLISH_ORDER:
+            if table == "runs" and manifest.get("since") is not None and not dates:
+                files = self.drop_duplicates(manifest, files)
+            mine = [f for f in files if f.table == table]
+            replace = bool(dates) and table != "runs"  # the runs table is history: a replaced day keeps it
+            if not mine and not replace:
+                continue
+            dt = self.table(table)
+            app = _app_id(run_id)
+            if dt is not None and dt.transaction_version(app) is not None:
+                continue  # committed before this manifest was replayed
+            for f in mine:
+                staged, final = self.path(BOOK, "staging", run_id, table, f.path), self.path(table, f.path)
+                if self.fs.exists(staged) and not self.fs.exists(final):
+                    self.fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
+                    self.fs.mv(staged, final)
+            self._commit(table, run_id, mine, dates if replace else [])
+
+    def drop_duplicates(self, manifest: dict, files: list[StagedFile]) -> list[StagedFile]:
+        """Articles this run committed that a concurrent run committed first (both read them as new):
+        the table's commit order decides, the later run deletes its copies and their child rows, and
+        its runs row counts what is left. Returns the files, the runs file rewritten if need be."""
+        run_id = manifest["run_id"]
+        dt = self.table("articles")
+        mine = [h["version"] for h in dt.history() if h.get("newsetl.run_id") == run_id]
+        if not mine:
+            return files
+        before = set(self.table("articles", mine[0] - 1).file_uris())
+        others = sorted(before - set(self.table("articles", manifest["since"]).file_uris())) \
+            if manifest["since"] >= 0 else sorted(before)
+        ours = set(self._column_of_run("articles", "article_id", run_id))
+        if not others or not ours:
+            return files
+        import pyarrow.dataset as ds
+
+        taken = ds.dataset(others, format="parquet", filesystem=None if self.is_local else self.fs).to_table(
+            columns=["article_id"], filter=ds.field("article_id").isin(pa.array(sorted(ours), pa.string())))
+        dups = sorted(set(taken.column("article_id").to_pylist()))
+        if not dups:
+            return files
+        listed = ", ".join("'" + a + "'" for a in dups)
+        for table in ("removed_segments", "entities", "figures", "articles"):
+            self.table(table).delete(f"run_id = '{run_id}' AND article_id IN ({listed})")
+        return self._recount(run_id, files, len(dups), manifest)
+
+    def _column_of_run(self, table: str, column: str, run_id: str) -> list:
+        import pyarrow.dataset as ds
+
+        data = self.table(table).to_pyarrow_dataset()
+        return data.to_table(columns=[column], filter=ds.field("run_id") == run_id).column(column).to_pylist()
+
+    def _recount(self, run_id: str, files: list[StagedFile], dropped: int, manifest: dict) -> list[StagedFile]:
+        """The staged runs row with `dropped` fewer articles published (the manifest updated to match)."""
+        out = []
+        for f in files:
+            if f.table == "runs":
+                path = self.path(BOOK, "staging", run_id, "runs", f.path)
+                with self.fs.open(path, "rb") as handle:
+                    row = pq.read_table(handle)
+                count = pc.subtract(row.column("articles_published"), dropped)
+                row = row.set_column(row.schema.get_field_index("articles_published"), "articles_published", count)
+                with self.fs.open(path, "wb") as out_file:
+                    pq.write_table(row, out_file, compression="zstd")
+                f = StagedFile(f.table, f.path, self.fs.size(path), f.rows, f.batch_date, _stats(row))
+            out.append(f)
+        manifest["files"] = [asdict(f) for f in out]
+        self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
+        return out
+
+    def _commit(self, table: str, run_id: str, files: list[StagedFile], replace_dates: list[str]) -> None:
+        """One Delta transaction: the files appended, or the days replaced; retried with backoff on conflict."""
+        from deltalake.exceptions import CommitFailedError
+        from deltalake.transaction import AddAction, CommitProperties, Transaction
+
+        now = int(time.time() * 1000)
+        actions = [AddAction(f.path, f.size, {PARTITION: f.batch_date}, now, True, f.stats) for f in files]
+        props = CommitProperties(custom_metadata={"newsetl.run_id": run_id, "newsetl.rows": sum(f.rows for f in files)},
+                                 max_commit_retries=20, app_transactions=[Transaction(_app_id(run_id), 1, now)])
+        delay = 0.2
+        for attempt in range(COMMIT_TRIES):
+            dt = self.table(table)
+            try:
+                if replace_dates:
+                    dt.create_write_transaction(actions, mode="overwrite", schema=table_schema(table),
+                                                partition_by=[PARTITION], commit_properties=props,
+                                                partition_filters=[(PARTITION, "in", list(replace_dates))])
+                else:
+                    dt.create_write_transaction(actions, mode="append", schema=table_schema(table),
+                                                partition_by=[PARTITION], commit_properties=props)
+                return
+            except CommitFailedError as exc:
+                if self.table(table).transaction_version(_app_id(run_id)) is not None:
+                    return  # the commit went through; only its acknowledgement failed
+                if attempt == COMMIT_TRIES - 1:
+                    raise ConflictError(f"{table}: concurrent commits kept conflicting: {str(exc).splitlines()[0]}") \
+                        from None
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    # -- leases and recovery -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lease(self, run_id: str) -> Iterator[None]:
+        """Hold a lease on the warehouse while a run works: renewed in the background, released at the end."""
+        path = self.path(BOOK, "leases", f"{run_id}.json")
+        started = datetime.now(timezone.utc).isoformat()
+        stop = threading.Event()
+
+        def renew() -> None:
+            self._write_json(path, {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(),
+                                    "started_at": started, "renewed_at": time.time()})
+
+        renew()
+
+        def beat() -> None:
+            while not stop.wait(HEARTBEAT_S):
+                with contextlib.suppress(OSError):
+                    renew()
+
+        thread = threading.Thread(target=beat, name=f"lease-{run_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=HEARTBEAT_S)
+            with contextlib.suppress(OSError, FileNotFoundError):
+                self.fs.rm(path)
+
+    def recover(self) -> list[str]:
+        """Complete the commits of dead runs that had started them; discard the staging of the others.
+
+        Returns what was done, one line each."""
+        live, dead = self._leases()
+        done = []
+        for manifest_path in self._ls(self.path(BOOK, "commits"), ".json"):
+            manifest = json.loads(self.fs.cat_file(manifest_path))
+            run_id = manifest["run_id"]
+            if run_id in live:
+                continue
+            self.apply(manifest)
+            self.fs.rm(manifest_path)
+            self.discard(run_id)
+            done.append(f"completed the publish of run {run_id}")
+        for staging in self._ls(self.path(BOOK, "staging")):
+            run_id = staging.rstrip("/").rsplit("/", 1)[-1]
+            if run_id not in live and not self.fs.exists(self.path(BOOK, "commits", f"{run_id}.json")):
+                self.fs.rm(staging, recursive=True)
+                done.append(f"discarded what run {run_id} staged")
+        for run_id in dead:
+            with contextlib.suppress(FileNotFoundError, OSError):
+                self.fs.rm(self.path(BOOK, "leases", f"{run_id}.json"))
+        return done
+
+    def _leases(self) -> tuple[set[str], set[str]]:
+        live, dead = set(), set()
+        for path in self._ls(self.path(BOOK, "leases"), ".json"):
+            try:
+                lease = json.loads(self.fs.cat_file(path))
+            except (FileNotFoundError, ValueError):
+                continue
+            (live if time.time() - lease.get("renewed_at", 0) < LEASE_TTL_S else dead).add(lease["run_id"])
+        return live, dead
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def published_runs(self, version: int | datetime | None = None) -> set[str]:
+        """The runs whose rows readers see: those with a committed `runs` row of a published status."""
+        dt = self.table("runs", version)
+        if dt is None:
+            return set()
+        runs = pa.table(dt.to_pyarrow_dataset().to_table(columns=["run_id", "status"]))
+        return {r for r, s in zip(runs.column("run_id").to_pylist(), runs.column("status").to_pylist())
+                if s in PUBLISHED}
+
+    def read_column(self, table: str, column: str, dates: set[str] | None = None) -> list:
+        """One column of a table's published rows (optionally of some days only)."""
+        import pyarrow.dataset as ds
+
+        dt = self.table(table)
+        if dt is None:
+            return []
+        data = dt.to_pyarrow_dataset()
+        flt = ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string()))
+        if dates is not None:
+            flt = flt & ds.field(PARTITION).isin([date.fromisoformat(d) for d in sorted(dates)])
+        return data.to_table(columns=[column], filter=flt).column(column).to_pylist()
+
+    def vacuum(self, retention_hours: float = 0.0) -> int:
+        """Delete the data files no version within the retention needs (those a commit removed)."""
+        removed = 0
+        for table in TABLES:
+            dt = self.table(table)
+            if dt is not None:
+                removed += len(dt.vacuum(retention_hours=int(retention_hours), dry_run=False,
+                                         enforce_retention_duration=False))
+        return removed
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def _write_json(self, path: str, payload: dict) -> None:
+        self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        data = json.dumps(payload, default=str).encode()
+        if self.is_local:  # write beside, then rename: a reader never sees half a file
+            with open(path + ".tmp", "wb") as out:
+                out.write(data)
+                _fsync(out)
+            os.replace(path + ".tmp", path)
+        else:  # an object store's PUT is atomic
+            self.fs.pipe_file(path, data)
+
+    def _ls(self, path: str, suffix: str = "") -> list[str]:
+        if not self.fs.exists(path):
+            return []
+        return [p for p in self.fs.ls(path, detail=False) if p.endswith(suffix) and not p.endswith(".tmp")]
+
+
+def _app_id(run_id: str) -> str:
+    return f"newsetl:{run_id}"
+
+
+def _stats(data: pa.Table) -> str:
+    """Delta's statistics of a data file: rows, nulls, and min/max of numbers and short keys."""
+    stats: dict = {"numRecords": data.num_rows, "nullCount": {}, "minValues": {}, "maxValues": {}}
+    for field in data.schema:
+        column = data.column(field.name)
+        stats["nullCount"][field.name] = column.null_count
+        numeric = pa.types.is_integer(field.type) or pa.types.is_floating(field.type)
+        if (numeric or field.name in _STAT_STRINGS) and column.null_count < len(column):
+            low, high = pc.min_max(column).values()
+            stats["minValues"][field.name], stats["maxValues"][field.name] = low.as_py(), high.as_py()
+    return json.dumps(stats, allow_nan=False, default=str) if _finite(stats) else json.dumps(
+        {"numRecords": data.num_rows})
+
+
+def _finite(stats: dict) -> bool:
+    import math
+
+    return all(not isinstance(v, float) or math.isfinite(v)
+               for part in ("minValues", "maxValues") for v in stats[part].values())
+
+
+def _fsync(handle) -> None:
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        handle.flush()
+        os.fsync(handle.fileno())
