@@ -24,6 +24,7 @@ test: setup
 
 eval: setup
 	$(BIN)/python -m tests.eval_gate --report
+	$(BIN)/python -m tests.claims_eval
 
 # The cleaner model from the dev sets (deterministic: the files come out byte for byte the same; ~5 min).
 train-cleaner: setup

@@ -25,6 +25,7 @@ from flows.tasks import (Bulk, discover_inputs, process_chunk, publish_batch, re
 from flows.work import concat
 from transforms.article import RawDoc, content_id
 from transforms.clean import TemplateCounter
+from transforms.duplicates import NearCopies
 from transforms.options import DEFAULT
 from warehouse.lake import ConflictError, Lakehouse, StagedFile, WarehouseError
 from warehouse.schemas import to_table
@@ -69,6 +70,7 @@ class Batch:
         self.clock = Clock(summary.stage_seconds)
         self.staged: list[StagedFile] = []
         self.since = -1  # the articles table's version what was published was read from
+        self.copies: NearCopies | None = None
         summary.params = {"flow": summary.flow, "input_uri": redact(input_uri), "warehouse_uri": redact(warehouse_uri),
                           "batch_date": default_date, "replace": replace_dates is not None,
                           "dates": sorted(replace_dates or []), "chunk_size": settings.chunk_size,
@@ -106,6 +108,8 @@ class Batch:
             handled = self._handled()
         with self.clock("scan"):
             keep, templates, bad = self._scan(files, handled["content"])
+        with self.clock("near-copies"):
+            self.copies = self._near_copy_index() if keep else None
         quarantine = [q for q in quarantine + bad if q["source_uri"] not in handled["sources"]]
         new = sum(len(v) for v in keep.values())
         log.info("%d files, %d new articles, %d inputs quarantined", s.files_seen, new, len(quarantine))
@@ -183,11 +187,23 @@ class Batch:
                 prestart(self.settings.n_process, len(seen))
         return keep, {key: c.lines() for key, c in counters.items()}, bad
 
+    def _near_copy_index(self) -> NearCopies:
+        """The near-copy index over the published articles (a backfill's days excepted: they are replaced)."""
+        index = NearCopies()
+        columns = ["article_id", "body_minhash", "published_at", "batch_date", "duplicate_of"]
+        for aid, sig, published, day, original in self.lake.read_columns("articles", columns):
+            if self.replace_dates is None or str(day) not in self.replace_dates:
+                index.add(aid, sig, published, day, original)
+        return index
+
     def _validate_and_stage(self, tables: dict[str, pa.Table], part: str):
         with self.clock("validate"):
             validated, report = validate_chunk(Bulk(tables), self.summary.run_id,
                                                self.lake.root if self.lake.is_local else None)
         tables, counts = validated.value, {}
+        if report["success"] and "articles" in tables and self.copies is not None:
+            with self.clock("near-copies"):
+                tables["articles"] = _with_originals(tables["articles"], self.copies)
         if report["success"]:
             with self.clock("stage"):
                 self.staged += stage_chunk(self.warehouse_uri, Bulk(tables), self.summary.run_id, part)
@@ -216,8 +232,9 @@ class Batch:
             log.warning(s.reason)
         with self.clock("publish"):
             self.staged += self.lake.stage(s.run_id, "runs", {"runs": to_table("runs", [self._runs_row()])})
+            updates = dict(self.copies.updates) if outcome.success and self.copies is not None else {}
             publish_batch(self.warehouse_uri, s.run_id, Bulk(self.staged),
-                          sorted(self.replace_dates or []) if outcome.success else [], self.since)
+                          sorted(self.replace_dates or []) if outcome.success else [], self.since, Bulk(updates))
         if outcome.success:
             log.info("published %d articles, %d quarantine rows", s.articles_published, s.rows_quarantined)
         _artifact(s)
@@ -285,6 +302,14 @@ class Clock:
             yield
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - t0, 3)
+
+
+def _with_originals(articles: pa.Table, copies: NearCopies) -> pa.Table:
+    """The articles with duplicate_of set: the original each near-copies, if any."""
+    originals = [copies.original_of(a, sig, published, day) for a, sig, published, day in zip(
+        *(articles.column(c).to_pylist() for c in ("article_id", "body_minhash", "published_at", "batch_date")))]
+    return articles.set_column(articles.schema.get_field_index("duplicate_of"), "duplicate_of",
+                               pa.array(originals, pa.string()))
 
 
 def chunked(items: list, size: int) -> list[list]:

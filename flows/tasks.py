@@ -81,9 +81,10 @@ def stage_chunk(warehouse_uri: str, tables: Bulk, run_id: str, part: str) -> lis
 
 
 @task(name="publish batch", **_IO)
-def publish_batch(warehouse_uri: str, run_id: str, files: Bulk, replace_dates: list[str], since: int) -> None:
+def publish_batch(warehouse_uri: str, run_id: str, files: Bulk, replace_dates: list[str], since: int,
+                  originals: Bulk) -> None:
     """Commit the staged batch: one transaction per table, the runs row last."""
-    Lakehouse(warehouse_uri).publish(run_id, files.value, replace_dates, since)
+    Lakehouse(warehouse_uri).publish(run_id, files.value, replace_dates, since, originals.value)
 
 
 @task(name="refresh catalog", **_IO)

@@ -9,6 +9,8 @@ from transforms.clean import Cleaned, Removed, clean_text
 from transforms.entities import extract_entities
 from transforms.figures import extract_figures
 from transforms.language import detect_language
+from transforms.duplicates import signature
+from transforms.measures import annotate
 from transforms.metadata import parse_published
 from transforms.options import DEFAULT, Options
 
@@ -85,7 +87,8 @@ def article_row(p: Prepared, run_id: str, pipeline_version: str) -> dict:
         "raw_text_chars": text_chars(p.raw.content), "body_text_chars": text_chars(p.cleaned.body),
         "encoding": p.raw.encoding, "encoding_source": p.raw.encoding_source,
         "body_words": len(p.cleaned.body.split()), "input_format": p.raw.fmt,
-        "nlp_skipped_reason": p.nlp_skipped_reason, "batch_date": p.raw.batch_date, "run_id": run_id,
+        "nlp_skipped_reason": p.nlp_skipped_reason, "duplicate_of": None, "body_minhash": signature(p.cleaned.body),
+        "batch_date": p.raw.batch_date, "run_id": run_id,
         "pipeline_version": pipeline_version, "ingested_at": datetime.now(timezone.utc),
     }
 
@@ -105,5 +108,7 @@ def nlp_rows(p: Prepared, doc, run_id: str, opts: Options = DEFAULT) -> tuple[li
     """The `entities` and `figures` rows of an article from its parsed body."""
     base = {"article_id": p.article_id, "run_id": run_id, "batch_date": p.raw.batch_date}
     entities = [{**base, "seq": i, **asdict(e)} for i, e in enumerate(extract_entities(doc, opts.extract))]
-    figures = [{**base, "seq": i, **asdict(f)} for i, f in enumerate(extract_figures(doc, opts.extract))]
+    found = extract_figures(doc, opts.extract)
+    claims = annotate(doc, found, p.cleaned.title)
+    figures = [{**base, "seq": i, **asdict(f), "measure": m, "place": pl} for i, (f, (m, pl)) in enumerate(zip(found, claims))]
     return entities, figures

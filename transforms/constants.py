@@ -126,6 +126,9 @@ class FigureWords(NamedTuple):
     tally_nouns: frozenset = frozenset({"vote", "goal", "point", "seat", "run"})
     tally_words: frozenset = frozenset({"vote", "ballot", "beat", "defeat", "win", "lose", "score", "lead", "trail",
                                         "draw", "tie", "edge", "rout", "margin", "victory", "tally"})
+    # Adjectives that stand for people after a number: "40 dead", "30 wounded" (the count's unit).
+    people_adjectives: frozenset = frozenset({"dead", "injured", "wounded", "missing", "displaced", "homeless",
+                                              "unemployed", "hospitalized", "hospitalised"})
     # Words that say when a count happened, not a date: a number tagged TIME with them is still a count.
     when_words: frozenset = frozenset({"overnight", "today", "tonight", "yesterday", "now", "so", "far"})
     # Nouns that name a count, with what they count when nothing in the phrase says ("the toll rose to 45").

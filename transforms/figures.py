@@ -391,6 +391,9 @@ def _counted_noun(doc, span) -> tuple[str, str] | None:
         if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and (nxt.head.i >= nxt.i or span.start <= nxt.head.i < span.end):
             head = nxt
     if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in FIGURE_WORDS.people_adjectives:
+            return nxt.lower_, "count"  # "left 40 dead and 30 wounded": people the word describes
         of = _of_noun(doc, span)
         return (of, "count") if of else None
     if head.dep_ == "appos" and not span.start <= head.head.i < span.end or _referential(doc, span):

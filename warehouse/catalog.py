@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections import defaultdict
 from importlib import resources
 
 import pyarrow as pa
@@ -25,7 +26,7 @@ from warehouse.schemas import COLUMNS, PARTITION, TABLES, table_schema
 from warehouse.snapshot import Snapshot, take
 
 CATALOG = "newsetl.duckdb"
-ANALYTIC_VIEWS = ("figure_claims", "entity_mentions", "daily_articles")
+ANALYTIC_VIEWS = ("figure_claims", "claim_groups", "entity_mentions", "daily_articles")
 STORE = "store"
 _VIEW_DOCS = {
     "articles": "One row per published article: cleaned body and metadata.",
@@ -37,6 +38,8 @@ _VIEW_DOCS = {
     "figure_claims": "One row per figure with the article's title, source, url, date and sentence.",
     "entity_mentions": "Per canonical entity: label, articles, mentions, first and last seen.",
     "daily_articles": "Articles and body words per batch date and source.",
+    "claim_groups": "Figures stating the same quantity (measure, unit, place, within 31 days) in more than one "
+                    "article, their claims side by side, and whether they dispute each other.",
 }
 # Columns of the analytic views that are not a base table's column of the same name.
 _DERIVED_DOCS = {
@@ -47,6 +50,14 @@ _DERIVED_DOCS = {
     "last_seen": "last batch date it appears in",
     "body_words": "words in the cleaned bodies",
     PARTITION: "batch date (hive partition)",
+    "group_id": "claim group: figures of one measure, unit and place within 31 days (null: no group)",
+    "n_claims": "figures in the group",
+    "n_sources": "distinct articles in the group, a near-copy counted once with its original",
+    "low": "smallest value claimed",
+    "high": "largest value claimed (upper ends of ranges included)",
+    "disputed": "true when no single value satisfies every claim, read through its qualifier",
+    "claims": "every claim: value, qualifier, attributed_to, source_name, title, article_id",
+    "unit": "the unit most claims of the group use",
 }
 
 
@@ -103,6 +114,7 @@ def in_memory(lake: Lakehouse, snapshot: Snapshot):
             con.register(f"_empty_{table}", pa.table({f.name: pa.array([], f.type) for f in table_schema(table)}))
             con.execute(f"CREATE VIEW {STORE}.{table} AS SELECT * FROM _empty_{table}")
     _visible_runs(con, snapshot)
+    _claim_members(con)
     _views(con, f"{STORE}.", exclude_file=False)
     return con
 
@@ -125,6 +137,31 @@ def _sync_store(con, lake: Lakehouse, snapshot: Snapshot) -> None:
                         f"substr(filename, {len(root) + 1}) AS _file FROM read_parquet([{listed}], filename = true, "
                         f"hive_partitioning = true, union_by_name = true, hive_types = {{'{PARTITION}': DATE}})")
     _visible_runs(con, snapshot)
+    _claim_members(con)
+
+
+def _claim_members(con) -> None:
+    """The claim group of every figure of the visible runs (transforms.claims), kept in the store."""
+    from transforms.claims import group_ids, unit_class
+
+    con.execute(f"CREATE OR REPLACE TABLE {STORE}.claim_members (article_id VARCHAR, seq INTEGER, group_id VARCHAR)")
+    rows = con.execute(f"""
+        SELECT f.article_id, f.seq, f.measure, f.kind, f.unit, f.place,
+               coalesce(CAST(a.published_at AS DATE), f.batch_date)
+        FROM {STORE}.figures AS f JOIN {STORE}.articles AS a USING (article_id, run_id)
+        WHERE f.run_id IN (SELECT run_id FROM {STORE}._visible_runs) AND f.measure IS NOT NULL
+          AND f.place IS NOT NULL""").fetchall()
+    groups = group_ids([(a, s, m, unit_class(k, u), p, d) for a, s, m, k, u, p, d in rows])
+    articles = defaultdict(set)
+    for (article_id, _), group in groups.items():
+        articles[group].add(article_id)
+    groups = {k: g for k, g in groups.items() if len(articles[g]) > 1}  # a group is claims of several articles
+    if groups:
+        members = pa.table({"article_id": [a for a, _ in groups], "seq": pa.array([s for _, s in groups], pa.int32()),
+                            "group_id": list(groups.values())})
+        con.register("_members", members)
+        con.execute(f"INSERT INTO {STORE}.claim_members SELECT * FROM _members")
+        con.unregister("_members")
 
 
 def _ensure_table(con, table: str) -> None:

@@ -159,14 +159,15 @@ class Lakehouse:
 
     # -- publishing --------------------------------------------------------------------------------------
     def publish(self, run_id: str, files: list[StagedFile], replace_dates: list[str] = (),
-                since: int | None = None) -> None:
+                since: int | None = None, originals: dict[str, str] | None = None) -> None:
         """Commit a run's staged files, table by table, the `runs` row last; then clean its staging.
 
         The manifest goes first: from then on a killed run is completed, never half published.
         `since`: the articles table's version the run read what was published from (duplicates of
-        articles that concurrent runs committed after it are dropped, see drop_duplicates)."""
+        articles that concurrent runs committed after it are dropped, see drop_duplicates).
+        `originals`: published articles whose duplicate_of this run changes (an earlier original arrived)."""
         manifest = {"run_id": run_id, "replace_dates": sorted(replace_dates), "files": [asdict(f) for f in files],
-                    "since": since, "written_at": datetime.now(timezone.utc).isoformat()}
+                    "since": since, "originals": originals or {}, "written_at": datetime.now(timezone.utc).isoformat()}
         self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
         self.apply(manifest)
         self.fs.rm(self.path(BOOK, "commits", f"{run_id}.json"))
@@ -179,6 +180,8 @@ class Lakehouse:
         for table in PUBLISH_ORDER:
             if table == "runs" and manifest.get("since") is not None and not dates:
                 files = self.drop_duplicates(manifest, files)
+            if table == "runs" and manifest.get("originals"):
+                self._set_originals(run_id, manifest["originals"])
             mine = [f for f in files if f.table == table]
             replace = bool(dates) and table != "runs"  # the runs table is history: a replaced day keeps it
             if not mine and not replace:
@@ -220,6 +223,35 @@ class Lakehouse:
         for table in ("removed_segments", "entities", "figures", "articles"):
             self.table(table).delete(f"run_id = '{run_id}' AND article_id IN ({listed})")
         return self._recount(run_id, files, len(dups), manifest)
+
+    def _set_originals(self, run_id: str, originals: dict[str, str]) -> None:
+        """Point near-copies to an original published before them that arrived after them (one update commit)."""
+        from deltalake.transaction import CommitProperties, Transaction
+
+        dt = self.table("articles")
+        app = _app_id(run_id) + ":originals"
+        if dt.transaction_version(app) is not None:
+            return
+        cases = " ".join(f"WHEN '{a}' THEN '{o}'" for a, o in sorted(originals.items()))
+        listed = ", ".join(f"'{a}'" for a in sorted(originals))
+        now = int(time.time() * 1000)
+        dt.update(updates={"duplicate_of": f"CASE article_id {cases} END"}, predicate=f"article_id IN ({listed})",
+                  commit_properties=CommitProperties(custom_metadata={"newsetl.run_id": run_id},
+                                                     app_transactions=[Transaction(app, 1, now)]))
+
+    def read_columns(self, table: str, columns: list[str]) -> list[tuple]:
+        """Some columns of a table's published rows, as tuples."""
+        import pyarrow.dataset as ds
+
+        dt = self.table(table)
+        if dt is None:
+            return []
+        have = set(dt.schema().to_arrow().names)
+        data = dt.to_pyarrow_dataset().to_table(
+            columns=[c for c in columns if c in have],
+            filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
+        values = [data.column(c).to_pylist() if c in have else [None] * data.num_rows for c in columns]
+        return list(zip(*values))
 
     def _column_of_run(self, table: str, column: str, run_id: str) -> list:
         import pyarrow.dataset as ds

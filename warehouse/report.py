@@ -23,6 +23,15 @@ QUERIES = {
                              FROM quarantine GROUP BY ALL ORDER BY rows DESC LIMIT 20""",
     "last_runs": """SELECT run_id, flow, status, started_at::VARCHAR AS started_at, files_seen, articles_published,
                            rows_quarantined, validation_success FROM runs ORDER BY started_at DESC LIMIT 10""",
+    "disputed": """SELECT g.group_id, g.measure, g.unit, g.place, g.first_seen::VARCHAR AS first_seen,
+                          g.last_seen::VARCHAR AS last_seen, g.n_sources, g.low, g.high,
+                          list({'value': c.value, 'qualifier': c.qualifier, 'attributed_to': c.attributed_to,
+                                'source_name': c.source_name, 'date': coalesce(CAST(a.published_at AS DATE),
+                                a.batch_date)::VARCHAR} ORDER BY c.value) AS claims
+                   FROM claim_groups AS g, unnest(g.claims) AS u(c)
+                   JOIN articles AS a ON a.article_id = c.article_id
+                   WHERE g.disputed
+                   GROUP BY ALL ORDER BY n_sources DESC, first_seen LIMIT 20""",
 }
 
 

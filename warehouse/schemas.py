@@ -36,6 +36,8 @@ COLUMNS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "encoding_source": (pa.string(), "what chose it: bom, declared, utf-8 or detected; +ftfy when mojibake was repaired"),
         "input_format": (pa.string(), "text or html"),
         "nlp_skipped_reason": (pa.string(), "why no NER ran (non-English, empty body), else null"),
+        "duplicate_of": (pa.string(), "article_id of the earliest published near-copy of this article (syndicated, republished), else null"),
+        "body_minhash": (pa.binary(), "MinHash signature of the body's word 5-grams (64 uint64): finds near-copies"),
         "run_id": _RUN,
         "pipeline_version": (pa.string(), "newsetl version that produced the row"),
         "ingested_at": (TS, "time the run processed the article (UTC)"),
@@ -73,6 +75,8 @@ COLUMNS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "end_char": (pa.int32(), "end offset in articles.body (exclusive)"),
         "sentence_idx": (pa.int32(), "sentence number in the body, from 0"),
         "sentence": (pa.string(), "the sentence that states the figure"),
+        "measure": (pa.string(), "what is counted, normalised: 'United States troops' for US troops, American soldiers, U.S. forces"),
+        "place": (pa.string(), "canonical place the figure is about (its sentence's, else the article's main place)"),
         "run_id": _RUN,
     },
     "quarantine": {

@@ -1,0 +1,52 @@
+"""figures.measure and figures.place: the same quantity in other words gets one key; the place it is about."""
+import pytest
+
+from transforms.figures import extract_figures
+from transforms.measures import annotate
+
+
+def claims(nlp, text, title=None):
+    doc = nlp(text)
+    figures = extract_figures(doc)
+    return [(f.value, m, p) for f, (m, p) in zip(figures, annotate(doc, figures, title))]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("About 2,500 US troops are stationed in Iraq.", (2500, "United States troops", "Iraq")),
+    ("Approximately 2,500 American soldiers are stationed in Iraq.", (2500, "United States troops", "Iraq")),
+    ("Some 2,500 U.S. forces remain in Iraq, the Pentagon said.", (2500, "United States troops", "Iraq")),
+    ("There are roughly 2,500 US service members in Iraq.", (2500, "United States troops", "Iraq")),
+    ("About 3,000 demonstrators gathered in central Paris, police said.", (3000, "protesters", "Paris")),
+    ("Police said 3,000 protesters marched in Paris.", (3000, "protesters", "Paris")),
+    ("At least 40 people were killed in the floods in Pakistan.", (40, "deaths", "Pakistan")),
+    ("Around 40 people have died in the floods in Pakistan.", (40, "deaths", "Pakistan")),
+    ("The death toll in Pakistan rose to 40 on Friday.", (40, "deaths", "Pakistan")),
+    ("The floods left 40 dead in Pakistan.", (40, "deaths", "Pakistan")),
+    ("Inflation in Turkey rose to 85% in October.", (85, "inflation", "Turkey")),
+    ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
+     (750, "troops", "Middle East")),
+])
+def test_one_measure_however_it_is_written(nlp, text, expected):
+    assert expected in claims(nlp, text)
+
+
+def test_an_elliptical_figure_takes_its_antecedents_measure_and_place(nlp):
+    text = ("The US government reported approximately 2,500 American soldiers stationed in Iraq, "
+            "while Iraqi sources put the number at over 3,000.")
+    assert claims(nlp, text) == [(2500, "United States troops", "Iraq"), (3000, "United States troops", "Iraq")]
+
+
+def test_another_measure_in_the_same_sentence_is_its_own(nlp):
+    got = claims(nlp, "At least 200 people were killed and 1,000 injured in the attack in Kabul.")
+    assert got == [(200, "deaths", "Kabul"), (1000, "injured", "Kabul")]
+
+
+def test_an_increment_is_not_the_total(nlp):
+    got = claims(nlp, "Over 3,000 US troops have returned to Iraq and almost 17,000 more are set to return.")
+    assert got[1][1] == "United States troops (more)" and got[0][1] == "United States troops"
+
+
+def test_without_a_place_in_the_sentence_the_articles_main_place(nlp):
+    text = ("Thousands of residents were evacuated in Manila on Monday as the typhoon approached.\n\n"
+            "Officials said 120 schools were closed.")
+    assert claims(nlp, text, title="Typhoon nears Manila")[-1] == (120, "school", "Manila")

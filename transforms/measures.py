@@ -1,0 +1,268 @@
+"""What a figure counts and where: `figures.measure` and `figures.place`, so that claims line up across sources.
+
+measure: the counted noun's class in a reviewed synonym table (`data/measures.json`: troops,
+soldiers, forces and service members are "troops"), or for a generic noun the verb that counts it
+("200 people were killed" counts deaths), prefixed by its actor, a nationality or organisation
+modifying the noun ("American soldiers" are "United States troops": demonyms in
+`data/demonyms.json`, names through the alias table). An increment ("17,000 more") is its own
+measure. Money, percentages and quantities take the noun they are about ("inflation",
+"workforce"). An elliptical figure ("put the number at over 3,000") takes its antecedent's.
+
+place: a place the figure's own sentence links to it ("stationed in Iraq", "arrived in Syria"),
+else the article's main place (the places its title and first paragraphs put things in).
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from transforms.entities import canonical_name
+
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_ACTOR_LABELS = frozenset({"NORP", "GPE", "ORG"})
+_AT = frozenset({"in", "into", "inside", "to", "at", "across", "within", "near", "throughout"})
+_COUNT_NOUNS = frozenset({"toll", "number", "total", "count", "tally"})
+_FROM = frozenset({"from", "out"})
+_MAIN_PLACE_PARAGRAPHS = 2
+_NOUN_WINDOW = 6  # tokens after a number where its counted noun is looked for
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The measure table: noun (or word pair) -> class, counting verbs, generic people nouns, increments."""
+
+    nouns: dict
+    verbs: dict
+    people: frozenset
+    increment: frozenset
+    demonyms: dict
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    data = resources.files("transforms").joinpath("data")
+    table = json.loads(data.joinpath("measures.json").read_text("utf-8"))
+    nouns = {synonym: cls for cls, synonyms in table["nouns"].items() for synonym in synonyms}
+    demonyms = {form.lower(): country for country, forms in
+                json.loads(data.joinpath("demonyms.json").read_text("utf-8")).items()
+                if not country.startswith("_") for form in forms}
+    return Vocabulary(nouns, table["verbs"], frozenset(table["people_nouns"]), frozenset(table["increment"]), demonyms)
+
+
+def annotate(doc, figures: list, title: str | None = None, aliases: dict | None = None) -> list[tuple]:
+    """(measure, place) of each figure of a parsed body, in order."""
+    vocab = vocabulary()
+    main = main_place(doc, title, aliases)
+    out: list[tuple] = []
+    for i, fig in enumerate(figures):
+        span = doc.char_span(fig.start_char, fig.end_char, alignment_mode="expand")
+        noun = _counted_token(span, fig) if span is not None else None
+        measure = _measure(noun, span, fig, vocab, aliases) if span is not None else None
+        place = _place(noun, span, aliases) if span is not None else None
+        if noun is None or measure is None:  # elliptical: the antecedent's measure and place
+            before = next((out[j] for j in range(i - 1, -1, -1) if figures[j].unit == fig.unit
+                           and figures[j].kind == fig.kind), None)
+            if before is not None:
+                measure = _increment(span, _elliptical(span, before[0], vocab), vocab)
+                place = place or before[1]
+        out.append((measure, place or main))
+    return out
+
+
+def main_place(doc, title: str | None, aliases: dict | None = None) -> str | None:
+    """The place an article is about: where its title and first paragraphs put things."""
+    first = doc.text.split("\n\n")
+    limit = sum(len(p) + 2 for p in first[:_MAIN_PLACE_PARAGRAPHS])
+    votes: Counter = Counter()
+    order: dict[str, int] = {}
+    for ent in doc.ents:
+        if ent.label_ not in _PLACE_LABELS:
+            continue
+        name = canonical_name(ent.text, ent.label_, aliases)
+        order.setdefault(name, ent.start_char)
+        in_title = bool(title) and ent.text in title
+        if ent.start_char < limit and _governed_by(ent.root, _AT | _FROM):
+            votes[name] += 2 if ent.root.head.lower_ in _AT else 1
+        if in_title:
+            votes[name] += 1
+    if not votes:
+        return None
+    return max(votes, key=lambda n: (votes[n], -order[n]))
+
+
+def _counted_token(span, fig):
+    """The noun a figure counts (its unit's lemma), near its number; None for an elliptical figure."""
+    if fig.kind != "count":
+        return _about(span)
+    doc = span.doc
+    for tok in doc[span.end:min(len(doc), span.end + _NOUN_WINDOW)]:
+        if tok.pos_ in ("NOUN", "PROPN") and _lemma(tok) == fig.unit or tok.lower_ == fig.unit:
+            return tok  # the counted noun, or the adjective that stands for people ("40 dead")
+        if tok.is_punct and tok.text not in ("-",):
+            break
+    root = _root(span)
+    if root.dep_ in ("nummod", "quantmod") and root.head.pos_ in ("NOUN", "PROPN") and _lemma(root.head) == fig.unit:
+        return root.head
+    for tok in span.sent:  # "the death toll rose to 212": the count noun names the measure (a bare
+        if tok.i < span.start and tok.lemma_ in _COUNT_NOUNS and _qualified(tok):  # "the number" does not)
+            return tok
+    return None
+
+
+def _qualified(count_noun) -> bool:
+    """A count noun that says what it counts: 'death toll', 'the number of refugees'."""
+    return any(c.dep_ == "compound" or c.dep_ == "prep" and c.lower_ == "of" for c in count_noun.children) \
+        or count_noun.lemma_ == "toll"
+
+
+def _about(span):
+    """The noun a money, percent or quantity figure is about: 'of X', else its verb's subject."""
+    doc = span.doc
+    after = doc[span.end:min(len(doc), span.end + 4)]
+    for i, tok in enumerate(after):
+        if tok.lower_ == "of":
+            return next((c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+    node = _root(span)
+    for _ in range(4):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+        if node.pos_ == "NOUN" and node.i > span.end - 1:
+            return node  # "a 3% raise"
+    return None
+
+
+def _elliptical(span, antecedent: str | None, vocab: Vocabulary) -> str | None:
+    """An elliptical figure's measure: its antecedent's, unless the word after it names another
+    ('200 people were killed and 1,000 injured': injured, with the antecedent's actor)."""
+    nxt = span.doc[span.end] if span is not None and span.end < len(span.doc) else None
+    cls = None
+    if nxt is not None:
+        cls = vocab.verbs.get(nxt.lemma_) or vocab.nouns.get(nxt.lower_)
+    if cls is None or antecedent is None:
+        return antecedent if cls is None else cls
+    words = antecedent.split(" ")
+    actor = " ".join(words[:-1]) if len(words) > 1 and antecedent.split(" ")[-1] in vocab.nouns.values() else ""
+    return f"{actor} {cls}".strip()
+
+
+def _measure(noun, span, fig, vocab: Vocabulary, aliases) -> str | None:
+    if noun is None:
+        return None
+    cls = _class(noun, fig, vocab)
+    actor = _actor(noun, vocab, aliases)
+    return _increment(span, f"{actor} {cls}" if actor else cls, vocab)
+
+
+def _class(noun, fig, vocab: Vocabulary) -> str:
+    """The measure class of a counted noun: a synonym's class, the class a verb gives people, or the lemma."""
+    lemma = _lemma(noun)
+    if lemma in _COUNT_NOUNS:
+        lemma = fig.unit
+    pair = next((f"{c.lower_} {lemma}" for c in noun.lefts if c.dep_ in ("compound", "amod")
+                 and f"{c.lower_} {lemma}" in vocab.nouns), None)
+    if lemma in vocab.people or lemma not in vocab.nouns and pair is None:
+        verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") else None
+        if verb is not None and verb.lemma_ in vocab.verbs and (lemma in vocab.people or lemma not in vocab.nouns):
+            if vocab.verbs[verb.lemma_] != "troops" or lemma in ("soldier", "troop"):
+                return vocab.verbs[verb.lemma_]
+    return vocab.nouns.get(pair or lemma, lemma)
+
+
+def _actor(noun, vocab: Vocabulary, aliases) -> str | None:
+    """The nationality or organisation a counted noun's modifiers name ('US troops', 'American soldiers')."""
+    for child in noun.lefts:
+        if child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod"):
+            continue
+        for tok in child.subtree:
+            if tok.ent_type_ in _ACTOR_LABELS:
+                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                text = ent.text if ent is not None else tok.text
+                return vocab.demonyms.get(text.lower()) or canonical_name(text, tok.ent_type_, aliases)
+            if tok.lower_ in vocab.demonyms:
+                return vocab.demonyms[tok.lower_]
+    return None
+
+
+def _increment(span, measure: str | None, vocab: Vocabulary) -> str | None:
+    """'17,000 more troops' counts an increment: its own measure."""
+    if measure is None or span is None:
+        return measure
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    prev = span.doc[span.start - 1] if span.start > 0 else None
+    if (nxt is not None and nxt.lower_ in vocab.increment) or (prev is not None and prev.lower_ in ("another",)):
+        return measure + " (more)"
+    return measure
+
+
+def _place(noun, span, aliases) -> str | None:
+    """A place the sentence links to the figure: a preposition's object on the noun, its clause or its verb."""
+    anchors = [t for t in (noun, _root(span)) if t is not None]
+    for anchor in anchors:
+        for node in _around(anchor):
+            for prep in node.children:
+                if prep.dep_ in ("prep", "dative") and prep.lower_ in _AT:
+                    found = _place_in(prep, aliases)
+                    if found:
+                        return found
+    for anchor in anchors:
+        for node in _around(anchor):
+            for prep in node.children:
+                if prep.dep_ in ("prep", "dative") and prep.lower_ in _FROM:
+                    found = _place_in(prep, aliases)
+                    if found:
+                        return found
+    return None
+
+
+def _around(token):
+    """The token, the clauses that modify it ('troops stationed in ...'), and the verbs above it."""
+    yield token
+    for child in token.children:
+        if child.dep_ in ("acl", "relcl"):
+            yield child
+    node = token
+    for _ in range(3):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        yield node
+        if node.pos_ in ("VERB", "AUX"):
+            for child in node.children:
+                if child.dep_ in ("xcomp", "advcl", "conj") and child.pos_ == "VERB":
+                    yield child
+            break
+
+
+def _place_in(prep, aliases) -> str | None:
+    """The place a preposition itself governs ('in Iraq', 'to the Middle East'), not one deeper in its
+    phrase ('in response to the attack on the embassy in Baghdad')."""
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    objects += [c for o in objects for c in o.children if c.dep_ in ("conj", "appos")]
+    for obj in objects:
+        ent = next((e for e in obj.doc.ents if e.start <= obj.i < e.end and e.label_ in _PLACE_LABELS), None)
+        if ent is not None:
+            return canonical_name(ent.text, ent.label_, aliases)
+    return None
+
+
+def _governed_by(token, preps: frozenset) -> bool:
+    return token.head.lower_ in preps and token.dep_ == "pobj"
+
+
+def _root(span):
+    for tok in span:
+        if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
+            return tok
+    return span[-1]
+
+
+def _lemma(tok) -> str:
+    from transforms.figures import singular
+
+    return singular(tok)
