@@ -1,19 +1,26 @@
 # Two commands from the contract: `make run` and `make test`. Both set up .venv when needed.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The install stops at the installer's own error; the stamp is written only after everything installed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 comma  := ,
 STAMP  := $(VENV)/.installed
+# -qq: pip's warnings (e.g. an unreachable extra index) stay out of the log, its errors do not
+PIP    := $(BIN)/python -m pip -qq --disable-pip-version-check
 
-.PHONY: setup run test eval train-cleaner bench bench-memory lock clean
+.PHONY: setup run test test-spark eval train-cleaner bench bench-memory bench-clean lock clean
+.DELETE_ON_ERROR:
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+# requirements.lock: every package of the default install and the dev, s3 and gcs extras, exact and hashed
+$(STAMP): pyproject.toml requirements.lock
+	rm -f $(STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PIP) install --require-hashes --no-deps -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
+	$(BIN)/python -m flows.model_check
 	touch $(STAMP)
 
 run: setup
@@ -21,6 +28,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The Spark reader test (pyspark is the `spark` extra, ~490 MB, not in the lock).
+test-spark: setup
+	$(PIP) install 'pyspark>=4.3,<4.4'
+	$(BIN)/python -m pytest -q tests/warehouse/test_readers.py
 
 eval: setup
 	$(BIN)/python -m tests.eval_gate --report
@@ -43,9 +55,11 @@ bench-memory: setup
 bench-clean: setup
 	$(BIN)/python -u -m bench.run --cleaner 30
 
-# Refresh the lock from the current venv (after changing pyproject.toml on purpose).
+# Re-resolve requirements.lock from pyproject.toml (after changing a range on purpose): uv, for Python 3.11
+# and 3.12 at once, keeping every version that still fits.
 lock: setup
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v "^-e" > constraints.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra s3 --extra gcs --universal --python-version 3.11 \
+		--generate-hashes --quiet -o requirements.lock
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

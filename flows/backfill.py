@@ -38,8 +38,10 @@ def backfill(input_uri: str, warehouse_uri: str, start: str, end: str) -> list[d
     summary = RunSummary(run_id=str(flow_run.get_id() or "local"), flow="backfill")
     if not open_warehouse(warehouse_uri, summary, log):
         return [summary.as_dict()]
+    runner = settings.task_runner()  # the same choice as `run`: threads and worker processes, or Dask
+    day_flow = backfill_day.with_options(task_runner=runner) if runner else backfill_day
     with ThreadPoolExecutor(max_workers=settings.backfill_parallel, thread_name_prefix="backfill") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, backfill_day, input_uri, warehouse_uri, day)
+        futures = [pool.submit(contextvars.copy_context().run, day_flow, input_uri, warehouse_uri, day)
                    for day in days(start, end)]
         results = [f.result() for f in futures]
     refresh_catalog(warehouse_uri, settings.retention_hours)

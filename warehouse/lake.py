@@ -104,6 +104,16 @@ class Lakehouse:
             dt.load_as_version(version)
         return dt
 
+    def dataset(self, dt, table: str):
+        """A Delta table's current files as a pyarrow dataset. On disk through Arrow's own file system: with
+        delta-rs' default (a Python file system handler) Arrow's I/O threads call into Python, and a short
+        command that read a table aborted at exit ("terminate called without an active exception")."""
+        if not self.is_local:
+            return dt.to_pyarrow_dataset()
+        import pyarrow.fs as pafs
+
+        return dt.to_pyarrow_dataset(filesystem=pafs.SubTreeFileSystem(self.path(table), pafs.LocalFileSystem()))
+
     def ensure_tables(self) -> None:
         """Create the tables that do not exist yet (empty), and add the columns a newer schema declares.
 
@@ -247,7 +257,7 @@ class Lakehouse:
         if dt is None:
             return []
         have = set(dt.schema().to_arrow().names)
-        data = dt.to_pyarrow_dataset().to_table(
+        data = self.dataset(dt, table).to_table(
             columns=[c for c in columns if c in have],
             filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
         values = [data.column(c).to_pylist() if c in have else [None] * data.num_rows for c in columns]
@@ -256,7 +266,7 @@ class Lakehouse:
     def _column_of_run(self, table: str, column: str, run_id: str) -> list:
         import pyarrow.dataset as ds
 
-        data = self.table(table).to_pyarrow_dataset()
+        data = self.dataset(self.table(table), table)
         return data.to_table(columns=[column], filter=ds.field("run_id") == run_id).column(column).to_pylist()
 
     def _recount(self, run_id: str, files: list[StagedFile], dropped: int, manifest: dict) -> list[StagedFile]:
@@ -377,7 +387,7 @@ class Lakehouse:
         dt = self.table("runs", version)
         if dt is None:
             return set()
-        runs = pa.table(dt.to_pyarrow_dataset().to_table(columns=["run_id", "status"]))
+        runs = pa.table(self.dataset(dt, "runs").to_table(columns=["run_id", "status"]))
         return {r for r, s in zip(runs.column("run_id").to_pylist(), runs.column("status").to_pylist())
                 if s in PUBLISHED}
 
@@ -388,7 +398,7 @@ class Lakehouse:
         dt = self.table(table)
         if dt is None:
             return []
-        data = dt.to_pyarrow_dataset()
+        data = self.dataset(dt, table)
         flt = ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string()))
         if dates is not None:
             flt = flt & ds.field(PARTITION).isin([date.fromisoformat(d) for d in sorted(dates)])

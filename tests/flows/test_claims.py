@@ -3,7 +3,7 @@ import tempfile
 from pathlib import Path
 
 from tests.claims_eval import report, run_pipeline, scores
-from tests.flows.test_end_to_end import q, seeds_warehouse  # noqa: F401  (a module fixture shared)
+from tests.flows.test_end_to_end import q
 
 
 def test_the_claims_set_groups_every_quantity_purely_and_finds_the_syndicated_copy(prefect_api):

@@ -41,16 +41,6 @@ def assert_clean_output(proc: subprocess.CompletedProcess) -> None:
     assert "Warning:" not in out, out  # a library's FutureWarning or DeprecationWarning is noise in a nightly log
 
 
-@pytest.fixture(scope="module")
-def seeds_warehouse(tmp_path_factory):
-    """The samples run as the quick start runs them: with the temporary Prefect server."""
-    wh = tmp_path_factory.mktemp("wh")
-    proc = newsetl("run", "--input", str(SEEDS), "--warehouse", str(wh), "--date", "2026-11-20")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert_clean_output(proc)
-    return wh
-
-
 def q(wh: Path, sql: str):
     con = duckdb.connect(str(wh / "newsetl.duckdb"), read_only=True)
     try:

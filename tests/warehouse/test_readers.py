@@ -47,6 +47,7 @@ def test_polars(warehouse):
 @pytest.mark.skipif(not any(os.access(os.path.join(p, "java"), os.X_OK) for p in os.environ.get("PATH", "").split(":")),
                     reason="no java on PATH: Spark needs a JRE (apt-get install default-jre-headless)")
 def test_spark_local(warehouse):
+    pytest.importorskip("pyspark", reason="pyspark is the `spark` extra (~490 MB): make test-spark")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 

@@ -1,0 +1,323 @@
+"""The commands behind the command line (flows/cli.py): each takes the parsed arguments, the settings and the
+output, says what it does in human lines and returns its result as a dict (what --json prints)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+
+from flows.output import Output, print_rows
+from flows.settings import Settings
+
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_RETRY = 0, 1, 2, 75
+
+
+class UsageError(Exception):
+    """A bad argument: reported as one line, exit status 2."""
+
+
+def _check_uris(*uris: str) -> None:
+    from flows.settings import has_credentials, redact
+
+    for uri in uris:
+        if has_credentials(uri):
+            raise UsageError(f"{redact(uri)}: credentials in a URL would end up in logs, flow parameters and the runs "
+                             "table; give them to fsspec through the environment (e.g. AWS_ACCESS_KEY_ID) instead")
+
+
+def _check_input(uri: str) -> None:
+    import fsspec
+
+    try:
+        fs, path = fsspec.core.url_to_fs(uri)
+        found = fs.exists(path)
+    except (ImportError, ValueError, OSError) as exc:
+        raise UsageError(f"cannot open input {uri}: {exc}") from None
+    if not found:
+        raise UsageError(f"input not found: {uri}")
+
+
+def _flows():
+    from flows.settings import apply_prefect_defaults
+
+    apply_prefect_defaults()
+    import flows.backfill
+    import flows.daily
+
+    return flows.daily, flows.backfill
+
+
+def open_warehouse(uri: str, must_exist: bool = False, create: bool = True):
+    """The warehouse reachable (its store, credentials, bucket) and of this version: else a one-line error."""
+    from warehouse.lake import Lakehouse
+    from warehouse.migrate import is_version_1
+
+    try:
+        lake = Lakehouse(uri)
+        if not lake.is_local:  # a bucket is never created here: a missing one is a mistake in the URL
+            bucket = lake.root.split("/", 1)[0]
+            if not lake.fs.exists(bucket):
+                raise UsageError(f"cannot open warehouse {uri}: bucket {bucket} does not exist or is not reachable")
+        exists = lake.fs.exists(lake.root)
+        if not exists and not must_exist and create and lake.is_local:
+            lake.fs.makedirs(lake.root, exist_ok=True)
+        version_1 = exists and is_version_1(lake)
+    except UsageError:
+        raise
+    except (ImportError, ValueError, OSError) as exc:
+        raise UsageError(f"cannot open warehouse {uri}: {str(exc).splitlines()[0] or type(exc).__name__}") from None
+    except Exception as exc:  # the stores' clients raise their own types (botocore, gcsfs)
+        raise UsageError(f"cannot open warehouse {uri}: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+    if must_exist and not (exists and (version_1 or lake.exists())):
+        raise UsageError(f"no warehouse at {uri}: run `newsetl run` first")
+    if version_1:
+        raise UsageError(f"{uri} is a version-1 warehouse (plain Parquet): run `newsetl migrate --warehouse {uri}`")
+    return lake
+
+
+def cmd_run(args, settings: Settings, out: Output) -> dict:
+    _check_uris(settings.input, settings.warehouse)
+    _check_input(settings.input)
+    open_warehouse(settings.warehouse)
+    daily, _ = _flows()
+    runner = settings.task_runner()
+    flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
+    started = datetime.now(timezone.utc)
+    result = _stoppable(flow, input_uri=settings.input, warehouse_uri=settings.warehouse,
+                        batch_date=args.date or daily.today())
+    _settle(started)
+    return _summary([result], settings.warehouse, started, out)
+
+
+def cmd_backfill(args, settings: Settings, out: Output) -> dict:
+    _check_uris(settings.input, settings.warehouse)
+    _check_input(settings.input)
+    if args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}")
+    if args.dry_run:
+        return _dry_run(args, settings, out)
+    open_warehouse(settings.warehouse)
+    _, backfill = _flows()
+    started = datetime.now(timezone.utc)
+    results = _stoppable(backfill.backfill, input_uri=settings.input, warehouse_uri=settings.warehouse,
+                         start=args.start, end=args.end)
+    _settle(started)
+    return _summary(results, settings.warehouse, started, out)
+
+
+def _dry_run(args, settings: Settings, out: Output) -> dict:
+    """The days a backfill would replace, their input files and the rows published there now; writes nothing."""
+    from collections import Counter
+
+    from flows.backfill import days
+    from flows.sources import InputError, discover
+
+    lake = open_warehouse(settings.warehouse, create=False)
+    span = days(args.start, args.end)
+    try:
+        files, skipped = discover(settings.input, "")
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    published = Counter(str(d) for d in lake.read_column("articles", "batch_date", set(span))) \
+        if lake.fs.exists(lake.root) and lake.exists() else Counter()
+    plan = []
+    for day in span:  # a file without a date folder takes the day being replaced, as the backfill gives it
+        plan.append({"batch_date": day, "files": [f.uri for f in files if (f.batch_date or day) == day],
+                     "skipped_files": [q["source_uri"] for q in skipped if (q["batch_date"] or day) == day],
+                     "articles_published": published.get(day, 0)})
+        out.say(f"newsetl: {day}: {len(plan[-1]['files'])} input files would replace "
+                f"{plan[-1]['articles_published']} published articles")
+        for uri in plan[-1]["files"]:
+            out.say(f"  {uri}")
+    undated = sum(1 for f in files if not f.batch_date)
+    if undated:
+        out.say(f"newsetl: {undated} input files have no date folder: each day above takes them")
+    out.say("newsetl: dry run: nothing written")
+    return {"dry_run": True, "warehouse": settings.warehouse, "days": plan, "undated_files": undated}
+
+
+def _stoppable(flow, **params):
+    """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first."""
+    from flows import stopping
+    from flows.pool import POOL
+
+    stopping.on_stop(POOL.terminate)
+    return stopping.run(flow, **params)
+
+
+def cmd_serve(args, settings: Settings, out: Output) -> dict:
+    _check_uris(settings.input, settings.warehouse)
+    _flows()
+    from flows.serve import serve
+
+    print(f"newsetl: serving deployment newsetl-daily/newsetl-daily with cron {args.cron!r} (Ctrl-C to stop)",
+          file=sys.stderr)
+    serve(settings.input, settings.warehouse, args.cron)
+    return {"deployment": "newsetl-daily/newsetl-daily", "cron": args.cron}
+
+
+def _settle(since: datetime, timeout_s: float = 10.0) -> None:
+    """With the temporary Prefect server, wait until it has recorded this command's task runs as
+    finished: stopped earlier (at exit), its recorder is cancelled mid-write, which prints an
+    ERROR with a traceback and loses task runs. A real server (PREFECT_API_URL) keeps running."""
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterStartTime
+
+    recent = TaskRunFilter(start_time=TaskRunFilterStartTime(after_=since))
+    deadline, seen = time.monotonic() + timeout_s, None
+    try:
+        with get_client(sync_client=True) as client:
+            while time.monotonic() < deadline:
+                runs = client.read_task_runs(task_run_filter=recent)
+                states = sorted((str(r.id), r.state_type.value if r.state_type else "") for r in runs)
+                if states == seen and all(r.state and r.state.is_final() for r in runs):
+                    return  # every recorded run finished, and nothing new arrived for a quarter second
+                seen = states
+                time.sleep(0.25)
+    except Exception:  # the batch is published already: a bookkeeping wait never fails the command
+        return
+
+
+RUN_KEYS = ("run_id", "flow", "status", "reason", "files_seen", "articles_published", "rows_quarantined",
+            "validation_success", "counts", "quarantine_reasons", "stage_seconds")
+
+
+def _summary(results: list[dict], warehouse: str, started: datetime, out: Output) -> dict:
+    """The result of run and backfill: per run and in total, the warehouse's version after it, the exit status."""
+    failed = [r for r in results if r["status"] == "failed"]
+    status = EXIT_RETRY if any(r.get("retry_later") for r in failed) else EXIT_BLOCKED if failed else EXIT_OK
+    runs = [{**{k: r.get(k) for k in RUN_KEYS}, "batch_date": r.get("params", {}).get("batch_date")} for r in results]
+    for r in runs:
+        reasons = ", ".join(f"{k} ({v})" for k, v in sorted(r["quarantine_reasons"].items())) or "none"
+        out.say(f"newsetl: run {r['run_id']} {r['status']}: {r['files_seen']} files, "
+                f"{r['articles_published']} articles published, {r['rows_quarantined']} quarantined "
+                f"[{reasons}]" + (f" - {r['reason']}" if r.get("reason") else ""))
+    out.say(f"newsetl: warehouse {warehouse}" + (f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""))
+    total = {k: sum(r[k] for r in runs) for k in ("files_seen", "articles_published", "rows_quarantined")}
+    reasons: dict[str, int] = {}
+    stages: dict[str, float] = {}
+    for r in runs:
+        for k, v in r["quarantine_reasons"].items():
+            reasons[k] = reasons.get(k, 0) + v
+        for k, v in r["stage_seconds"].items():
+            stages[k] = round(stages.get(k, 0.0) + v, 3)
+    return {"exit_status": status, "status": "failed" if failed else "published",
+            "run_id": runs[0]["run_id"] if len(runs) == 1 else None, "run_ids": [r["run_id"] for r in runs],
+            **total, "quarantine_reasons": reasons, "stage_seconds": stages,
+            "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 3),
+            "warehouse": warehouse, "warehouse_version": _version(warehouse), "runs": runs}
+
+
+def _version(warehouse: str) -> int | None:
+    """The warehouse's version: that of its runs table, which every run commits last (`sql --as-of` takes it)."""
+    from warehouse.lake import Lakehouse
+
+    try:
+        dt = Lakehouse(warehouse).table("runs")
+    except Exception:  # the result is reported either way
+        return None
+    return None if dt is None else dt.version()
+
+
+def cmd_report(args, settings: Settings, out: Output) -> dict:
+    open_warehouse(settings.warehouse, must_exist=True)
+    if not os.path.exists(os.path.join(settings.warehouse, "newsetl.duckdb")):
+        raise UsageError(f"no warehouse catalog in {settings.warehouse}: run `newsetl run` first")
+    from warehouse.report import build
+
+    path = build(settings.warehouse)
+    out.say(f"newsetl: report {path}")
+    return {"report": str(path)}
+
+
+def cmd_sql(args, settings: Settings, out: Output) -> dict:
+    import duckdb
+
+    from warehouse.catalog import connect
+
+    lake = open_warehouse(settings.warehouse, must_exist=True)
+    try:
+        con = connect(lake, args.as_of)
+    except (ValueError, OSError, duckdb.Error) as exc:
+        raise UsageError(f"cannot read {settings.warehouse}" + (f" as of {args.as_of}" if args.as_of else "")
+                         + f": {str(exc).splitlines()[0]}") from None
+    try:
+        cur = con.execute(args.query)
+        cols = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        raise UsageError(str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
+    if not out.as_json:
+        print_rows(cols, rows, args.format)
+    return {"columns": cols, "rows": [dict(zip(cols, row)) for row in rows]}
+
+
+def cmd_history(args, settings: Settings, out: Output) -> dict:
+    from warehouse.history import history
+
+    rows = history(open_warehouse(settings.warehouse, must_exist=True))
+    cols = ["table", "version", "time", "run_id", "operation", "rows_added", "rows_removed"]
+    if not out.as_json:
+        print_rows(cols, [tuple(r[c] for c in cols) for r in rows], args.format)
+    return {"versions": [{c: r[c] for c in cols} for r in rows]}
+
+
+def cmd_maintain(args, settings: Settings, out: Output) -> dict:
+    from warehouse.catalog import refresh
+    from warehouse.history import maintain
+
+    lake = open_warehouse(settings.warehouse, must_exist=True)
+    recovered = lake.recover()
+    for line in recovered:
+        out.say(f"newsetl: {line}")
+    tables = maintain(lake, settings.retention_hours)
+    for table, m in tables.items():
+        out.say(f"newsetl: {table}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in m.items()))
+    refresh(lake)
+    return {"recovered": recovered, "tables": tables, "warehouse_version": _version(settings.warehouse)}
+
+
+def cmd_migrate(args, settings: Settings, out: Output) -> dict:
+    from warehouse.catalog import refresh
+    from warehouse.lake import Lakehouse
+    from warehouse.migrate import migrate
+
+    _check_uris(settings.warehouse)
+    lake = Lakehouse(settings.warehouse)
+    if not lake.fs.exists(lake.root):
+        raise UsageError(f"no warehouse at {settings.warehouse}")
+    done = migrate(lake)
+    for line in done:
+        out.say(f"newsetl: {line}")
+    refresh(lake)
+    return {"done": done, "warehouse_version": _version(settings.warehouse)}
+
+
+def cmd_config(args, settings: Settings, out: Output) -> dict:
+    rows = settings.rows()
+    width = max(len(f"{r['name']} = {json.dumps(r['value'])}") for r in rows)
+    for r in rows:  # newsetl.toml's own syntax, each value's source as a comment
+        out.say(f"{r['name']} = {json.dumps(r['value'])}".ljust(width) + f"  # {r['source']}")
+    return {"settings": {r["name"]: {"value": r["value"], "source": r["source"]} for r in rows}}
+
+
+def cmd_doctor(args, settings: Settings, out: Output) -> dict:
+    from flows.doctor import checks
+
+    results = checks(settings)
+    for c in results:
+        out.say(f"{'ok  ' if c['ok'] else 'FAIL'} {c['check']}: {c['detail']}" + (f" - fix: {c['fix']}" if c["fix"] else ""))
+    failed = [c for c in results if not c["ok"]]
+    out.say(f"newsetl: {len(results) - len(failed)} of {len(results)} checks passed")
+    return {"exit_status": EXIT_BLOCKED if failed else EXIT_OK, "checks": results}
+
+
+COMMANDS = {"run": cmd_run, "backfill": cmd_backfill, "serve": cmd_serve, "report": cmd_report, "sql": cmd_sql,
+            "history": cmd_history, "maintain": cmd_maintain, "migrate": cmd_migrate, "config": cmd_config,
+            "doctor": cmd_doctor}
