@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # -qq: pip's warnings (e.g. an unreachable extra index) stay out of the log, its errors do not
 PIP    := $(BIN)/python -m pip -qq --disable-pip-version-check
 
-.PHONY: setup run test test-spark eval train-cleaner bench bench-memory bench-clean lock clean
+.PHONY: setup run test lint test-spark eval train-cleaner bench bench-memory bench-clean lock clean
 .DELETE_ON_ERROR:
 
 setup: $(STAMP)
@@ -26,8 +26,13 @@ $(STAMP): pyproject.toml requirements.lock
 run: setup
 	$(BIN)/newsetl run
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest -q
+
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade, simplify) and mypy over transforms/ and warehouse/
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The Spark reader test (pyspark is the `spark` extra, ~490 MB, not in the lock).
 test-spark: setup

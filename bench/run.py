@@ -50,7 +50,7 @@ def build_corpus(n: int, target: Path) -> dict:
                 slots = [i for i, ln in enumerate(page) if len(ln) >= 80]
                 shuffled = [page[i] for i in slots]
                 rng.shuffle(shuffled)
-                for i, ln in zip(slots, shuffled):
+                for i, ln in zip(slots, shuffled, strict=False):
                     page[i] = ln
             text = "\n".join(page) + "\n"
             if text in seen:
@@ -170,8 +170,10 @@ def postprocess_cost(texts: list[str]) -> dict:
 
 def machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    return f"{len(os.sched_getaffinity(0))} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
+                if ln.startswith("model name")), platform.processor()) \
+        if Path("/proc/cpuinfo").exists() else platform.processor()
+    memory = psutil.virtual_memory().total / 2**30
+    return f"{len(os.sched_getaffinity(0))} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
 
 
 def main(argv=None) -> int:

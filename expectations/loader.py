@@ -5,6 +5,7 @@ An expectation's meta.scope says what a failure means: "row" quarantines the fai
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -164,23 +165,17 @@ def _get_or_add(collection, name, add):
 def _checkpoint(gx, context, source, name: str):
     """The checkpoint of one table's suite, re-created from the committed JSON."""
     suite_json = load_suite(name)
-    try:
+    with contextlib.suppress(Exception):  # not there yet
         context.suites.delete(name)
-    except Exception:  # not there yet
-        pass
     suite = context.suites.add(gx.ExpectationSuite(**suite_json))
     batch_def = _batch_definition(_asset(source, name))
     vd_name = f"newsetl_{name}"
-    try:
+    with contextlib.suppress(Exception):
         context.validation_definitions.delete(vd_name)
-    except Exception:
-        pass
     vd = context.validation_definitions.add(gx.ValidationDefinition(name=vd_name, data=batch_def, suite=suite))
     cp_name = f"newsetl_{name}"
-    try:
+    with contextlib.suppress(Exception):
         context.checkpoints.delete(cp_name)
-    except Exception:
-        pass
     return context.checkpoints.add(gx.Checkpoint(name=cp_name, validation_definitions=[vd], actions=[],
                                                  result_format={"result_format": "COMPLETE"}))
 

@@ -46,5 +46,6 @@ def backfill(input_uri: str, warehouse_uri: str, start: str, end: str) -> list[d
         results = [f.result() for f in futures]
     refresh_catalog(warehouse_uri, settings.retention_hours)
     for result in results:
-        log.info("%s: %s, %d articles", result["params"].get("batch_date"), result["status"], result["articles_published"])
+        log.info("%s: %s, %d articles", result["params"].get("batch_date"), result["status"],
+                 result["articles_published"])
     return results

@@ -14,14 +14,13 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from flows import sources, stopping
 from flows.settings import PIPELINE_VERSION, Settings, redact
-from flows.tasks import (Bulk, discover_inputs, process_chunk, publish_batch, read_chunk, stage_chunk,
-                         validate_chunk)
+from flows.tasks import Bulk, discover_inputs, process_chunk, publish_batch, read_chunk, stage_chunk, validate_chunk
 from flows.work import concat
 from transforms.article import RawDoc, content_id
 from transforms.clean import TemplateCounter
@@ -49,7 +48,7 @@ class RunSummary:
     docs_path: str | None = None
     stage_seconds: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
-    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def ok(self) -> bool:
@@ -242,7 +241,7 @@ class Batch:
     def _runs_row(self) -> dict:
         s = self.summary
         params = {**s.params, "stage_seconds": s.stage_seconds}
-        return {"run_id": s.run_id, "flow": s.flow, "started_at": s.started_at, "finished_at": datetime.now(timezone.utc),
+        return {"run_id": s.run_id, "flow": s.flow, "started_at": s.started_at, "finished_at": datetime.now(UTC),
                 "status": s.status, "files_seen": s.files_seen, "articles_published": s.articles_published,
                 "rows_quarantined": s.rows_quarantined, "validation_success": s.validation_success,
                 "replaced_dates": sorted(self.replace_dates or []) if s.validation_success else [],
@@ -307,7 +306,8 @@ class Clock:
 def _with_originals(articles: pa.Table, copies: NearCopies) -> pa.Table:
     """The articles with duplicate_of set: the original each near-copies, if any."""
     originals = [copies.original_of(a, sig, published, day) for a, sig, published, day in zip(
-        *(articles.column(c).to_pylist() for c in ("article_id", "body_minhash", "published_at", "batch_date")))]
+        *(articles.column(c).to_pylist() for c in ("article_id", "body_minhash", "published_at", "batch_date")),
+        strict=False)]
     return articles.set_column(articles.schema.get_field_index("duplicate_of"), "duplicate_of",
                                pa.array(originals, pa.string()))
 

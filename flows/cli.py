@@ -1,7 +1,7 @@
 """newsetl: the command line over the flows. Heavy imports happen only in the command that needs them.
 
 Every command returns a result dict; the human summary or, with --json, that dict as one JSON object is what
-it prints on stdout. Exit status (CONTRACT.md): 0 published, 1 validation blocked the batch (nothing
+it prints on stdout. Exit status (docs/contract.md): 0 published, 1 validation blocked the batch (nothing
 published), 2 bad arguments, configuration or input root, 75 retry later (another run holds the warehouse)."""
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flows.output import Output, print_rows
 from flows.settings import Settings
@@ -84,7 +84,7 @@ def cmd_run(args, settings: Settings, out: Output) -> dict:
     daily, _ = _flows()
     runner = settings.task_runner()
     flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     result = _stoppable(flow, input_uri=settings.input, warehouse_uri=settings.warehouse,
                         batch_date=args.date or daily.today())
     _settle(started)
@@ -100,7 +100,7 @@ def cmd_backfill(args, settings: Settings, out: Output) -> dict:
         return _dry_run(args, settings, out)
     open_warehouse(settings.warehouse)
     _, backfill = _flows()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     results = _stoppable(backfill.backfill, input_uri=settings.input, warehouse_uri=settings.warehouse,
                          start=args.start, end=args.end)
     _settle(started)
@@ -196,7 +196,8 @@ def _summary(results: list[dict], warehouse: str, started: datetime, out: Output
         out.say(f"newsetl: run {r['run_id']} {r['status']}: {r['files_seen']} files, "
                 f"{r['articles_published']} articles published, {r['rows_quarantined']} quarantined "
                 f"[{reasons}]" + (f" - {r['reason']}" if r.get("reason") else ""))
-    out.say(f"newsetl: warehouse {warehouse}" + (f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""))
+    catalog = f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""
+    out.say(f"newsetl: warehouse {warehouse}{catalog}")
     total = {k: sum(r[k] for r in runs) for k in ("files_seen", "articles_published", "rows_quarantined")}
     reasons: dict[str, int] = {}
     stages: dict[str, float] = {}
@@ -208,7 +209,7 @@ def _summary(results: list[dict], warehouse: str, started: datetime, out: Output
     return {"exit_status": status, "status": "failed" if failed else "published",
             "run_id": runs[0]["run_id"] if len(runs) == 1 else None, "run_ids": [r["run_id"] for r in runs],
             **total, "quarantine_reasons": reasons, "stage_seconds": stages,
-            "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 3),
+            "seconds": round((datetime.now(UTC) - started).total_seconds(), 3),
             "warehouse": warehouse, "warehouse_version": _version(warehouse), "runs": runs}
 
 
@@ -255,7 +256,7 @@ def cmd_sql(args, settings: Settings, out: Output) -> dict:
         con.close()
     if not out.as_json:
         print_rows(cols, rows, args.format)
-    return {"columns": cols, "rows": [dict(zip(cols, row)) for row in rows]}
+    return {"columns": cols, "rows": [dict(zip(cols, row, strict=False)) for row in rows]}
 
 
 def cmd_history(args, settings: Settings, out: Output) -> dict:
@@ -312,7 +313,8 @@ def cmd_doctor(args, settings: Settings, out: Output) -> dict:
 
     results = checks(settings)
     for c in results:
-        out.say(f"{'ok  ' if c['ok'] else 'FAIL'} {c['check']}: {c['detail']}" + (f" - fix: {c['fix']}" if c["fix"] else ""))
+        fix = f" - fix: {c['fix']}" if c["fix"] else ""
+        out.say(f"{'ok  ' if c['ok'] else 'FAIL'} {c['check']}: {c['detail']}{fix}")
     failed = [c for c in results if not c["ok"]]
     out.say(f"newsetl: {len(results) - len(failed)} of {len(results)} checks passed")
     return {"exit_status": EXIT_BLOCKED if failed else EXIT_OK, "checks": results}

@@ -1,7 +1,7 @@
 """The daily flow: one batch of new input into the warehouse."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
@@ -12,7 +12,7 @@ from flows.tasks import refresh_catalog
 
 
 def today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()
+    return datetime.now(UTC).date().isoformat()
 
 
 @flow(name="newsetl-daily", flow_run_name="daily {batch_date}", log_prints=False, validate_parameters=True)

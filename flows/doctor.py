@@ -6,8 +6,8 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from flows.settings import PIPELINE_VERSION, SPACY_MODEL, Settings, apply_prefect_defaults, redact
 

@@ -59,5 +59,6 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--write"]:
         write()
     problems, meta = verify()
-    print(f"{meta['lang']}_{meta['name']} {meta['version']}: " + ("; ".join(problems) if problems else "every file matches"))
+    name = f"{meta['lang']}_{meta['name']} {meta['version']}"
+    print(f"{name}: " + ("; ".join(problems) if problems else "every file matches"))
     sys.exit(1 if problems else 0)

@@ -38,7 +38,7 @@ class Output:
 def print_rows(cols: list[str], rows: list[tuple], fmt: str) -> None:
     if fmt == "json":
         for row in rows:
-            print(json.dumps(dict(zip(cols, row)), default=str, ensure_ascii=False))
+            print(json.dumps(dict(zip(cols, row, strict=False)), default=str, ensure_ascii=False))
     elif fmt == "csv":
         import csv
 

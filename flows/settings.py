@@ -24,7 +24,7 @@ CONFIG_FILE = "newsetl.toml"
 # NEWSETL_* variables that are not settings: the configuration file's own path
 NOT_SETTINGS = {"NEWSETL_CONFIG"}
 
-# Measured in shared/toolchain/NOTES.md: these keep the ephemeral server quiet and complete.
+# Measured (docs/operations.md): these keep the ephemeral server quiet and complete.
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
 
     # -- loading ---------------------------------------------------------------------------------------------
     @classmethod
-    def load(cls, flags: dict[str, Any] | None = None) -> "Settings":
+    def load(cls, flags: dict[str, Any] | None = None) -> Settings:
         """The effective settings, each remembering where it came from (`source`). Raises SettingsError."""
         layers: list[tuple[str, dict[str, Any]]] = []
         path = _config_path()
@@ -126,7 +126,7 @@ class Settings(BaseSettings):
         return settings
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """The settings of a flow or worker: environment > file > default (the CLI exports its flags first)."""
         return cls.load()
 

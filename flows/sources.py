@@ -8,6 +8,7 @@ import os
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import UTC
 from urllib.parse import urlparse
 
 import fsspec
@@ -67,7 +68,9 @@ def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[d
         if real_root and os.path.islink(path) and not os.path.realpath(path).startswith(real_root + os.sep):
             quarantined.append(_q(uri, date, "symlink points outside the input root: not followed"))
         elif file_format(path) is None:
-            quarantined.append(_q(uri, date, f"unknown file type {os.path.splitext(path)[1] or '(none)'}: expected .txt, .html, .htm or .jsonl, optionally .gz"))
+            kind = os.path.splitext(path)[1] or "(none)"
+            quarantined.append(_q(uri, date, f"unknown file type {kind}: expected .txt, .html, .htm or .jsonl, "
+                                             "optionally .gz"))
         elif (info.get("size") or 0) > MAX_FILE_BYTES:
             quarantined.append(_q(uri, date, f"file is {info['size']} bytes, over the {MAX_FILE_BYTES} byte cap"))
         else:
@@ -84,11 +87,11 @@ def quarantine_row(source_uri: str, batch_date: str, reason: str, article_id: st
 
 def quarantine_table(rows: list[dict], run_id: str):
     """Quarantine rows as the table's Arrow data, stamped with the run and the time."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from warehouse.schemas import to_table
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return to_table("quarantine", [{**r, "run_id": run_id, "quarantined_at": now} for r in rows])
 
 
@@ -148,7 +151,8 @@ def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
         body, repaired = repair_mojibake(normalise_text(record.get("text") or record.get("html")))
         url = _str(record.get("url"))
         docs.append(RawDoc(source_uri=uri, content=body, fmt="text" if record.get("text") else "html",
-                           encoding=encoding, encoding_source=how + ("+ftfy" if repaired and "+ftfy" not in how else ""),
+                           encoding=encoding,
+                           encoding_source=how + ("+ftfy" if repaired and "+ftfy" not in how else ""),
                            batch_date=f.batch_date, url=url, title=_str(record.get("title")),
                            author=_str(record.get("author")), source_name=_str(record.get("source")),
                            published=_str(record.get("published")),

@@ -8,6 +8,7 @@ as a SIGKILL leaves it, readable, for the next run to complete or discard.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -79,10 +80,8 @@ def _end(signum: int, worker: threading.Thread) -> None:
     logging.disable(logging.CRITICAL)  # what the work prints while it unwinds is noise now
     threading.excepthook = lambda args: None
     for callback in _on_stop:
-        try:
+        with contextlib.suppress(Exception):  # stopping goes on whatever a callback does
             callback()
-        except Exception:  # stopping goes on whatever a callback does
-            pass
     worker.join(GRACE_S)
     word = "terminated" if signum == signal.SIGTERM else "interrupted"
     print(f"newsetl: {word}: the batch in progress was not published; the next run takes its inputs again",
@@ -101,13 +100,9 @@ def kill_children(timeout_s: float = 2.0) -> None:
     except psutil.Error:
         return
     for child in children:
-        try:
+        with contextlib.suppress(psutil.Error):
             child.terminate()
-        except psutil.Error:
-            pass
     _, alive = psutil.wait_procs(children, timeout=timeout_s)
     for child in alive:
-        try:
+        with contextlib.suppress(psutil.Error):
             child.kill()
-        except psutil.Error:
-            pass

@@ -22,7 +22,7 @@ def frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
     """One DataFrame per table; span tables get the checks the suites need (body length, exact text)."""
     out = {t: tables[t].to_pandas() if t in tables else pd.DataFrame() for t in _FRAMES}
     articles = tables.get("articles")
-    bodies = dict(zip(articles.column("article_id").to_pylist(), articles.column("body").to_pylist())) \
+    bodies = dict(zip(articles.column("article_id").to_pylist(), articles.column("body").to_pylist(), strict=False)) \
         if articles is not None else {}
     for table in _SPANS:
         data = tables.get(table)
@@ -31,7 +31,8 @@ def frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
         body = [bodies.get(a) for a in data.column("article_id").to_pylist()]
         starts, ends, texts = (data.column(c).to_pylist() for c in ("start_char", "end_char", "text"))
         out[table]["article_body_chars"] = [len(b) if b is not None else -1 for b in body]
-        out[table]["is_span_exact"] = [b is not None and b[s:e] == t for b, s, e, t in zip(body, starts, ends, texts)]
+        out[table]["is_span_exact"] = [b is not None and b[s:e] == t
+                                       for b, s, e, t in zip(body, starts, ends, texts, strict=False)]
     return out
 
 
@@ -49,7 +50,7 @@ def apply_validation(tables: dict[str, pa.Table], run_id: str, gx_root: str | No
     where = {}
     if articles is not None:
         where = {a: (u, d) for a, u, d in zip(*(articles.column(c).to_pylist()
-                                                  for c in ("article_id", "source_uri", "batch_date")))}
+                                                  for c in ("article_id", "source_uri", "batch_date")), strict=False)}
     new_quarantine, dropped = [], set()
     for table, rows in failed.items():
         data = tables[table]

@@ -42,10 +42,11 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
         if p.cleaned.body.strip():
             prepared.append(p)
         else:
-            out["quarantine"].append(quarantine_row(raw.source_uri, raw.batch_date, NO_MAIN_TEXT, p.article_id, "clean"))
+            out["quarantine"].append(
+                quarantine_row(raw.source_uri, raw.batch_date, NO_MAIN_TEXT, p.article_id, "clean"))
     english = [p for p in prepared if p.nlp_skipped_reason is None]
     docs = dict(zip((p.article_id for p in english),
-                    get_nlp().pipe((p.cleaned.body for p in english), batch_size=batch_size)))
+                    get_nlp().pipe((p.cleaned.body for p in english), batch_size=batch_size), strict=False))
     for p in prepared:
         try:
             ents, figs = nlp_rows(p, docs[p.article_id], run_id, DEFAULT) if p.article_id in docs else ([], [])

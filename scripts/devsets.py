@@ -112,7 +112,7 @@ def clean(news_pages: list[Page], seed_pages: list[Page]) -> list[Page]:
         pages.append(Page(f"clean-{p.id}", "clean", "\n".join(body) + "\n", {"articleBody": p.gold["articleBody"]},
                           [1] * len(body)))
     for p in seed_pages:
-        body = [t for t, label in zip(split_lines(p.text).text, p.labels) if label == 1]
+        body = [t for t, label in zip(split_lines(p.text).text, p.labels, strict=False) if label == 1]
         text = p.gold["title"] + "\n" + "\n".join(body) + "\n"
         pages.append(Page(f"clean-{p.id}", "clean", text, {"articleBody": "\n".join(body)}, [None] + [1] * len(body)))
     return pages

@@ -72,7 +72,7 @@ def learn_lexicon(pages: list[Prepared]) -> dict[str, float]:
     kept = dropped = 0
     for p in pages:
         on_page = set()
-        for lower, label in zip(p.lines.lower, p.labels):
+        for lower, label in zip(p.lines.lower, p.labels, strict=False):
             if label < 0:
                 continue
             found = tokens(lower)
@@ -111,8 +111,8 @@ def out_of_fold_features(pages: list[Prepared], fold_of: list[int], held_out: in
     for j in range(FOLDS):
         if j == held_out:
             continue
-        lexicon = Lexicon(learn_lexicon([p for p, f in zip(pages, fold_of) if f not in (j, held_out)]))
-        for p, f in zip(pages, fold_of):
+        lexicon = Lexicon(learn_lexicon([p for p, f in zip(pages, fold_of, strict=False) if f not in (j, held_out)]))
+        for p, f in zip(pages, fold_of, strict=False):
             if f == j:
                 out[p.page.id] = p.features(lexicon)
     return out
@@ -131,12 +131,13 @@ def cross_validate(pages: list[Prepared]) -> dict[str, dict]:
     fold_of = folds(pages)
     text_probs, rendered_probs = {}, {}
     for k in range(FOLDS):
-        train = [p for p, f in zip(pages, fold_of) if f != k]
+        train = [p for p, f in zip(pages, fold_of, strict=False) if f != k]
         lexicon = Lexicon(learn_lexicon(train))
         model = fit(train, out_of_fold_features(pages, fold_of, k))
-        for p, f in zip(pages, fold_of):
+        for p, f in zip(pages, fold_of, strict=False):
             if f == k:
-                text_probs[p.page.id] = model.predict(p.features(lexicon), num_threads=1) if len(p.base) else np.zeros(0)
+                text_probs[p.page.id] = model.predict(p.features(lexicon), num_threads=1) if len(p.base) \
+                    else np.zeros(0)
                 if p.rendered_base is not None:
                     x = p.rendered_base.copy()
                     if len(x):
@@ -148,7 +149,8 @@ def cross_validate(pages: list[Prepared]) -> dict[str, dict]:
 
 def bodies(pages: list[Prepared], probs: dict, thresholds: tuple[float, float]) -> dict[str, str]:
     """Each page's body at (threshold, extend threshold), as the cleaner keeps lines."""
-    return {p.page.id: "\n\n".join(t for t, k in zip(p.lines.text, hysteresis(probs[p.page.id], *thresholds)) if k)
+    return {p.page.id: "\n\n".join(t for t, k in zip(p.lines.text, hysteresis(probs[p.page.id], *thresholds),
+                                                     strict=False) if k)
             for p in pages}
 
 
@@ -166,7 +168,8 @@ def scores(pages: list[Prepared], body: dict[str, str]) -> dict[str, dict]:
         out["clean"] = scorer.score_boilerplate({p.page.id: p.page.gold for p in by_set["clean"]},
                                                 {p.page.id: {"body": body[p.page.id]} for p in by_set["clean"]})
     if by_set["seeds"]:
-        exact = sum(body[p.page.id].split("\n\n") == [t for t, lab in zip(p.lines.text, p.page.labels) if lab == 1]
+        exact = sum(body[p.page.id].split("\n\n")
+                    == [t for t, lab in zip(p.lines.text, p.page.labels, strict=False) if lab == 1]
                     for p in by_set["seeds"])
         out["seeds"] = {"exact": exact, "pages": len(by_set["seeds"])}
     return out
@@ -200,8 +203,8 @@ def prepare_html(pages: list[Prepared]) -> None:
             continue
         p.html_page = extract_html(p.page.html)
         p.rendered_lines = split_lines(p.html_page.rendered)
-        p.rendered_base = line_features(p.rendered_lines, page_facts(p.rendered_lines, p.html_page.rendered, DEFAULT.clean),
-                                      None, DEFAULT.clean)
+        facts = page_facts(p.rendered_lines, p.html_page.rendered, DEFAULT.clean)
+        p.rendered_base = line_features(p.rendered_lines, facts, None, DEFAULT.clean)
 
 
 def html_bodies(pages: list[Prepared], probs: dict, default_threshold: float, recall_threshold: float) -> dict:
@@ -267,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = [Prepared(p) for p in devsets.all_pages(with_html=True)]
     prepare_html(pages)
     print(f"{len(pages)} pages, {sum(len(p.lines.text) for p in pages)} lines, "
-          f"{sum(int((p.labels >= 0).sum()) for p in pages)} labelled ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+          f"{sum(int((p.labels >= 0).sum()) for p in pages)} labelled ({time.perf_counter() - t0:.0f} s)",
+          file=sys.stderr)
     probs = cross_validate(pages)
     (threshold, extend), text_scores = choose(pages, probs["text"])
     (html_default, html_recall), html_scores = choose_html(pages, probs["rendered"])
@@ -275,8 +279,8 @@ def main(argv: list[str] | None = None) -> int:
               "html_recall_threshold": html_recall,
               "cross_validated": {"text": text_scores, "html": html_scores},
               "cross_validated_open_web_by_language": by_language(
-                  pages, bodies(pages, probs["text"], (threshold, extend)), html_bodies(pages, probs["rendered"], html_default,
-                                                                                 html_recall))}
+                  pages, bodies(pages, probs["text"], (threshold, extend)),
+                  html_bodies(pages, probs["rendered"], html_default, html_recall))}
     print(json.dumps(report, indent=1))
     if args.cv:
         return 0

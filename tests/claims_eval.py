@@ -22,7 +22,8 @@ SET = HERE / "fixtures" / "claims"
 
 
 def run_pipeline(warehouse: Path, env: dict | None = None) -> None:
-    proc = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(SET), "--warehouse", str(warehouse)],
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(SET),
+                           "--warehouse", str(warehouse)],
                           cwd=HERE.parent, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise RuntimeError(proc.stdout + proc.stderr)
@@ -37,7 +38,8 @@ def scores(warehouse: Path) -> dict:
             "SELECT article_id, source_uri FROM articles").fetchall()}
         groups = {gid: {f"{name[c['article_id']]}:{c['value']:g}" for c in claims} for gid, claims in con.execute(
             "SELECT group_id, claims FROM claim_groups").fetchall()}
-        flags = {gid: (d, n) for gid, d, n in con.execute("SELECT group_id, disputed, n_sources FROM claim_groups").fetchall()}
+        flags = {gid: (d, n) for gid, d, n in con.execute(
+            "SELECT group_id, disputed, n_sources FROM claim_groups").fetchall()}
         copies = {frozenset((name[a], name[o])) for a, o in con.execute(
             "SELECT article_id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall()}
     finally:

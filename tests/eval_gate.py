@@ -12,7 +12,7 @@ import gzip
 import json
 import sys
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tests import score_reference as scorer
@@ -24,7 +24,7 @@ SEEDS = HERE.parent / "samples" / "seeds"
 HTML_SAMPLE = 30  # open-web HTML pages in the gate (every 10th page): the HTML path costs ~0.3 s a page
 
 
-@lru_cache(maxsize=None)
+@cache
 def gold(dev_set: str) -> dict:
     folder = {"openweb": "openweb-dev", "news": "boilerplate-dev"}[dev_set]
     return json.loads((DEV / folder / "gold.json").read_text("utf-8"))
@@ -148,7 +148,8 @@ def report() -> None:
             s = score(dev_set, bodies)
             base = "  ".join(f"{b} {score(dev_set, baseline_bodies(dev_set, kind, b))['f1']:.3f}"
                              for b in baselines[kind])
-            print(f"{dev_set:8} {kind:5} {len(bodies):5}  {s['f1']:10.3f} {s['precision']:6.3f} {s['recall']:6.3f}   {base}")
+            scores = f"{s['f1']:10.3f} {s['precision']:6.3f} {s['recall']:6.3f}"
+            print(f"{dev_set:8} {kind:5} {len(bodies):5}  {scores}   {base}")
     print(f"\nper language on the dev pages (open web; 5 pages or more)\n{'language':8} {'pages':>5}  "
           f"{'text F1':>7} {'P':>6} {'R':>6}  {'HTML F1':>7} {'P':>6} {'R':>6}")
     by_language = defaultdict(list)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from transforms.clean import Cleaned, Removed, clean_text
+from transforms.duplicates import signature
 from transforms.entities import extract_entities
 from transforms.figures import extract_figures
 from transforms.language import detect_language
-from transforms.duplicates import signature
 from transforms.measures import annotate
 from transforms.metadata import parse_published
 from transforms.options import DEFAULT, Options
@@ -89,7 +89,7 @@ def article_row(p: Prepared, run_id: str, pipeline_version: str) -> dict:
         "body_words": len(p.cleaned.body.split()), "input_format": p.raw.fmt,
         "nlp_skipped_reason": p.nlp_skipped_reason, "duplicate_of": None, "body_minhash": signature(p.cleaned.body),
         "batch_date": p.raw.batch_date, "run_id": run_id,
-        "pipeline_version": pipeline_version, "ingested_at": datetime.now(timezone.utc),
+        "pipeline_version": pipeline_version, "ingested_at": datetime.now(UTC),
     }
 
 
@@ -110,5 +110,6 @@ def nlp_rows(p: Prepared, doc, run_id: str, opts: Options = DEFAULT) -> tuple[li
     entities = [{**base, "seq": i, **asdict(e)} for i, e in enumerate(extract_entities(doc, opts.extract))]
     found = extract_figures(doc, opts.extract)
     claims = annotate(doc, found, p.cleaned.title)
-    figures = [{**base, "seq": i, **asdict(f), "measure": m, "place": pl} for i, (f, (m, pl)) in enumerate(zip(found, claims))]
+    figures = [{**base, "seq": i, **asdict(f), "measure": m, "place": pl}
+               for i, (f, (m, pl)) in enumerate(zip(found, claims, strict=False))]
     return entities, figures

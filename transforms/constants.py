@@ -11,7 +11,6 @@ import re
 from importlib import resources
 from typing import NamedTuple
 
-
 # Ends a shape whose free tail could otherwise take a sentence: the line may not end like one (a
 # word and ".", "!" or "?"; "5 p.m." is no sentence end). Shape keywords end at a word boundary for
 # the same reason: "Next year, 500 troops...", "Personnel from...", "Joint Chiefs..." are prose.
@@ -29,8 +28,10 @@ class LinePatterns(NamedTuple):
     )
     teaser_marker: tuple[str, ...] = (
         r"(you (might|may) (also )?(like|enjoy|be interested in)|you might have missed)\s*:?",
-        r"(latest|top|breaking|more|related|recent|popular|trending|other|recommended|editor'?s'? picks?|most (read|viewed|popular|shared))"
-        r"( news| stories| articles| posts| videos| reads| topics| coverage| content| links)?( like this| from [\w .]+| on [\w .]+| in [\w .]+)?\s*:?",
+        r"(latest|top|breaking|more|related|recent|popular|trending|other|recommended|editor'?s'? picks?|"
+        r"most (read|viewed|popular|shared))"
+        r"( news| stories| articles| posts| videos| reads| topics| coverage| content| links)?"
+        r"( like this| from [\w .]+| on [\w .]+| in [\w .]+)?\s*:?",
         r"(read|see|watch) (also|more|next|this)\s*:?",
         r"(also read|also see|further reading|recommended for you|more from [\w .]+|more on this( story| topic)?|"
         r"in (other|related) news|don'?t miss|must read|what to read next|up next|more stories|more in [\w .]+)\s*:?",
@@ -38,7 +39,8 @@ class LinePatterns(NamedTuple):
         r"te puede interesar|leia também|leggi anche|читайте также|ver también|关联阅读|相关新闻|관련기사)\s*:?",
     )
     newsletter: tuple[str, ...] = (
-        r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?( newsletters?| e-?mail( updates| alerts)?| updates)?.*",
+        r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?"
+        r"( newsletters?| e-?mail( updates| alerts)?| updates)?.*",
         r"(get|receive) (the latest|real[- ]time|our|daily|breaking) .{0,80}(inbox|updates|newsletter|alerts).*",
         r".{0,60}(delivered (directly |straight )?to your inbox|enter your e-?mail( address)?).*",
         r"(newsletters?|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x))\b.*",
@@ -52,17 +54,22 @@ class LinePatterns(NamedTuple):
         r"(click|tap) (here|to) .{0,80}",
     )
     cookie: tuple[str, ...] = (
-        r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)\b.{0,160}",
+        r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)"
+        r"\b.{0,160}",
     )
     widget: tuple[str, ...] = (
         r"-?\d{1,3}(\.\d)?\s*°?\s*[cf]",                      # weather: "6.5 C", "21°C"
         r"[\d\s.,:/|km]+",                                   # counters and bare numbers: "0 2,056"
         r"(no ?script|please wait\.*|loading\.*|javascript (is )?(required|disabled).*|enable javascript.*)",
-        r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|search|close|open|log ?in|sign ?in|log ?out|my account)\b\s*.{0,30}",
-        r"(folder_open|access_time|visibility|schedule|person|comment)\S.{0,80}" + _NOT_A_SENTENCE,  # icon-font ligatures glued to labels
-        r"(photo|image|picture|video|file photo|credit|source|getty images|afp|reuters|ap photo)\s*(:|/|\.\.\.).{0,120}",
+        r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|"
+        r"search|close|open|log ?in|sign ?in|log ?out|my account)\b\s*.{0,30}",
+        # icon-font ligatures glued to labels
+        r"(folder_open|access_time|visibility|schedule|person|comment)\S.{0,80}" + _NOT_A_SENTENCE,
+        r"(photo|image|picture|video|file photo|credit|source|getty images|afp|reuters|ap photo)"
+        r"\s*(:|/|\.\.\.).{0,120}",
         r".{0,60}\b(getty images|shutterstock|ap photo|afp photo|reuters/)\b.{0,60}",
-        r"(updated|published|posted|last updated|first published|modified)\b( on| at)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
+        r"(updated|published|posted|last updated|first published|modified)\b( on| at)?\s*:?.{0,60}\d.{0,40}"
+        + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
         r"(reading time|lesezeit|temps de lecture)\s*:?.{0,20}",
         r"(tags?|topics?|categories|category|filed under|keywords)\s*:.{0,200}",

@@ -201,7 +201,8 @@ def normalise_text(text: str) -> str:
 
 
 # Unicode categories Cc (control, but not \t \n \v \f), Cs (surrogates) and Co (private use).
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\r\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\r\ud800-\udfff\ue000-\uf8ff"
+                      "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
 def _control_share(text: str) -> float:

@@ -77,7 +77,7 @@ class NearCopies:
             return None
         copies = [c for c in self.lsh.query(_minhash(sig))
                   if c != article_id and similarity(sig, self.known[c].signature) >= self.threshold]
-        cluster = {article_id} | set(copies) | {self.known[c].original for c in copies if self.known[c].original}
+        cluster = {article_id} | set(copies) | {o for c in copies if (o := self.known[c].original)}
         self.add(article_id, sig, published, batch_date)
         first = min(cluster, key=lambda a: self.known[a].order(a) if a in self.known else (True, datetime.max, "", a))
         for other in cluster - {first}:

@@ -32,7 +32,10 @@ class Entity:
 def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
     """Determiners, possessives and titles stripped, aliases resolved: 'the U.S.' -> 'United States'."""
     aliases = ALIASES if aliases is None else aliases
-    name = " ".join(text.split()).strip(" \"'“”‘’()[],.;:") if not text.rstrip().endswith(".") or len(text) > 4 else text.strip()
+    if not text.rstrip().endswith(".") or len(text) > 4:
+        name = " ".join(text.split()).strip(" \"'“”‘’()[],.;:")
+    else:
+        name = text.strip()
     name = _POSSESSIVE.sub("", _LEADING.sub("", name)).strip()
     if label == "PERSON":
         name = _TITLES.sub("", name).strip() or name
@@ -45,9 +48,9 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
     ents = [e for e in doc.ents if e.label_ in NAMED_LABELS and len(e.text) <= opts.max_entity_chars
             and any(ch.isalpha() for ch in e.text)]
     canon = [canonical_name(e.text, e.label_, aliases) for e in ents]
-    people = _longest_person_forms([c for e, c in zip(ents, canon) if e.label_ == "PERSON"])
+    people = _longest_person_forms([c for e, c in zip(ents, canon, strict=False) if e.label_ == "PERSON"])
     out = []
-    for ent, name in zip(ents, canon):
+    for ent, name in zip(ents, canon, strict=False):
         if ent.label_ == "PERSON":
             name = people.get(name, name)
         out.append(Entity(text=ent.text, label=ent.label_, canonical=name, start_char=ent.start_char,

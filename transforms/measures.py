@@ -83,7 +83,7 @@ def main_place(doc, title: str | None, aliases: dict | None = None) -> str | Non
             continue
         name = canonical_name(ent.text, ent.label_, aliases)
         order.setdefault(name, ent.start_char)
-        in_title = bool(title) and ent.text in title
+        in_title = bool(title) and ent.text in (title or "")
         if ent.start_char < limit and _governed_by(ent.root, _AT | _FROM):
             votes[name] += 2 if ent.root.head.lower_ in _AT else 1
         if in_title:
@@ -122,7 +122,7 @@ def _about(span):
     """The noun a money, percent or quantity figure is about: 'of X', else its verb's subject."""
     doc = span.doc
     after = doc[span.end:min(len(doc), span.end + 4)]
-    for i, tok in enumerate(after):
+    for _i, tok in enumerate(after):
         if tok.lower_ == "of":
             return next((c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
     node = _root(span)
@@ -168,9 +168,9 @@ def _class(noun, fig, vocab: Vocabulary) -> str:
                  and f"{c.lower_} {lemma}" in vocab.nouns), None)
     if lemma in vocab.people or lemma not in vocab.nouns and pair is None:
         verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") else None
-        if verb is not None and verb.lemma_ in vocab.verbs and (lemma in vocab.people or lemma not in vocab.nouns):
-            if vocab.verbs[verb.lemma_] != "troops" or lemma in ("soldier", "troop"):
-                return vocab.verbs[verb.lemma_]
+        if (verb is not None and verb.lemma_ in vocab.verbs and (lemma in vocab.people or lemma not in vocab.nouns)
+                and (vocab.verbs[verb.lemma_] != "troops" or lemma in ("soldier", "troop"))):
+            return vocab.verbs[verb.lemma_]
     return vocab.nouns.get(pair or lemma, lemma)
 
 
@@ -263,6 +263,6 @@ def _root(span):
 
 
 def _lemma(tok) -> str:
-    from transforms.figures import singular
+    from transforms.units import singular
 
     return singular(tok)

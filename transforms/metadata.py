@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
 
@@ -23,5 +23,5 @@ def parse_published(value: str | None) -> datetime | None:
     if not 1990 <= parsed.year <= 2100:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).replace(microsecond=0)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0)

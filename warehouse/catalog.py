@@ -32,7 +32,7 @@ _VIEW_DOCS = {
     "articles": "One row per published article: cleaned body and metadata.",
     "removed_segments": "What the cleaner removed from each article, and why.",
     "entities": "Named-entity mentions with canonical names; offsets index into articles.body.",
-    "figures": "Numeric claims (FIGURES.md); offsets index into articles.body.",
+    "figures": "Numeric claims (docs/figures.md); offsets index into articles.body.",
     "quarantine": "Inputs and rows that were not published, with the reason.",
     "runs": "One row per pipeline run.",
     "figure_claims": "One row per figure with the article's title, source, url, date and sentence.",
@@ -108,7 +108,8 @@ def in_memory(lake: Lakehouse, snapshot: Snapshot):
         files = snapshot.files[table]
         if files:
             listed = ", ".join(_quote(f) for f in files)
-            con.execute(f"CREATE VIEW {STORE}.{table} AS SELECT * FROM read_parquet([{listed}], hive_partitioning = true, "
+            con.execute(f"CREATE VIEW {STORE}.{table} AS SELECT * FROM read_parquet([{listed}], "
+                        "hive_partitioning = true, "
                         f"union_by_name = true, hive_types = {{'{PARTITION}': DATE}})")
         else:
             con.register(f"_empty_{table}", pa.table({f.name: pa.array([], f.type) for f in table_schema(table)}))
@@ -210,7 +211,8 @@ def _views(con, store: str, exclude_file: bool = True) -> None:
         if exclude_file:
             about = f"the rows of the current version of the Delta table {table}, file by file"
             con.execute(f"COMMENT ON TABLE {STORE}.{table} IS {_quote(about)}")
-            con.execute(f"COMMENT ON COLUMN {STORE}.{table}._file IS 'data file the row comes from (relative to the table)'")
+            con.execute(f"COMMENT ON COLUMN {STORE}.{table}._file IS "
+                        "'data file the row comes from (relative to the table)'")
     for view in ANALYTIC_VIEWS:
         for (column,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
                                      "ORDER BY ordinal_position", [view]).fetchall():

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warehouse.lake import Lakehouse
 from warehouse.schemas import TABLES
@@ -20,10 +20,12 @@ def history(lake: Lakehouse) -> list[dict]:
             params = entry.get("operationParameters") or {}
             out.append({
                 "table": table, "version": entry["version"],
-                "time": datetime.fromtimestamp(entry["timestamp"] / 1000, tz=timezone.utc).isoformat(timespec="seconds"),
+                "time": datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC).isoformat(timespec="seconds"),
                 "run_id": entry.get("newsetl.run_id"),
-                "operation": entry.get("operation", "") + (f" ({params['mode'].lower()})" if params.get("mode") else ""),
-                "rows_added": _int(entry.get("newsetl.rows", metrics.get("num_added_rows", metrics.get("numOutputRows")))),
+                "operation": entry.get("operation", "")
+                + (f" ({params['mode'].lower()})" if params.get("mode") else ""),
+                "rows_added": _int(entry.get("newsetl.rows",
+                                             metrics.get("num_added_rows", metrics.get("numOutputRows")))),
                 "rows_removed": _int(metrics.get("num_deleted_rows", metrics.get("numRemovedRows"))),
                 "files_added": _int(metrics.get("num_added_files", metrics.get("numFilesAdded"))),
                 "files_removed": _int(metrics.get("num_removed_files", metrics.get("numFilesRemoved",
@@ -43,7 +45,8 @@ def maintain(lake: Lakehouse, retention_hours: float, target_mb: int = 128) -> d
             continue
         metrics = dt.optimize.compact(target_size=target_mb * 2**20,
                                       writer_properties=WriterProperties(compression="ZSTD"))
-        out[table] = {"files_added": metrics.get("numFilesAdded", 0), "files_removed": metrics.get("numFilesRemoved", 0)}
+        out[table] = {"files_added": metrics.get("numFilesAdded", 0),
+                      "files_removed": metrics.get("numFilesRemoved", 0)}
     removed = lake.vacuum(retention_hours)
     out["vacuum"] = {"files_deleted": removed}
     return out

@@ -23,9 +23,9 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import fsspec
 import pyarrow as pa
@@ -131,10 +131,8 @@ class Lakehouse:
         wanted = table_schema(table)
         dt = self.table(table)
         if dt is None:
-            try:
+            with contextlib.suppress(DeltaError):  # another run created it meanwhile
                 DeltaTable.create(self.table_uri(table), wanted, mode="ignore", partition_by=[PARTITION])
-            except DeltaError:  # another run created it meanwhile
-                pass
             return
         have = set(dt.schema().to_arrow().names)
         missing = [f for f in wanted if f.name not in have]
@@ -168,7 +166,7 @@ class Lakehouse:
             self.fs.rm(staging, recursive=True)
 
     # -- publishing --------------------------------------------------------------------------------------
-    def publish(self, run_id: str, files: list[StagedFile], replace_dates: list[str] = (),
+    def publish(self, run_id: str, files: list[StagedFile], replace_dates: Sequence[str] = (),
                 since: int | None = None, originals: dict[str, str] | None = None) -> None:
         """Commit a run's staged files, table by table, the `runs` row last; then clean its staging.
 
@@ -177,7 +175,7 @@ class Lakehouse:
         articles that concurrent runs committed after it are dropped, see drop_duplicates).
         `originals`: published articles whose duplicate_of this run changes (an earlier original arrived)."""
         manifest = {"run_id": run_id, "replace_dates": sorted(replace_dates), "files": [asdict(f) for f in files],
-                    "since": since, "originals": originals or {}, "written_at": datetime.now(timezone.utc).isoformat()}
+                    "since": since, "originals": originals or {}, "written_at": datetime.now(UTC).isoformat()}
         self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
         self.apply(manifest)
         self.fs.rm(self.path(BOOK, "commits", f"{run_id}.json"))
@@ -261,7 +259,7 @@ class Lakehouse:
             columns=[c for c in columns if c in have],
             filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
         values = [data.column(c).to_pylist() if c in have else [None] * data.num_rows for c in columns]
-        return list(zip(*values))
+        return list(zip(*values, strict=False))
 
     def _column_of_run(self, table: str, column: str, run_id: str) -> list:
         import pyarrow.dataset as ds
@@ -322,7 +320,7 @@ class Lakehouse:
     def lease(self, run_id: str) -> Iterator[None]:
         """Hold a lease on the warehouse while a run works: renewed in the background, released at the end."""
         path = self.path(BOOK, "leases", f"{run_id}.json")
-        started = datetime.now(timezone.utc).isoformat()
+        started = datetime.now(UTC).isoformat()
         stop = threading.Event()
 
         def renew() -> None:
@@ -372,7 +370,8 @@ class Lakehouse:
         return done
 
     def _leases(self) -> tuple[set[str], set[str]]:
-        live, dead = set(), set()
+        live: set[str] = set()
+        dead: set[str] = set()
         for path in self._ls(self.path(BOOK, "leases"), ".json"):
             try:
                 lease = json.loads(self.fs.cat_file(path))
@@ -388,7 +387,7 @@ class Lakehouse:
         if dt is None:
             return set()
         runs = pa.table(self.dataset(dt, "runs").to_table(columns=["run_id", "status"]))
-        return {r for r, s in zip(runs.column("run_id").to_pylist(), runs.column("status").to_pylist())
+        return {r for r, s in zip(runs.column("run_id").to_pylist(), runs.column("status").to_pylist(), strict=False)
                 if s in PUBLISHED}
 
     def read_column(self, table: str, column: str, dates: set[str] | None = None) -> list:

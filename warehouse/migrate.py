@@ -46,7 +46,8 @@ def migrate(lake: Lakehouse) -> list[str]:
         data = ds.dataset(old, filesystem=lake.fs, format="parquet", partitioning=ds.partitioning(
             pa.schema([(PARTITION, pa.string())]), flavor="hive"), partition_base_dir=lake.path(table)).to_table()
         if table == "articles":
-            run_of_article = dict(zip(data.column("article_id").to_pylist(), data.column("run_id").to_pylist()))
+            run_of_article = dict(zip(data.column("article_id").to_pylist(), data.column("run_id").to_pylist(),
+                                      strict=False))
         data = _upgrade(table, data, run_of_article)
         files = lake.stage(RUN, "0", {table: data})
         lake.create_table(table)
@@ -86,7 +87,7 @@ def _upgrade(table: str, data: pa.Table, run_of_article: dict[str, str]) -> pa.T
 
 def _roll_forward(lake: Lakehouse) -> list[str]:
     """Finish an interrupted version-1 publish from its journal (the files it listed moved into place)."""
-    done = []
+    done: list[str] = []
     journals = lake.path("_journal")
     if not lake.fs.exists(journals):
         return done

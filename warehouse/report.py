@@ -46,7 +46,7 @@ def build(warehouse: str) -> str:
         for name, sql in QUERIES.items():
             cur = con.execute(sql)
             cols = [d[0] for d in cur.description]
-            data[name] = [dict(zip(cols, row)) for row in cur.fetchall()]
+            data[name] = [dict(zip(cols, row, strict=False)) for row in cur.fetchall()]
     finally:
         con.close()
     docs = os.path.join(warehouse, "gx", "uncommitted", "data_docs", "local_site", "index.html")

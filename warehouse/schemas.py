@@ -30,13 +30,16 @@ COLUMNS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "raw_chars": (pa.int64(), "characters of the decoded input"),
         "body_chars": (pa.int64(), "characters of the body"),
         "raw_text_chars": (pa.int64(), "characters of the decoded input that are not white space"),
-        "body_text_chars": (pa.int64(), "characters of the body that are not white space (never more than raw_text_chars)"),
+        "body_text_chars": (pa.int64(), "characters of the body that are not white space "
+                                        "(never more than raw_text_chars)"),
         "body_words": (pa.int64(), "whitespace-separated words of the body"),
         "encoding": (pa.string(), "codec that decoded the input bytes (utf-8, windows-1252, shift_jis, ...)"),
-        "encoding_source": (pa.string(), "what chose it: bom, declared, utf-8 or detected; +ftfy when mojibake was repaired"),
+        "encoding_source": (pa.string(), "what chose it: bom, declared, utf-8 or detected; "
+                                         "+ftfy when mojibake was repaired"),
         "input_format": (pa.string(), "text or html"),
         "nlp_skipped_reason": (pa.string(), "why no NER ran (non-English, empty body), else null"),
-        "duplicate_of": (pa.string(), "article_id of the earliest published near-copy of this article (syndicated, republished), else null"),
+        "duplicate_of": (pa.string(), "article_id of the earliest published near-copy of this article "
+                                      "(syndicated, republished), else null"),
         "body_minhash": (pa.binary(), "MinHash signature of the body's word 5-grams (64 uint64): finds near-copies"),
         "run_id": _RUN,
         "pipeline_version": (pa.string(), "newsetl version that produced the row"),
@@ -75,7 +78,8 @@ COLUMNS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "end_char": (pa.int32(), "end offset in articles.body (exclusive)"),
         "sentence_idx": (pa.int32(), "sentence number in the body, from 0"),
         "sentence": (pa.string(), "the sentence that states the figure"),
-        "measure": (pa.string(), "what is counted, normalised: 'United States troops' for US troops, American soldiers, U.S. forces"),
+        "measure": (pa.string(), "what is counted, normalised: 'United States troops' for US troops, "
+                                 "American soldiers, U.S. forces"),
         "place": (pa.string(), "canonical place the figure is about (its sentence's, else the article's main place)"),
         "run_id": _RUN,
     },

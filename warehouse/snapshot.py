@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warehouse.lake import BOOK, Lakehouse
 from warehouse.schemas import TABLES
@@ -33,7 +33,8 @@ def take(lake: Lakehouse, as_of: int | str | datetime | None = None) -> Snapshot
     when = _as_of_time(lake, as_of)
     runs = lake.published_runs(when)
     pending = set() if when is not None else _replacing_runs(lake)
-    versions, files = {}, {}
+    versions: dict[str, int | None] = {}
+    files: dict[str, list[str]] = {}
     for table in TABLES:
         dt = lake.table(table, when) if when is None or _existed(lake, table, when) else None
         if dt is None:
@@ -72,17 +73,17 @@ def _as_of_time(lake: Lakehouse, as_of: int | str | datetime | None) -> datetime
     if as_of is None:
         return None
     if isinstance(as_of, datetime):
-        return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
     if isinstance(as_of, int) or str(as_of).isdigit():
         runs = lake.table("runs")
         if runs is None:
             raise ValueError("the warehouse has no runs yet")
         for entry in runs.history():
             if entry["version"] == int(as_of):
-                return datetime.fromtimestamp(entry["timestamp"] / 1000, tz=timezone.utc)
+                return datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC)
         raise ValueError(f"no version {as_of} in the runs table's history")
     parsed = datetime.fromisoformat(str(as_of))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _existed(lake: Lakehouse, table: str, when: datetime) -> bool:

@@ -14,7 +14,8 @@ def test_the_claims_set_groups_every_quantity_purely_and_finds_the_syndicated_co
 
 
 def test_the_seeds_group_about_us_troops_in_iraq_is_disputed(seeds_warehouse):
-    rows = q(seeds_warehouse, """SELECT disputed, [(c.value, c.qualifier, c.attributed_to, c.source_name) FOR c IN claims]
+    rows = q(seeds_warehouse, """SELECT disputed,
+                                        [(c.value, c.qualifier, c.attributed_to, c.source_name) FOR c IN claims]
                                  FROM claim_groups WHERE measure = 'United States troops' AND place = 'Iraq'""")
     assert len(rows) == 1
     disputed, claims = rows[0]

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import jsonschema
@@ -166,9 +167,9 @@ def _run(status: str, retry: bool = False) -> dict:
                                          ([_run("failed")], EXIT_BLOCKED), ([_run("failed", retry=True)], EXIT_RETRY),
                                          ([_run("published"), _run("failed", retry=True)], EXIT_RETRY)])
 def test_exit_status_of_a_batch(tmp_path, runs, status):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    doc = _summary(runs, str(tmp_path / "none"), datetime.now(timezone.utc), Output(True, "run"))
+    doc = _summary(runs, str(tmp_path / "none"), datetime.now(UTC), Output(True, "run"))
     assert doc["exit_status"] == status
     jsonschema.validate({"newsetl_version": PIPELINE_VERSION, "command": "backfill", **doc}, SCHEMA)
 

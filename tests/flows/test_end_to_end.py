@@ -64,7 +64,8 @@ def test_offsets_point_at_the_row_text(seeds_warehouse):
         bad = q(seeds_warehouse, f"""select count(*) from {table} t join articles a using (article_id)
                                      where substr(a.body, t.start_char + 1, t.end_char - t.start_char) <> t.text""")
         assert bad == [(0,)]
-        orphans = q(seeds_warehouse, f"select count(*) from {table} where article_id not in (select article_id from articles)")
+        orphans = q(seeds_warehouse,
+                    f"select count(*) from {table} where article_id not in (select article_id from articles)")
         assert orphans == [(0,)]
 
 
@@ -125,7 +126,8 @@ def hostile_folder(root: Path) -> dict[str, str]:
         "{not json",
         json.dumps({"title": "no text"}),
     ]) + "\n", "utf-8")
-    (root / "boilerplate_only.txt").write_text("Home\nWorld\nSport\nSubscribe to our newsletter\n- Advertisement -\n", "utf-8")
+    (root / "boilerplate_only.txt").write_text(
+        "Home\nWorld\nSport\nSubscribe to our newsletter\n- Advertisement -\n", "utf-8")
     (root / "utf16.txt").write_bytes((SEEDS / "001_ae877c58f8d80608.txt").read_text("utf-8").encode("utf-16"))
     (root / "bom_crlf.txt").write_bytes(b"\xef\xbb\xbf" + (SEEDS / "002_23c06521338ce5b8.txt").read_text("utf-8")
                                         .replace("\n", "\r\n").encode("utf-8"))
@@ -144,7 +146,8 @@ def hostile_folder(root: Path) -> dict[str, str]:
     (root / "iso8859_2.txt").write_bytes("Vláda v pondělí schválila nové zákony o daních. Příliš žluťoučký kůň úpěl "
                                          "ďábelské ódy, uvedlo ministerstvo financí.\n".encode("iso-8859-2"))
     (root / "declared.html").write_bytes('<html><head><meta charset="windows-1251"><title>Новости</title></head><body>'
-                                         '<article><h1>Новости</h1><p>Правительство в понедельник объявило о новых мерах '
+                                         '<article><h1>Новости</h1><p>Правительство в понедельник '
+                                         'объявило о новых мерах '
                                          'поддержки экономики, сообщили в министерстве.</p></article></body></html>'
                                          .encode("cp1251"))
     outside = root.parent / "outside.txt"
@@ -168,7 +171,8 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path, prefect_api):
     for name in ("empty.txt", "image.txt", "notes.docx", "broken.txt.gz", "feed.jsonl#2", "feed.jsonl#3",
                  "boilerplate_only.txt", "bomb.txt.gz", "huge.txt", "link_out.txt"):
         assert name in quarantined and quarantined[name], name
-    assert "26214400" in quarantined["huge.txt"] and "52428800" in quarantined["bomb.txt.gz"]  # the cap is in the reason
+    # the cap is in the reason
+    assert "26214400" in quarantined["huge.txt"] and "52428800" in quarantined["bomb.txt.gz"]
     bodies = " ".join(r[0] for r in q(wh, "select body from articles"))
     assert "root:" not in bodies and "€2 million" in bodies and "\r" not in bodies
     assert quarantined["boilerplate_only.txt"].startswith("no main text")
@@ -176,7 +180,8 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path, prefect_api):
                in q(wh, "select source_uri, body, encoding, encoding_source from articles")}
     assert "Café owners" in by_name["latin1.txt"][0] and by_name["latin1.txt"][1:] == ("windows-1252", "detected")
     assert "Příliš žluťoučký kůň" in by_name["iso8859_2.txt"][0] and by_name["iso8859_2.txt"][1] == "iso-8859-2"
-    assert "Правительство" in by_name["declared.html"][0] and by_name["declared.html"][1:] == ("windows-1251", "declared")
+    assert "Правительство" in by_name["declared.html"][0]
+    assert by_name["declared.html"][1:] == ("windows-1251", "declared")
     assert by_name["utf16.txt"][1:] == ("utf-16", "bom") and by_name["bom_crlf.txt"][1:] == ("utf-8", "bom")
     assert "30 million euros" in by_name["clean_table.txt"][0]  # the paragraphs after the table are kept
     inputs = {p.name for p in inp.rglob("*") if p.is_file()}
@@ -193,7 +198,8 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path, prefect_api):
 def test_bad_arguments_are_one_line_errors(tmp_path, prefect_api):
     for args in (["run", "--input", str(tmp_path / "missing")], ["run", "--date", "2026-13-45"],
                  ["run", "--input", "s3://user:hunter2@bucket/in"], ["run", "--warehouse", "s3://b/wh?secret_key=x"],
-                 ["backfill", "--start", "2026-11-05", "--end", "2026-11-01"], ["sql", "select 1", "--warehouse", str(tmp_path)]):
+                 ["backfill", "--start", "2026-11-05", "--end", "2026-11-01"],
+                 ["sql", "select 1", "--warehouse", str(tmp_path)]):
         proc = newsetl(*args, env=prefect_api)
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") <= 1, proc.stderr
@@ -243,7 +249,8 @@ def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path, prefect_api):
             (inp / f"site-{i}" / seed.name).write_text(seed.read_text("utf-8") + f"\nFiled by desk {i}.\n", "utf-8")
     env = {**os.environ, **prefect_api, "NEWSETL_CHUNK_SIZE": "10", "NEWSETL_N_PROCESS": "1"}
     proc = subprocess.Popen([*NEWSETL, "run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not list((wh / "_newsetl" / "staging").rglob("*.parquet")):
         time.sleep(0.05)

@@ -10,6 +10,7 @@ import httpx
 from tests.conftest import ROOT, SEEDS, stop, wait_for
 from tests.flows.test_end_to_end import NEWSETL, q
 
+
 def call(method: str, url: str, **kwargs):
     """One API call, retried like Prefect's own client does on 429/502/503 (SQLite busy answers 503)."""
     for _ in range(30):
@@ -25,7 +26,8 @@ def test_serve_creates_a_scheduled_deployment_and_a_triggered_run_publishes(tmp_
     wh = tmp_path / "wh"
     api = prefect_api["PREFECT_API_URL"]
     env = {**os.environ, **prefect_api}
-    serving = subprocess.Popen([*NEWSETL, "serve", "--cron", "0 2 * * *", "--input", str(SEEDS), "--warehouse", str(wh)],
+    serving = subprocess.Popen([*NEWSETL, "serve", "--cron", "0 2 * * *", "--input", str(SEEDS),
+                                "--warehouse", str(wh)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:

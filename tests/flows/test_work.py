@@ -13,7 +13,8 @@ def _comparable(tables: dict) -> dict:
 def test_two_worker_processes_match_one_process():
     pages = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     raws = [RawDoc(source_uri=f"/in/site-{i}/{j}.txt", content=page + f"\nFiled {i}.\n", batch_date="2026-11-20",
-                   source_key=f"/in/site-{i}") for i in range(MIN_PARALLEL // len(pages) + 1) for j, page in enumerate(pages)]
+                   source_key=f"/in/site-{i}")
+            for i in range(MIN_PARALLEL // len(pages) + 1) for j, page in enumerate(pages)]
     assert len(raws) >= MIN_PARALLEL
     try:
         parallel = process_parallel(raws, {}, "run", n_process=2, batch_size=8)
@@ -33,7 +34,8 @@ def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
             f"{word} spoke to reporters in Baghdad after the meeting with officials.")
     raw = RawDoc(source_uri="/in/x.txt", content=f"Troops to stay\n\n{body}\n", batch_date="2026-11-20")
     strings = get_nlp().vocab.strings
-    in_worker([RawDoc(source_uri="/in/w.txt", content="Warm\n\nA first call fills the tokenizer's cache.\n")], {}, "run")
+    warm = "Warm\n\nA first call fills the tokenizer's cache.\n"
+    in_worker([RawDoc(source_uri="/in/w.txt", content=warm)], {}, "run")
     assert word not in strings
     tables = in_worker([raw], {}, "run")
     assert word in tables["articles"].column("body")[0].as_py()

@@ -19,7 +19,8 @@ def test_prose_needs_sentences_not_headlines():
     opts = DEFAULT.clean
     assert is_prose("The troops left Iraq for the neighbouring Kuwait after nine years of occupation.", opts)
     assert not is_prose("Home", opts)
-    assert not is_prose("UN Resident and Humanitarian Coordinator in Syria: Reports about United Nations evacuating all its s...", opts)
+    teaser = "UN Resident and Humanitarian Coordinator in Syria: Reports about United Nations evacuating all its s..."
+    assert not is_prose(teaser, opts)
 
 
 @pytest.mark.parametrize("name", ["000_3ef350cdd4bc2bac.txt", "001_ae877c58f8d80608.txt", "002_23c06521338ce5b8.txt",
@@ -55,8 +56,8 @@ def test_cleaning_is_idempotent():
 
 
 def test_template_lines_recur_across_a_sites_pages():
-    pages = [f"Site Menu\nStory {i} is about something that happened today in the city.\nFollow our site on Mastodon for news."
-             for i in range(4)]
+    pages = [f"Site Menu\nStory {i} is about something that happened today in the city.\n"
+             "Follow our site on Mastodon for news." for i in range(4)]
     template = template_lines(pages)
     assert template == frozenset(map(line_key, ["Site Menu", "Follow our site on Mastodon for news."]))
     assert template_lines(pages[:2]) == frozenset()
@@ -67,8 +68,10 @@ def test_template_lines_recur_across_a_sites_pages():
 
 def test_non_english_page_keeps_its_prose():
     raw = ("Startseite\nPolitik\nSport\nWetter\n\n"
-           "Die Regierung hat am Montag neue Maßnahmen gegen die steigenden Energiepreise angekündigt, die ab Januar gelten.\n\n"
-           "Nach Angaben des Ministeriums sollen rund drei Millionen Haushalte von den Entlastungen profitieren können.\n\n"
+           "Die Regierung hat am Montag neue Maßnahmen gegen die steigenden Energiepreise angekündigt, "
+           "die ab Januar gelten.\n\n"
+           "Nach Angaben des Ministeriums sollen rund drei Millionen Haushalte von den Entlastungen "
+           "profitieren können.\n\n"
            "Impressum\nDatenschutz\nKontakt\n")
     body = clean_text(raw).body
     assert body.startswith("Die Regierung") and body.endswith("profitieren können.")

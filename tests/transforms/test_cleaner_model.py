@@ -17,13 +17,16 @@ from transforms.clean.stopwords import stop_words
 from transforms.options import DEFAULT
 
 HEAD = ("Floods close 140 schools as rivers burst their banks\n"
-        "Heavy rain forced the closure of 140 schools across the northern region on Monday, the education ministry said.\n"
+        "Heavy rain forced the closure of 140 schools across the northern region on Monday, "
+        "the education ministry said.\n"
         "More than 2,000 residents were moved to emergency shelters after two rivers burst their banks overnight.\n")
 TAIL = "Forecasters expect more rain on Wednesday.\nSchools will reopen by Thursday, officials said.\n"
-INSIDE = {"numbers": "Town Rain\n2019 121\n2020 98\n2021 87\n", "pipes": "Year | Rain | Cost\n2019 | 121 | 1.2\n2020 | 98 | 0.9\n",
+INSIDE = {"numbers": "Town Rain\n2019 121\n2020 98\n2021 87\n",
+          "pipes": "Year | Rain | Cost\n2019 | 121 | 1.2\n2020 | 98 | 0.9\n",
           "units": "North 121 mm\nSouth 98 mm\nEast 87 mm\n", "list": "- bottled water\n- blankets\n- torches\n",
           "sub-heading": "What happens next\n"}
-REASONS = set(SHAPE_ORDER) | set(GROUPS) | {"site_template", "teaser_list", "title", "byline", "signature", "no_main_text"}
+REASONS = set(SHAPE_ORDER) | set(GROUPS) | {"site_template", "teaser_list", "title", "byline", "signature",
+                                           "no_main_text"}
 
 
 def test_the_shipped_model_matches_its_features():
@@ -102,7 +105,8 @@ def test_html_takes_what_trafilatura_is_sure_of_and_the_model_decides_the_rest()
                "Default-only teaser the model dislikes.\nRecall-only paragraph the model is sure of.",
         rendered=rendered, title=None, author=None, source_name=None, published=None, url=None)
     cleaned = _combine_settings(page, _Scores([0.0, 0.1, 0.7, 0.3, 0.9, 0.0]), DEFAULT.clean, None)
-    assert cleaned.body.split("\n\n") == ["Sure paragraph kept by every setting.", "Default-only paragraph the model likes.",
+    assert cleaned.body.split("\n\n") == ["Sure paragraph kept by every setting.",
+                                          "Default-only paragraph the model likes.",
                                           "Recall-only paragraph the model is sure of."]
     assert {r.reason for r in cleaned.removed} == {"dom_extractor", "vocabulary"}
     assert [r.text for r in cleaned.removed if r.reason == "vocabulary"] == ["Default-only teaser the model dislikes."]

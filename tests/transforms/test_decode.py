@@ -56,12 +56,12 @@ def test_declared_latin1_means_windows_1252_as_in_browsers():
 
 def test_a_declaration_outside_markup_is_not_taken_from_the_text():
     # a JSONL line or a text page that quotes a meta tag is not declaring its own encoding
-    data = 'He wrote <meta charset="koi8-r"> on the slide; “Café” was the title.'.encode("utf-8")
+    data = 'He wrote <meta charset="koi8-r"> on the slide; “Café” was the title.'.encode()
     assert decode_bytes(data).text.endswith("“Café” was the title.")
 
 
 def test_mojibake_is_repaired_and_recorded():
-    data = "Café résumé in São Paulo, the mayor said on Monday.".encode("utf-8").decode("cp1252").encode("utf-8")
+    data = "Café résumé in São Paulo, the mayor said on Monday.".encode().decode("cp1252").encode("utf-8")
     decoded = decode_bytes(data)
     assert decoded.text == "Café résumé in São Paulo, the mayor said on Monday."
     assert decoded.source == "utf-8+ftfy"
@@ -70,7 +70,7 @@ def test_mojibake_is_repaired_and_recorded():
 
 
 def test_a_lying_declaration_is_repaired():
-    page = '<meta charset="iso-8859-1"><p>São Paulo mayor resigns after 3 years in office.</p>'.encode("utf-8")
+    page = '<meta charset="iso-8859-1"><p>São Paulo mayor resigns after 3 years in office.</p>'.encode()
     assert "São Paulo" in decode_bytes(page, markup=True).text
 
 
@@ -79,7 +79,8 @@ def test_bom_and_crlf():
     assert text == "line one\nline two\n" and (enc, source) == ("utf-8", "bom")
 
 
-@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, bytes(range(32)) * 50])
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+                                  bytes(range(32)) * 50])
 def test_binary_is_refused(data):
     with pytest.raises(DecodeError):
         decode_bytes(data)

@@ -1,5 +1,5 @@
 """Near-copies (MinHash LSH): syndicated copies found, related stories not, the earliest published the original."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from tests.conftest import seed_text
 from transforms.clean import clean_text
@@ -21,7 +21,7 @@ def test_copies_score_high_and_other_stories_low():
 
 def test_the_earliest_published_is_the_original():
     index = NearCopies()
-    late, early = datetime(2026, 11, 3, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    late, early = datetime(2026, 11, 3, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
     index.add("first-seen", signature(BODY), late, date(2026, 11, 3))
     assert index.original_of("other-story", signature(OTHER), late, date(2026, 11, 3)) is None
     copy = BODY + "\n\nRepublished with permission."

@@ -17,7 +17,8 @@ from transforms.language import _REFUSED, detect_language, iso_code
     ("Er sagte, dass 3.000 Soldaten bis Ende des nächsten Jahres im Irak bleiben würden.", "de"),
     ("Он сказал, что три тысячи солдат останутся в Ираке до конца следующего года.", "ru"),
     ("彼は、3000人の兵士が来年末までイラクに留まると述べた。", "ja"),
-    ("他說，三千名士兵將留在伊拉克直到明年年底，國防部隨後證實了這一消息。", "zh"),   # CLD2 says zh-Hant: one code for Chinese
+    # CLD2 says zh-Hant: one code for Chinese
+    ("他說，三千名士兵將留在伊拉克直到明年年底，國防部隨後證實了這一消息。", "zh"),
     ("הוא אמר ששלושת אלפים חיילים יישארו בעיראק עד סוף השנה הבאה.", "he"),  # CLD2 says iw
     ("US troops to stay in Iraq until 2026, officials say", "en"),    # a headline-length body
 ])

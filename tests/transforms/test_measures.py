@@ -8,7 +8,7 @@ from transforms.measures import annotate
 def claims(nlp, text, title=None):
     doc = nlp(text)
     figures = extract_figures(doc)
-    return [(f.value, m, p) for f, (m, p) in zip(figures, annotate(doc, figures, title))]
+    return [(f.value, m, p) for f, (m, p) in zip(figures, annotate(doc, figures, title), strict=False)]
 
 
 @pytest.mark.parametrize("text,expected", [

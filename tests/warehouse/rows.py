@@ -1,11 +1,11 @@
 """Complete rows of every table for warehouse tests (to_table wants every declared column)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warehouse.schemas import COLUMNS, PARTITION, to_table
 
-PUBLISHED = datetime(2026, 11, 20, 8, 30, 15, 123456, tzinfo=timezone.utc)
+PUBLISHED = datetime(2026, 11, 20, 8, 30, 15, 123456, tzinfo=UTC)
 
 
 def row(table: str, **values) -> dict:

@@ -2,6 +2,7 @@
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -9,13 +10,14 @@ from warehouse.report import build
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 def test_report_is_static_and_offline(warehouse):
-    page = open(build(str(warehouse)), encoding="utf-8").read()
+    page = Path(build(str(warehouse))).read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # no CDN, nothing fetched
     assert "Press TV" in page and "United States" in page and "binary data" in page
     assert "last run r1: published" in page
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: install Debian's chromium (apt-get install chromium)")
+@pytest.mark.skipif(CHROMIUM is None,
+                    reason="no headless browser: install Debian's chromium (apt-get install chromium)")
 def test_report_charts_render_in_headless_chromium_without_console_errors(warehouse, tmp_path_factory):
     path = build(str(warehouse))
     profile = tmp_path_factory.mktemp("chromium-profile")

@@ -52,7 +52,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
     if not kept:
         return Cleaned(body="", removed=[Removed("\n".join(lines.text), "no_main_text")])
     signals = [("site_template" if t else s) or ("teaser_list" if r else None)
-               for s, t, r in zip(facts.signals, in_template, facts.teaser_run)]
+               for s, t, r in zip(facts.signals, in_template, facts.teaser_run, strict=False)]
     meta = page_metadata(lines, kept[0], kept[-1] + 1, signals, reasons, opts, title_hint)
     return assemble(lines.text, reasons, meta)
 
@@ -63,10 +63,11 @@ def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
     stops, own_list = stop_words(language)
     signals = SHAPES.page(lines.lower, SHAPE_MAX_CHARS)
     is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)
-                for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals)]
-    markers = [bool(m) for m in TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, is_prose)])]
+                for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals, strict=False)]
+    headings = [low if not p else "" for low, p in zip(lines.lower, is_prose, strict=False)]
+    markers = [bool(m) for m in TEASER_MARKER.page(headings)]
     teaser, comments = teaser_runs(lines, is_prose), comment_headers(lines)
-    rule_signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
+    rule_signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser, strict=False)]
     rule_keep = [r is None for r in rule_reasons(lines, is_prose, rule_signals, menu_runs(lines, is_prose, opts),
                                                  comments, opts)]
     return PageFacts(stops, own_list, signals, markers, teaser, comments, rule_keep)
@@ -78,7 +79,8 @@ def _model_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], mo
     keep = model.keep(features)
     reasons: list[str | None] = [None] * len(keep)
     learned = []
-    for i, (kept, template, shape, teaser) in enumerate(zip(keep, in_template, facts.signals, facts.teaser_run)):
+    rows = zip(keep, in_template, facts.signals, facts.teaser_run, strict=False)
+    for i, (kept, template, shape, teaser) in enumerate(rows):
         if template:
             reasons[i] = "site_template"
         elif not kept:
@@ -86,7 +88,7 @@ def _model_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], mo
             if reasons[i] is None:
                 learned.append(i)
     runs = _runs(learned)  # the model's removals, as runs of consecutive lines: one explanation a run
-    for run, reason in zip(runs, model.reasons(features[[r[0] for r in runs]]) if runs else []):
+    for run, reason in zip(runs, model.reasons(features[[r[0] for r in runs]]) if runs else [], strict=False):
         for i in run:
             reasons[i] = reason
     return reasons
@@ -105,14 +107,14 @@ def _runs(indices: list[int]) -> list[list[int]]:
 
 def _rule_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], opts: CleanOptions,
                     keep_region: bool) -> list[str | None]:
-    signals = ["site_template" if t else s for s, t in zip(facts.signals, in_template)]
+    signals = ["site_template" if t else s for s, t in zip(facts.signals, in_template, strict=False)]
     is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)
-                for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals)]
+                for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals, strict=False)]
     teaser = teaser_runs(lines, is_prose)
-    signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser)]
+    signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser, strict=False)]
     if keep_region:
         return [sig or ("teaser_item" if not p and t.endswith(("...", "…")) else None)
-                for sig, p, t in zip(signals, is_prose, lines.text)]
+                for sig, p, t in zip(signals, is_prose, lines.text, strict=False)]
     return rule_reasons(lines, is_prose, signals, menu_runs(lines, is_prose, opts), facts.comments, opts)
 
 
@@ -138,7 +140,7 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     rendered = split_lines(page.rendered)
     features = line_features(rendered, page_facts(rendered, page.rendered, opts), model.lexicon, opts)
     probability: dict[str, float] = {}
-    for key, p in zip(map(_key, rendered.text), model.keep_probability(features)):
+    for key, p in zip(map(_key, rendered.text), model.keep_probability(features), strict=False):
         probability[key] = max(p, probability.get(key, 0.0))
     precise = {_key(t) for t in split_lines(page.precise).text}
     default = {_key(t) for t in split_lines(page.text).text}
@@ -157,7 +159,7 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     kept = {_key(t) for t in body}
     offered = _runs([i for i, t in enumerate(rendered.text) if _key(t) in seen and _key(t) not in kept])
     learned = {i: reason for run, reason in zip(offered, model.reasons(features[[r[0] for r in offered]])
-                                                if offered else []) for i in run}
+                                                if offered else [], strict=False) for i in run}
     reasons = [None if _key(t) in kept else "title" if title_key and _key(t) == title_key
                else learned.get(i, "dom_extractor") for i, t in enumerate(rendered.text)]
     removed = assemble(rendered.text, reasons, {}).removed

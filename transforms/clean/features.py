@@ -61,7 +61,8 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("window3_prose", "neighbours"), ("window8_prose", "neighbours"), ("window8_log_chars", "neighbours"),
     ("lines_to_prose_above", "far_from_text"), ("lines_to_prose_below", "far_from_text"),
     ("prose_mass_before", "position"), ("prose_mass_after", "position"),
-    ("page_log_lines", "page"), ("page_prose", "page"), ("page_log_chars", "page"), ("relative_log_chars", "short_line"),
+    ("page_log_lines", "page"), ("page_prose", "page"), ("page_log_chars", "page"),
+    ("relative_log_chars", "short_line"),
     ("repeats_in_page", "repeated"), ("prefix_repeats", "repeated"), ("short_run", "link_list"),
     ("block_position", "position"), ("page_log_blocks", "page"), ("title_overlap", "heading"),
     ("window2_max_stop_density", "neighbours"), ("window5_ends_sentence", "neighbours"),
@@ -92,14 +93,15 @@ def _line_shape(lines: Lines, facts: PageFacts, opts: CleanOptions) -> dict[str,
     """Features of each line alone."""
     stops = facts.stop_words
     rows = []
-    for text, low, words, cjk, sig in zip(lines.text, lines.lower, lines.words, lines.cjk, facts.signals):
+    for text, low, words, cjk, sig in zip(lines.text, lines.lower, lines.words, lines.cjk, facts.signals, strict=False):
         tokens = _WORD.findall(low)
         chars = len(text)
         letters, upper, digits = sum(map(str.isalpha, text)), sum(map(str.isupper, text)), sum(map(str.isdigit, text))
         symbols = chars - letters - digits - text.count(" ") - sum(map(text.count, _PLAIN_PUNCTUATION))
         stop_count = sum(map(stops.__contains__, tokens))
         rows.append((
-            chars, words, chars / max(words, 1), ends_sentence(text), len(_SENTENCE_MARKS.findall(text)) / max(words, 1),
+            chars, words, chars / max(words, 1), ends_sentence(text),
+            len(_SENTENCE_MARKS.findall(text)) / max(words, 1),
             text.count(",") / max(words, 1), digits / max(chars, 1), upper / max(letters, 1),
             sum(1 for w in text.split() if w[:1].isupper()) / max(words, 1), symbols / max(chars, 1),
             bool(_BULLET.match(text)), sum(text.count(s) for s in _SEPARATORS), text.endswith(":"),

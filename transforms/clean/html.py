@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_OPTIONS = {"include_comments": False, "include_tables": True, "deduplicate": False}
+_OPTIONS: dict = {"include_comments": False, "include_tables": True, "deduplicate": False}
 
 
 @dataclass(frozen=True)

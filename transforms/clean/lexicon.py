@@ -23,7 +23,7 @@ def tokens(lower: str) -> set[str]:
     words = [w for w in _TOKEN.findall(lower) if not w.isdigit()]
     out = set(words)
     out.update("p:" + w[:PREFIX_CHARS] for w in words if len(w) >= PREFIX_MIN_WORD)
-    out.update(a + " " + b for a, b in zip(words, words[1:]))
+    out.update(a + " " + b for a, b in zip(words, words[1:], strict=False))
     return out
 
 

@@ -72,7 +72,8 @@ def is_prose(text: str, opts: CleanOptions) -> bool:
 def prose(text: str, words: int, cjk: bool, opts: CleanOptions) -> bool:
     """is_prose for a line already split (its words counted, its script known)."""
     if cjk:
-        return len(text) >= opts.prose_min_chars_cjk and (ends_sentence(text) or len(text) >= 2 * opts.prose_min_chars_cjk)
+        return len(text) >= opts.prose_min_chars_cjk and (ends_sentence(text)
+                                                          or len(text) >= 2 * opts.prose_min_chars_cjk)
     if words < opts.prose_min_words:
         return False
     if truncated(text):

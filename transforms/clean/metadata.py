@@ -53,7 +53,8 @@ def find_title(lines: Lines, before: int, signals: list, opts: CleanOptions) -> 
         text = lines.text[i]
         if signals[i] or TEASER_MARKER(lines.lower[i]):
             continue
-        if (3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)) and text[-1] not in ".,;:":
+        title_sized = 3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)
+        if title_sized and text[-1] not in ".,;:":
             return i
     return None
 

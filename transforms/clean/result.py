@@ -28,7 +28,8 @@ class Cleaned:
 
 def assemble(texts: list[str], reasons: list[str | None], meta: dict) -> Cleaned:
     """The body (kept lines, a blank line apart) and the removed runs (consecutive lines with one reason)."""
-    kept = [t for t, r in zip(texts, reasons) if r is None]
+    kept = [t for t, r in zip(texts, reasons, strict=False) if r is None]
     removed = [Removed("\n".join(text for text, _ in group), reason) for reason, group in
-               itertools.groupby(((t, r) for t, r in zip(texts, reasons) if r is not None), key=operator.itemgetter(1))]
+               itertools.groupby(((t, r) for t, r in zip(texts, reasons, strict=False) if r is not None),
+                                 key=operator.itemgetter(1))]
     return Cleaned(body="\n\n".join(kept), removed=removed, **meta)

@@ -30,9 +30,9 @@ def rule_reasons(lines: Lines, prose: list[bool], signals: list, menu: list[bool
     end = _comments_cut(prose, comments, start, end)
     if start == end:  # no prose at all: keep nothing rather than a menu
         return ["no_main_text"] * len(lines.text)
-    outside = [sig or ("menu_run" if m else "outside_main_block") for sig, m in zip(signals, menu)]
+    outside = [sig or ("menu_run" if m else "outside_main_block") for sig, m in zip(signals, menu, strict=False)]
     inside = [sig or ("teaser_item" if not p and t.endswith(("...", "…")) else None)
-              for sig, p, t in zip(signals, prose, lines.text)]
+              for sig, p, t in zip(signals, prose, lines.text, strict=False)]
     return outside[:start] + inside[start:end] + outside[end:]
 
 
@@ -60,7 +60,7 @@ def _scores(lines: Lines, prose, signals, menu, opts: CleanOptions) -> list[floa
         -opts.long_line_chars / 2, -opts.long_line_chars / 4
     return [(date_line if sig == "date_line" else shape) if sig else
             float(len(text) * (2 if cjk else 1)) if p else short if m else other
-            for text, cjk, p, sig, m in zip(lines.text, lines.cjk, prose, signals, menu)]
+            for text, cjk, p, sig, m in zip(lines.text, lines.cjk, prose, signals, menu, strict=False)]
 
 
 def _comments_cut(prose: list[bool], comments: list[bool], start: int, end: int) -> int:

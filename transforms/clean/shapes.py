@@ -105,7 +105,8 @@ def _item(op, av) -> tuple[set[str] | None, bool]:
     if op is _sre.SUBPATTERN:
         return _sequence(av[-1])
     if op is _sre.BRANCH:
-        out, nullable = set(), False
+        out: set[str] = set()
+        nullable = False
         for alternative in av[1]:
             first, empty = _sequence(alternative)
             if first is None:
@@ -147,7 +148,8 @@ def _shortest(strings) -> tuple[str, ...]:
 
 
 def _mandatory_literals(items) -> list[tuple[str, ...]]:
-    out, run = [], ""
+    out: list[tuple[str, ...]] = []
+    run = ""
     for op, av in items:
         if op is _sre.LITERAL:
             run += chr(av)
@@ -170,7 +172,9 @@ def _literal_starts(items) -> tuple[str, ...] | None:
     alternative does not start with a literal."""
     if len(items) == 1 and items[0][0] is _sre.BRANCH:
         starts = [_literal_starts(list(alternative)) for alternative in items[0][1][1]]
-        return None if any(s is None for s in starts) else tuple(x for s in starts for x in s)
+        if any(s is None for s in starts):
+            return None
+        return tuple(x for s in starts if s is not None for x in s)
     if items and items[0][0] is _sre.SUBPATTERN and not any(op is _sre.LITERAL for op, _ in items[:1]):
         inner = _literal_starts(list(items[0][1][-1]))
         if inner is not None:
@@ -194,15 +198,18 @@ class ShapeMatcher:
     """The name of the first (name, pattern) shape that matches a whole lower-cased line."""
 
     def __init__(self, shapes: list[tuple[str, str]]):
-        entries, self._needles, self._names = [], [], {}
+        entries: list[tuple[str, frozenset[str] | None, bool]] = []
+        self._needles: list[str] = []
+        self._names: dict[str, str] = {}
         for i, (name, pattern) in enumerate(shapes):
             upper = upper_case_literals(pattern)
             if upper:
-                raise ValueError(f"shape {name} {pattern!r} names {''.join(sorted(upper))!r}: write shapes in lower case")
+                upper_chars = "".join(sorted(upper))
+                raise ValueError(f"shape {name} {pattern!r} names {upper_chars!r}: write shapes in lower case")
             self._names[f"g{i}"] = name
             first, found = first_chars(pattern), needles(pattern)
             gated = _gated(first, found)
-            if gated:
+            if gated and found:
                 self._needles += found
             entries.append((f"(?P<g{i}>{pattern})", first, gated))
         # For a line's first character (or its class) and whether the line holds a needle: the
@@ -240,7 +247,8 @@ class ShapeMatcher:
             pattern = cache[text[0]]
         except KeyError:
             key = (text[0], held)
-            pattern = cache[text[0]] = self._by_first[key] if key in self._by_first else self._by_class[(char_class(text[0]), held)]
+            pattern = cache[text[0]] = self._by_first[key] if key in self._by_first \
+                else self._by_class[(char_class(text[0]), held)]
         m = pattern.fullmatch(text) if pattern is not None else None
         return self._names[m.lastgroup] if m else None
 

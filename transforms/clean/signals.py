@@ -29,13 +29,14 @@ def line_signals(lines: Lines, template: frozenset[int]) -> list[str | None]:
     site's template (recurring on its other pages) are "site_template"."""
     shapes = SHAPES.page(lines.lower, SHAPE_MAX_CHARS)
     if template:
-        return ["site_template" if line_key(t) in template else shape for t, shape in zip(lines.text, shapes)]
+        return ["site_template" if line_key(t) in template else shape
+                for t, shape in zip(lines.text, shapes, strict=False)]
     return shapes
 
 
 def menu_runs(lines: Lines, prose: list[bool], opts: CleanOptions) -> list[bool]:
     """Lines in a run of `menu_run_lines` or more consecutive short, non-prose lines."""
-    short = [not p and w <= opts.short_line_words for p, w in zip(prose, lines.words)]
+    short = [not p and w <= opts.short_line_words for p, w in zip(prose, lines.words, strict=False)]
     flags = [False] * len(short)
     i = 0
     for is_short, run in itertools.groupby(short):
@@ -49,7 +50,8 @@ def menu_runs(lines: Lines, prose: list[bool], opts: CleanOptions) -> list[bool]
 def teaser_runs(lines: Lines, prose: list[bool]) -> list[bool]:
     """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
     flags = [False] * len(prose)
-    markers = TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, prose)])  # a heading, never a sentence
+    # a heading, never a sentence
+    markers = TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, prose, strict=False)])
     for i in itertools.compress(range(len(prose)), markers):
         if not flags[i]:
             flags[i] = True

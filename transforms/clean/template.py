@@ -16,7 +16,8 @@ class TemplateCounter:
     """
 
     def __init__(self, opts: CleanOptions = DEFAULT.clean):
-        self.opts, self.pages, self._keys = opts, 0, []
+        self.opts, self.pages = opts, 0
+        self._keys: list = []  # arrays of line keys (numpy uint64), one per sampled page
 
     def add(self, page: str) -> None:
         if self.pages < self.opts.template_sample:

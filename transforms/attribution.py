@@ -1,0 +1,71 @@
+"""Who states a figure: the subject of a reporting verb in its sentence (said, told, according to), by its
+canonical name."""
+from __future__ import annotations
+
+import re
+
+from transforms.constants import ATTRIBUTION
+from transforms.entities import canonical_name
+from transforms.units import DETERMINERS, span_root
+
+
+def attribution(sent, span, aliases: dict | None = None) -> str | None:
+    """Who the sentence says stated the figure: 'according to X', 'X said', 'X's estimates'."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            obj = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return source_name(obj, aliases)
+    node = span_root(span)
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
+            subj = _source_of(node, span)
+            counted = any(c.lower_ in ("number", "figure", "toll", "total") for c in node.children)
+            if subj is not None and (node.lemma_ != "put" or counted):
+                return source_name(subj, aliases)
+    for tok in sent:
+        if tok.lemma_ in ATTRIBUTION.possessive_nouns and tok.tag_ in ("NNS", "NN"):
+            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.pos_ != "PRON":
+                return source_name(owner, aliases)
+    return None
+
+
+def _source_of(verb, span):
+    """The active subject, or the passive agent ('by X'), of an attribution verb; not the figure itself."""
+    for child in verb.children:
+        if (child.dep_ == "nsubj" and child.pos_ != "PRON"
+                and not (child.left_edge.i <= span.start < child.right_edge.i + 1)):
+            return child
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def source_name(tok, aliases: dict | None = None) -> str:
+    """The canonical name of a source phrase: an entity it ends in, or the phrase without determiners."""
+    doc = tok.doc
+    for ent in doc.ents:
+        if ent.start <= tok.i < ent.end and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") \
+                and (ent.end - 1 == tok.i or ent.label_ == "ORG" and ent.start < tok.i):
+            return canonical_name(ent.text, ent.label_, aliases)
+    appos = next((c for c in tok.children if c.dep_ == "appos"), None)
+    if appos is not None and appos.ent_type_:
+        return source_name(appos, aliases)
+    words = [t for t in doc[tok.left_edge.i:tok.i + 1] if t.dep_ != "case" and t.text not in ("'s", "’s")]
+    while words and (words[0].lower_ in DETERMINERS or words[0].dep_ in ("det", "poss", "punct")):
+        words = words[1:]
+    text = "".join(t.text_with_ws for t in words).strip()
+    expanded = _expand(doc, text)
+    return expanded or text
+
+
+def _expand(doc, text: str) -> str | None:
+    """'defense ministry' -> 'Russian Defense Ministry' when the article names it in full earlier."""
+    if not text or text[:1].isupper():
+        return None
+    name = r"\s+".join(re.escape(w.capitalize()) for w in text.split())
+    pattern = re.compile(r"((?:[A-Z][\w-]*\s+){1,3})" + name + r"\b")
+    m = pattern.search(doc.text)
+    return m.group(0) if m else None

@@ -1,0 +1,153 @@
+"""Numbers that are not figures: dates and years, model and rank numbers, tallies and scores, ratios and
+rates, numbers inside names (docs/figures.md)."""
+from __future__ import annotations
+
+import re
+
+from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
+from transforms.numbers import is_glued, parse_number
+from transforms.units import has_currency
+
+_SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
+_NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
+_CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
+_RANK_BEFORE = frozenset({"no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section",
+                          "chapter", "page", "room", "route", "highway", "flight", "phase", "season", "episode",
+                          "vol", "vol.", "volume", "part", "step", "stage", "gate", "line", "platform", "lane"})
+
+
+def excluded(doc, span, value) -> bool:
+    """Dates, years, ordinals, clock times, codes, ranks and numbers inside names."""
+    first, last = span[0], span[-1]
+    if any(t.ent_type_ in _SKIP_ENTS for t in span) and _dated(doc, span) and not has_currency(doc, span):
+        return True
+    if _CODE.search(span.text) and not is_glued(span.text) and not _HYPHEN_SCALE.fullmatch(span.text):
+        return True
+    if len(span) == 1 and _YEAR.match(first.text) and not has_currency(doc, span) \
+            and not (last.dep_ == "nummod" and last.head.tag_ in ("NNS", "NNPS")):
+        return True
+    prev = doc[first.i - 1] if first.i > 0 else None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if prev is not None and (prev.lower_ in _RANK_BEFORE
+                             or prev.text in ("-", "/") and prev.i > 0 and doc[prev.i - 1].is_alpha):
+        return True
+    if _model_number(doc, span) and not has_currency(doc, span):
+        return True  # "Boeing 787", "Apollo 11 crew", "Windows 11 licences"
+    if _tally(doc, span, value) or _ratio(doc, span):
+        return True  # "voted 31 to 9", "won 3-1"; "1 in 10 children", "3 per 100,000 people"
+    if nxt is not None and (nxt.text in ("-", "/") and nxt.i + 1 < len(doc)
+                            and doc[nxt.i + 1].lower_ in ("year", "years", "month")):
+        return True  # "35-year-old"
+    if _fraction(doc, last) or _score(doc, span, value) or _inside_name(doc, span) and not has_currency(doc, span):
+        return True
+    if prev is not None and prev.is_alpha and not prev.whitespace_ and not has_currency(doc, span):
+        return True  # "N95", "A 320" split by the tokenizer
+    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper \
+            and nxt.text not in ("K", "M", "B", "L", "T"):
+        return True  # "5G", "3D"
+    if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":
+        return True
+    return (nxt is not None and nxt.text in (":", ".") and nxt.whitespace_ == "" and nxt.i + 1 < len(doc)
+            and doc[nxt.i + 1].is_digit)
+
+
+def _dated(doc, span) -> bool:
+    """Whether the date or time entity around a number names a date or time, not just when a count
+    happened ('climbed to 76 overnight' is tagged TIME as a whole)."""
+    ent = next((e for e in doc.ents if e.start <= span.start < e.end), None)
+    if ent is None:
+        return True
+    rest = [t for t in ent if not span.start <= t.i < span.end]
+    return not rest or any(t.lower_ not in FIGURE_WORDS.when_words for t in rest)
+
+
+def _model_number(doc, span) -> bool:
+    """Digits right after a capitalised name that is no place: the number names a model or an edition
+    ("Boeing 787 jets", "Apollo 11 crew"), it counts nothing. A count there has separators ("Iraq 2,500")."""
+    first = span[0]
+    prev = doc[first.i - 1] if first.i > 0 else None
+    if prev is None or prev.pos_ != "PROPN" or not prev.is_title or prev.is_sent_start:
+        return False
+    if prev.ent_type_ in ("GPE", "LOC", "NORP", "DATE") or len(span) > 1 or not first.text.isdigit():
+        return False
+    return len(first.text) <= 4
+
+
+def _tally(doc, span, value: float) -> bool:
+    """A vote tally or a score: 'voted 31 to 9', 'by 220 votes to 207', 'won 3-1' (either of its numbers).
+
+    Two numbers joined by 'to', a dash or 'against' are a tally when they fall (a range rises) or
+    when the sentence is about votes or a game."""
+    other = _tally_partner(doc, span.end, 1) or _tally_partner(doc, span.start - 1, -1)
+    if other is None:
+        return False
+    first, second = (value, other[1]) if other[0] > span.start else (other[1], value)
+    if second < first:
+        return True
+    return any(t.lemma_ in FIGURE_WORDS.tally_words for t in span.sent)
+
+
+def _tally_partner(doc, at: int, step: int) -> tuple[int, float] | None:
+    """The number across a tally joiner from position `at` (forward or backward), and its value."""
+    i = at
+    if 0 <= i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].lemma_ in FIGURE_WORDS.tally_nouns:
+        i += step  # "220 votes to 207"
+    if not 0 <= i < len(doc) or doc[i].lower_ not in FIGURE_WORDS.tally_joiners:
+        return None
+    j = i + step
+    if 0 <= j < len(doc) and doc[j].like_num:
+        value = parse_number(doc[j].text)
+        return (j, value) if value is not None else None
+    return None
+
+
+def _ratio(doc, span) -> bool:
+    """A rate or a ratio: '1 in 10 children', 'two out of three voters', '3 per 100,000 people'."""
+    after = [t.lower_ for t in doc[span.end:span.end + 3]]
+    before = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
+    for joiner in FIGURE_WORDS.ratio_joiners:
+        n = len(joiner)
+        if after[:n] == list(joiner) and span.end + n < len(doc) and doc[span.end + n].like_num:
+            return True
+        if after[1:n + 1] == list(joiner) and doc[span.end].pos_ == "NOUN" and span.end + n + 1 < len(doc) \
+                and doc[span.end + n + 1].like_num:
+            return True  # "12 deaths per 1,000 births"
+        if before[-n:] == list(joiner) and (joiner == ("per",) or span.start - n - 1 >= 0
+                                            and doc[span.start - n - 1].like_num):
+            return True
+    return False
+
+
+def _fraction(doc, last) -> bool:
+    """'two-thirds', 'one third': a fraction, not a count of thirds."""
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and nxt.text in ("-", "–") and nxt.i + 1 < len(doc):
+        nxt = doc[nxt.i + 1]
+    return nxt is not None and nxt.lower_ in MEASURES.fractions and nxt.lower_ not in ("half", "halves")
+
+
+def _inside_name(doc, span) -> bool:
+    """'Formula 1', 'Fortune 500', 'Nikkei 225': a number inside a name that starts before it."""
+    tok = span[0]
+    if not tok.ent_type_ or tok.ent_type_ in _NUMERIC_ENTS or tok.ent_iob_ == "B":
+        return False
+    return any(doc[i].ent_type_ == tok.ent_type_ and not doc[i].like_num
+               for i in range(tok.i - 1, max(-1, tok.i - 4), -1)
+               if doc[i].ent_iob_ in ("B", "I"))
+
+
+def _score(doc, span, value) -> bool:
+    """'a 2-1 win', '24/7': digits joined to digits by a dash or slash without spaces, not a rising range."""
+    first, last = span[0], span[-1]
+    prev = doc[first.i - 1] if first.i > 0 else None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if prev is not None and prev.text in ("-", "/") and not prev.whitespace_ and prev.i > 0 \
+            and doc[prev.i - 1].text[:1].isdigit() and not doc[prev.i - 1].whitespace_:
+        return True
+    if nxt is not None and nxt.text in ("-", "/") and not last.whitespace_ and not nxt.whitespace_ \
+            and nxt.i + 1 < len(doc) and doc[nxt.i + 1].text[:1].isdigit():
+        upper = parse_number(doc[nxt.i + 1].text)
+        return nxt.text == "/" or upper is None or upper <= value
+    return False

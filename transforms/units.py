@@ -1,0 +1,194 @@
+"""What a figure counts: money (currency before or after), percentages, measures with a unit, and the
+counted noun of a count (its own, its phrase's, or the noun it is a number of)."""
+from __future__ import annotations
+
+from transforms.constants import CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
+from transforms.numbers import parse_number
+
+_NON_UNITS = frozenset({"time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second",
+                        "decade", "century", "old", "%", "-", "point", "number", "score", "edition",
+                        "round", "place", "spot", "mark", "version", "page", "chapter"})
+_PERCENT_WORDS = sorted(MEASURES.percent, key=lambda p: -len(p.split()))  # "per cent" before "per"
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
+
+
+def has_currency(doc, span) -> bool:
+    return money(doc, span) is not None
+
+
+def money(doc, span):
+    """(ISO code, 'money', start, end) when a currency symbol, code or name sits by the number."""
+    first = span[0]
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None:
+        found = _currency_before(doc, before, span)
+        if found is not None:
+            return found[0], "money", found[1], _scale_end(doc, span.end)
+    end = _scale_end(doc, span.end)
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        end += 1  # "a 2-billion-euro deal"
+    after = doc[end] if end < len(doc) else None
+    if after is not None:
+        code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
+        if code is not None:
+            return code, "money", first.i, end + 1
+    return None
+
+
+def _currency_before(doc, before, span) -> tuple[str, int] | None:
+    """(ISO code, start token) of a currency written before the number: '$', 'Rs', 'US $', 'HK$', 'Sh2.5bn'."""
+    low = before.lower_
+    prior = doc[before.i - 1] if before.i > 0 else None
+    if low == "$" and prior is not None and len(prior) > 1 and prior.is_upper and prior.whitespace_ \
+            and CURRENCY.glued.get(prior.lower_ + "$"):
+        return CURRENCY.glued[prior.lower_ + "$"], prior.i  # "US $5"
+    if low in CURRENCY.symbols and (not before.is_alpha or before.is_upper or before.is_title):
+        return CURRENCY.symbols[low], before.i
+    if low in CURRENCY.glued and not before.whitespace_:
+        if not before.is_alpha:
+            return CURRENCY.glued[low], before.i
+        scaled = _scale_end(doc, span.end) > span.end or len(span) > 1
+        if scaled or "," in span[0].text or "." in span[0].text:
+            return CURRENCY.glued[low], before.i  # "Sh2.5 billion", "N500 million"; not "N95"
+    return None
+
+
+def _scale_end(doc, end: int) -> int:
+    while (end < len(doc) and doc[end].lower_ in NUMBER_WORDS.scales
+           and doc[end].lower_ not in NUMBER_WORDS.letter_scales):
+        end += 1
+    return end
+
+
+def percent(doc, span):
+    """Percent, percentage points, basis points, or index points ('the Dow fell 200 points')."""
+    end = span.end
+    if end < len(doc) and doc[end].text == "%":
+        return "percent", "percent", span.start, end + 1
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
+        end += 1  # "a 10-percent cut"
+    words = [t.lower_ for t in doc[end:end + 3]]
+    for phrase in sorted(MEASURES.basis_points, key=len, reverse=True):
+        n = len(phrase.split())
+        if " ".join(words[:n]) == phrase:
+            return "basis_point", "percent", span.start, end + n
+    for phrase in sorted(MEASURES.points, key=len, reverse=True):
+        n = len(phrase.split())
+        if " ".join(words[:n]) == phrase:
+            if phrase.startswith("percentage") or _percent_context(doc, span):
+                return "percentage_point", "percent", span.start, end + n
+            return "point", "quantity", span.start, end + n
+    for phrase in _PERCENT_WORDS:
+        n = len(phrase.split())
+        if " ".join(words[:n]) == phrase:
+            return "percent", "percent", span.start, end + n
+    return None
+
+
+def _percent_context(doc, span) -> bool:
+    """Bare 'points' are percentage points only for a small change near a rate, never beside an index."""
+    sent = span.sent
+    value = parse_number(span.text) or 0
+    if value > 20 or any(t.lower_ in MEASURES.index_words for t in sent):
+        return False
+    return any(t.text == "%" or t.lower_ in ("percent", "rate", "rates", "yield", "yields") for t in sent)
+
+
+def measure(doc, span):
+    end = _scale_end(doc, span.end)
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
+        end += 1  # "a 10-kilometre stretch"
+    if end >= len(doc):
+        return None
+    two = f"{doc[end].lower_} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
+    if two in MEASURES.units:
+        return MEASURES.units[two], "quantity", span.start, end + 2
+    low = doc[end].lower_
+    if low in MEASURES.units and (len(low) > 1 or doc[end].whitespace_ or end + 1 == len(doc)):
+        if low in ("pound", "pounds") or (low == "m" and end > span.end):
+            return None
+        return MEASURES.units[low], "quantity", span.start, end + 1
+    return None
+
+
+def counted_noun(doc, span) -> tuple[str, str] | None:
+    """(lemma of the counted noun, 'count') from the dependency parse."""
+    root = span_root(span)
+    modifies = root.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and root.head.i > root.i
+    head = root.head if modifies else None
+    if head is None:
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if (nxt is not None and nxt.pos_ in ("NOUN", "PROPN")
+                and (nxt.head.i >= nxt.i or span.start <= nxt.head.i < span.end)):
+            head = nxt
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in FIGURE_WORDS.people_adjectives:
+            return nxt.lower_, "count"  # "left 40 dead and 30 wounded": people the word describes
+        of = of_noun(doc, span)
+        return (of, "count") if of else None
+    if head.dep_ == "appos" and not span.start <= head.head.i < span.end or referential(doc, span):
+        return None  # "X and Y, two influential figures"; "the two countries"
+    unit = singular(head)
+    if unit in _NON_UNITS or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
+        return None
+    return unit, "count"
+
+
+def number_of(doc, span) -> tuple[str, str] | None:
+    """A count with no noun after it takes the noun of its phrase: 'the number of trucks ... rose to
+    150' (trucks), 'the death toll rose to 212' (deaths), 'put the casualty count at 76'."""
+    if span_root(span).dep_ not in ("pobj", "attr", "dobj"):
+        return None
+    for tok in span.sent:
+        if tok.lemma_ in FIGURE_WORDS.count_nouns and tok.i < span.start:
+            noun = _counted_by(tok)
+            if noun is not None:
+                return noun, "count"
+    return None
+
+
+def _counted_by(count_noun) -> str | None:
+    """What a noun such as 'number' or 'toll' counts: its 'of' object ('the number of dead'), the noun
+    before it ('death toll', 'casualty count'); a toll by itself counts deaths."""
+    for prep in count_noun.children:
+        if prep.lower_ == "of":
+            noun = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "ADJ")), None)
+            if noun is not None and not noun.like_num:
+                return singular(noun) if noun.pos_ == "NOUN" else noun.lower_
+    modifier = next((c for c in count_noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"), None)
+    if modifier is not None:
+        return singular(modifier)
+    return FIGURE_WORDS.count_nouns[count_noun.lemma_]
+
+
+def of_noun(doc, span) -> str | None:
+    """'3,000 of the troops' -> 'troop'."""
+    end = span.end
+    if end < len(doc) and doc[end].lower_ == "of":
+        for child in doc[end].children:
+            if child.dep_ == "pobj" and child.pos_ == "NOUN" and (
+                    child.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in child.children)):
+                return singular(child)  # "3,000 of the troops", "100 of the 2,000 staff"
+    return None
+
+
+def singular(tok) -> str:
+    """Lower-case singular lemma of a noun, proper plurals included ('Iraqis' -> 'iraqi')."""
+    lemma = LEMMA_EXCEPTIONS.get(tok.lower_) or (tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_)
+    if tok.tag_ in ("NNPS",) or tok.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss"):
+        lemma = lemma[:-1]
+    return lemma
+
+
+def span_root(span):
+    for tok in span:
+        if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
+            return tok
+    return span[-1]
+
+
+def referential(doc, span) -> bool:
+    """A small number in words after a definite determiner points back, it states nothing new."""
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    return before in ("the", "these", "those", "both", "its", "their") and not span[0].text[0].isdigit()
