@@ -6,20 +6,18 @@ is discarded on the way out (nothing of it is published).
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import sys
 import threading
-import time
 from collections import defaultdict, deque
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from flows import sources, stopping
 from flows.settings import PIPELINE_VERSION, Settings, redact
+from flows.summary import Clock, Outcome, RunSummary, artifact
 from flows.tasks import Bulk, discover_inputs, process_chunk, publish_batch, read_chunk, stage_chunk, validate_chunk
 from flows.work import concat
 from transforms.article import RawDoc, content_id
@@ -28,34 +26,6 @@ from transforms.duplicates import NearCopies
 from transforms.options import DEFAULT
 from warehouse.lake import ConflictError, Lakehouse, StagedFile, WarehouseError
 from warehouse.schemas import to_table
-
-
-@dataclass
-class RunSummary:
-    """What a run did; the CLI prints it and the `runs` table stores it."""
-
-    run_id: str
-    flow: str
-    status: str = "published"
-    reason: str | None = None
-    retry_later: bool = False
-    files_seen: int = 0
-    articles_published: int = 0
-    rows_quarantined: int = 0
-    validation_success: bool = True
-    counts: dict = field(default_factory=dict)
-    quarantine_reasons: dict = field(default_factory=dict)
-    docs_path: str | None = None
-    stage_seconds: dict = field(default_factory=dict)
-    params: dict = field(default_factory=dict)
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("published", "nothing_new")
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 class Batch:
@@ -236,7 +206,7 @@ class Batch:
                           sorted(self.replace_dates or []) if outcome.success else [], self.since, Bulk(updates))
         if outcome.success:
             log.info("published %d articles, %d quarantine rows", s.articles_published, s.rows_quarantined)
-        _artifact(s)
+        artifact(s)
 
     def _runs_row(self) -> dict:
         s = self.summary
@@ -260,47 +230,6 @@ def open_warehouse(warehouse_uri: str, summary: RunSummary, log) -> bool:
         log.warning("run failed: %s", summary.reason)
         return False
     return True
-
-
-@dataclass
-class Outcome:
-    """What the validated chunks add up to."""
-
-    success: bool = True
-    validations: int = 0
-    blocking: list = field(default_factory=list)
-    articles: int = 0
-    quarantined: int = 0
-    reasons: dict = field(default_factory=lambda: defaultdict(int))
-    counts: dict = field(default_factory=lambda: defaultdict(int))
-
-    def add(self, tables: dict[str, pa.Table], report: dict, counts: dict) -> None:
-        self.validations += 1
-        self.success = self.success and report["success"]
-        self.blocking += [b for b in report["blocking"] if b not in self.blocking]
-        if "articles" in tables:
-            self.articles += tables["articles"].num_rows
-        for table, n in counts.items():
-            self.counts[table] += n
-        if "quarantine" in tables:
-            self.quarantined += tables["quarantine"].num_rows
-            for reason in tables["quarantine"].column("reason").to_pylist():
-                self.reasons[reason.split(":")[0]] += 1
-
-
-class Clock:
-    """Wall seconds per stage of a run."""
-
-    def __init__(self, seconds: dict):
-        self.seconds = seconds
-
-    @contextlib.contextmanager
-    def __call__(self, stage: str):
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - t0, 3)
 
 
 def _with_originals(articles: pa.Table, copies: NearCopies) -> pa.Table:
@@ -371,21 +300,3 @@ def _progress(total: int):
             bar.stop()
 
     return advance
-
-
-def _artifact(summary: RunSummary) -> None:
-    """A markdown artifact on the flow run: counts per table and stage, quarantine reasons, validation."""
-    from prefect.artifacts import create_markdown_artifact
-
-    lines = [f"# newsetl {summary.flow} run: {summary.status}", "",
-             f"{summary.files_seen} files seen, {summary.articles_published} articles published, "
-             f"{summary.rows_quarantined} rows quarantined.", "",
-             f"Validation: {'passed' if summary.validation_success else 'FAILED'}"
-             + (f" - {summary.reason}" if summary.reason else "")
-             + (f" (Data Docs: `{summary.docs_path}`)" if summary.docs_path else ""), "",
-             "| table | rows |", "|---|---|", *(f"| {t} | {n} |" for t, n in sorted(summary.counts.items())), "",
-             "| stage | seconds |", "|---|---|", *(f"| {k} | {v:.1f} |" for k, v in summary.stage_seconds.items()), ""]
-    if summary.quarantine_reasons:
-        lines += ["| quarantine reason | rows |", "|---|---|",
-                  *(f"| {r} | {n} |" for r, n in sorted(summary.quarantine_reasons.items(), key=lambda kv: -kv[1]))]
-    create_markdown_artifact("\n".join(lines), key=f"newsetl-{summary.flow}", description="newsetl run summary")

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.batch import Batch, RunSummary, open_warehouse
+from flows.batch import Batch, open_warehouse
 from flows.settings import Settings
+from flows.summary import RunSummary
 from flows.tasks import refresh_catalog
 
 

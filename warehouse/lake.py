@@ -20,25 +20,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from warehouse.schemas import PARTITION, PUBLISH_ORDER, PUBLISHED, TABLES, table_schema
+from warehouse.leases import BOOK, LeaseMixin
+from warehouse.reads import ReadMixin
+from warehouse.schemas import PARTITION, PUBLISH_ORDER, TABLES, table_schema
+from warehouse.stats import file_stats
 
-BOOK = "_newsetl"            # our bookkeeping beside the tables; the leading underscore keeps Delta and Spark out
-HEARTBEAT_S = 10.0           # a running command renews its lease this often
-LEASE_TTL_S = 180.0          # a lease not renewed for this long belongs to a dead run
 COMMIT_TRIES = 8             # a table commit conflicting with a concurrent one is retried this often, backing off
-_STAT_STRINGS = ("article_id", "run_id", "source_uri")  # short string columns worth min/max stats
 
 
 class WarehouseError(RuntimeError):
@@ -61,7 +58,7 @@ class StagedFile:
     stats: str         # Delta's per-file statistics (JSON)
 
 
-class Lakehouse:
+class Lakehouse(LeaseMixin, ReadMixin):
     """A warehouse root on any fsspec file system, its tables read and written with delta-rs."""
 
     def __init__(self, uri: str):
@@ -103,16 +100,6 @@ class Lakehouse:
         if version is not None:
             dt.load_as_version(version)
         return dt
-
-    def dataset(self, dt, table: str):
-        """A Delta table's current files as a pyarrow dataset. On disk through Arrow's own file system: with
-        delta-rs' default (a Python file system handler) Arrow's I/O threads call into Python, and a short
-        command that read a table aborted at exit ("terminate called without an active exception")."""
-        if not self.is_local:
-            return dt.to_pyarrow_dataset()
-        import pyarrow.fs as pafs
-
-        return dt.to_pyarrow_dataset(filesystem=pafs.SubTreeFileSystem(self.path(table), pafs.LocalFileSystem()))
 
     def ensure_tables(self) -> None:
         """Create the tables that do not exist yet (empty), and add the columns a newer schema declares.
@@ -156,7 +143,7 @@ class Lakehouse:
                 with self.fs.open(target, "wb") as out:
                     pq.write_table(rows, out, compression="zstd")
                     _fsync(out)
-                staged.append(StagedFile(table, rel, self.fs.size(target), rows.num_rows, day, _stats(rows)))
+                staged.append(StagedFile(table, rel, self.fs.size(target), rows.num_rows, day, file_stats(rows)))
         return staged
 
     def discard(self, run_id: str) -> None:
@@ -247,26 +234,6 @@ class Lakehouse:
                   commit_properties=CommitProperties(custom_metadata={"newsetl.run_id": run_id},
                                                      app_transactions=[Transaction(app, 1, now)]))
 
-    def read_columns(self, table: str, columns: list[str]) -> list[tuple]:
-        """Some columns of a table's published rows, as tuples."""
-        import pyarrow.dataset as ds
-
-        dt = self.table(table)
-        if dt is None:
-            return []
-        have = set(dt.schema().to_arrow().names)
-        data = self.dataset(dt, table).to_table(
-            columns=[c for c in columns if c in have],
-            filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
-        values = [data.column(c).to_pylist() if c in have else [None] * data.num_rows for c in columns]
-        return list(zip(*values, strict=False))
-
-    def _column_of_run(self, table: str, column: str, run_id: str) -> list:
-        import pyarrow.dataset as ds
-
-        data = self.dataset(self.table(table), table)
-        return data.to_table(columns=[column], filter=ds.field("run_id") == run_id).column(column).to_pylist()
-
     def _recount(self, run_id: str, files: list[StagedFile], dropped: int, manifest: dict) -> list[StagedFile]:
         """The staged runs row with `dropped` fewer articles published (the manifest updated to match)."""
         out = []
@@ -279,7 +246,7 @@ class Lakehouse:
                 row = row.set_column(row.schema.get_field_index("articles_published"), "articles_published", count)
                 with self.fs.open(path, "wb") as out_file:
                     pq.write_table(row, out_file, compression="zstd")
-                f = StagedFile(f.table, f.path, self.fs.size(path), f.rows, f.batch_date, _stats(row))
+                f = StagedFile(f.table, f.path, self.fs.size(path), f.rows, f.batch_date, file_stats(row))
             out.append(f)
         manifest["files"] = [asdict(f) for f in out]
         self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
@@ -315,94 +282,6 @@ class Lakehouse:
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    # -- leases and recovery -----------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def lease(self, run_id: str) -> Iterator[None]:
-        """Hold a lease on the warehouse while a run works: renewed in the background, released at the end."""
-        path = self.path(BOOK, "leases", f"{run_id}.json")
-        started = datetime.now(UTC).isoformat()
-        stop = threading.Event()
-
-        def renew() -> None:
-            self._write_json(path, {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(),
-                                    "started_at": started, "renewed_at": time.time()})
-
-        renew()
-
-        def beat() -> None:
-            while not stop.wait(HEARTBEAT_S):
-                with contextlib.suppress(OSError):
-                    renew()
-
-        thread = threading.Thread(target=beat, name=f"lease-{run_id}", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join(timeout=HEARTBEAT_S)
-            with contextlib.suppress(OSError, FileNotFoundError):
-                self.fs.rm(path)
-
-    def recover(self) -> list[str]:
-        """Complete the commits of dead runs that had started them; discard the staging of the others.
-
-        Returns what was done, one line each."""
-        live, dead = self._leases()
-        done = []
-        for manifest_path in self._ls(self.path(BOOK, "commits"), ".json"):
-            manifest = json.loads(self.fs.cat_file(manifest_path))
-            run_id = manifest["run_id"]
-            if run_id in live:
-                continue
-            self.apply(manifest)
-            self.fs.rm(manifest_path)
-            self.discard(run_id)
-            done.append(f"completed the publish of run {run_id}")
-        for staging in self._ls(self.path(BOOK, "staging")):
-            run_id = staging.rstrip("/").rsplit("/", 1)[-1]
-            if run_id not in live and not self.fs.exists(self.path(BOOK, "commits", f"{run_id}.json")):
-                self.fs.rm(staging, recursive=True)
-                done.append(f"discarded what run {run_id} staged")
-        for run_id in dead:
-            with contextlib.suppress(FileNotFoundError, OSError):
-                self.fs.rm(self.path(BOOK, "leases", f"{run_id}.json"))
-        return done
-
-    def _leases(self) -> tuple[set[str], set[str]]:
-        live: set[str] = set()
-        dead: set[str] = set()
-        for path in self._ls(self.path(BOOK, "leases"), ".json"):
-            try:
-                lease = json.loads(self.fs.cat_file(path))
-            except (FileNotFoundError, ValueError):
-                continue
-            (live if time.time() - lease.get("renewed_at", 0) < LEASE_TTL_S else dead).add(lease["run_id"])
-        return live, dead
-
-    # -- reading -----------------------------------------------------------------------------------------
-    def published_runs(self, version: int | datetime | None = None) -> set[str]:
-        """The runs whose rows readers see: those with a committed `runs` row of a published status."""
-        dt = self.table("runs", version)
-        if dt is None:
-            return set()
-        runs = pa.table(self.dataset(dt, "runs").to_table(columns=["run_id", "status"]))
-        return {r for r, s in zip(runs.column("run_id").to_pylist(), runs.column("status").to_pylist(), strict=False)
-                if s in PUBLISHED}
-
-    def read_column(self, table: str, column: str, dates: set[str] | None = None) -> list:
-        """One column of a table's published rows (optionally of some days only)."""
-        import pyarrow.dataset as ds
-
-        dt = self.table(table)
-        if dt is None:
-            return []
-        data = self.dataset(dt, table)
-        flt = ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string()))
-        if dates is not None:
-            flt = flt & ds.field(PARTITION).isin([date.fromisoformat(d) for d in sorted(dates)])
-        return data.to_table(columns=[column], filter=flt).column(column).to_pylist()
-
     def vacuum(self, retention_hours: float = 0.0) -> int:
         """Delete the data files no version within the retention needs (those a commit removed)."""
         removed = 0
@@ -433,27 +312,6 @@ class Lakehouse:
 
 def _app_id(run_id: str) -> str:
     return f"newsetl:{run_id}"
-
-
-def _stats(data: pa.Table) -> str:
-    """Delta's statistics of a data file: rows, nulls, and min/max of numbers and short keys."""
-    stats: dict = {"numRecords": data.num_rows, "nullCount": {}, "minValues": {}, "maxValues": {}}
-    for field in data.schema:
-        column = data.column(field.name)
-        stats["nullCount"][field.name] = column.null_count
-        numeric = pa.types.is_integer(field.type) or pa.types.is_floating(field.type)
-        if (numeric or field.name in _STAT_STRINGS) and column.null_count < len(column):
-            low, high = pc.min_max(column).values()
-            stats["minValues"][field.name], stats["maxValues"][field.name] = low.as_py(), high.as_py()
-    return json.dumps(stats, allow_nan=False, default=str) if _finite(stats) else json.dumps(
-        {"numRecords": data.num_rows})
-
-
-def _finite(stats: dict) -> bool:
-    import math
-
-    return all(not isinstance(v, float) or math.isfinite(v)
-               for part in ("minValues", "maxValues") for v in stats[part].values())
 
 
 def _fsync(handle) -> None:

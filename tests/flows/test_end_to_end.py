@@ -257,10 +257,10 @@ def test_sigkill_mid_batch_loses_and_duplicates_nothing(tmp_path, prefect_api):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not list((wh / "articles").rglob("batch_date=*/*.parquet")) if (wh / "articles").exists() else True
-    from warehouse import lake as lake_module  # the killed run's lease is not stale yet: the next run must wait
+    from warehouse import leases  # the killed run's lease is not stale yet: the next run must wait
     lease = next((wh / "_newsetl" / "leases").glob("*.json"))
     stale = json.loads(lease.read_text())
-    stale["renewed_at"] -= lake_module.LEASE_TTL_S + 1
+    stale["renewed_at"] -= leases.LEASE_TTL_S + 1
     lease.write_text(json.dumps(stale))
     done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20", env=prefect_api)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -309,10 +309,10 @@ def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path, work
     assert not list((wh / "articles").rglob("batch_date=*/*.parquet")) if (wh / "articles").exists() else True
     lease = next((wh / "_newsetl" / "leases").glob("*.json"), None)  # a SIGKILL-like end: the lease stays
     if lease is not None:
-        from warehouse import lake as lake_module
+        from warehouse import leases
 
         stale = json.loads(lease.read_text())
-        stale["renewed_at"] -= lake_module.LEASE_TTL_S + 1
+        stale["renewed_at"] -= leases.LEASE_TTL_S + 1
         lease.write_text(json.dumps(stale))
     done = newsetl("run", "--input", str(inp), "--warehouse", str(wh), "--date", "2026-11-20", env=prefect_api)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.warehouse.rows import article, publish, row, run_row, tables
-from warehouse import lake as lake_module
+from warehouse import leases
 from warehouse.catalog import connect, refresh
 from warehouse.history import history, maintain
 from warehouse.lake import BOOK, Lakehouse
@@ -114,7 +114,7 @@ def test_a_live_run_is_left_alone(lake):
 def test_a_stale_lease_is_a_dead_run(lake, monkeypatch):
     with lake.lease("slow"):
         lake.stage("slow", "0", tables(articles=[article("a", run="slow")]))
-        monkeypatch.setattr(lake_module, "LEASE_TTL_S", -1.0)
+        monkeypatch.setattr(leases, "LEASE_TTL_S", -1.0)
         assert lake.recover() == ["discarded what run slow staged"]
 
 
@@ -175,7 +175,7 @@ def test_catalog_updates_file_by_file(lake):
 
 
 def test_time_travel_and_history(lake, monkeypatch):
-    monkeypatch.setattr(lake_module, "LEASE_TTL_S", 600.0)
+    monkeypatch.setattr(leases, "LEASE_TTL_S", 600.0)
     publish(lake, "r1", articles=[article("a")])
     publish(lake, "r2", replace_dates=["2026-11-20"], articles=[article("b", run="r2")])
     first = [h for h in history(lake) if h["table"] == "runs" and h["run_id"] == "r1"][0]
@@ -267,7 +267,7 @@ for i in range(200):
     proc.wait()
     lake = Lakehouse(wh)
     seen = set(ids(lake))
-    from warehouse import lake as lk
+    from warehouse import leases as lk
     lk.LEASE_TTL_S = -1.0
     try:
         lake.recover()

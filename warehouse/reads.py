@@ -1,0 +1,76 @@
+"""Reading a warehouse's published rows: the runs readers see, and columns of their rows."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from warehouse.schemas import PARTITION, PUBLISHED
+
+
+class _Warehouse(Protocol):
+    """What the reading methods use of the Lakehouse they are part of."""
+
+    is_local: bool
+
+    def path(self, *parts: str) -> str: ...
+    def table(self, table: str, version: int | datetime | None = None) -> Any: ...
+    def dataset(self: _Warehouse, dt, table: str) -> Any: ...
+    def published_runs(self: _Warehouse, version: int | datetime | None = None) -> set[str]: ...
+
+
+class ReadMixin:
+    """The reading methods of `warehouse.lake.Lakehouse` (its tables and paths)."""
+
+    def dataset(self: _Warehouse, dt, table: str):
+        """A Delta table's current files as a pyarrow dataset. On disk through Arrow's own file system: with
+        delta-rs' default (a Python file system handler) Arrow's I/O threads call into Python, and a short
+        command that read a table aborted at exit ("terminate called without an active exception")."""
+        if not self.is_local:
+            return dt.to_pyarrow_dataset()
+        import pyarrow.fs as pafs
+
+        return dt.to_pyarrow_dataset(filesystem=pafs.SubTreeFileSystem(self.path(table), pafs.LocalFileSystem()))
+
+    def read_columns(self: _Warehouse, table: str, columns: list[str]) -> list[tuple]:
+        """Some columns of a table's published rows, as tuples."""
+        import pyarrow.dataset as ds
+
+        dt = self.table(table)
+        if dt is None:
+            return []
+        have = set(dt.schema().to_arrow().names)
+        data = self.dataset(dt, table).to_table(
+            columns=[c for c in columns if c in have],
+            filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
+        values = [data.column(c).to_pylist() if c in have else [None] * data.num_rows for c in columns]
+        return list(zip(*values, strict=False))
+
+    def _column_of_run(self: _Warehouse, table: str, column: str, run_id: str) -> list:
+        import pyarrow.dataset as ds
+
+        data = self.dataset(self.table(table), table)
+        return data.to_table(columns=[column], filter=ds.field("run_id") == run_id).column(column).to_pylist()
+
+    def published_runs(self: _Warehouse, version: int | datetime | None = None) -> set[str]:
+        """The runs whose rows readers see: those with a committed `runs` row of a published status."""
+        dt = self.table("runs", version)
+        if dt is None:
+            return set()
+        runs = pa.table(self.dataset(dt, "runs").to_table(columns=["run_id", "status"]))
+        return {r for r, s in zip(runs.column("run_id").to_pylist(), runs.column("status").to_pylist(), strict=False)
+                if s in PUBLISHED}
+
+    def read_column(self: _Warehouse, table: str, column: str, dates: set[str] | None = None) -> list:
+        """One column of a table's published rows (optionally of some days only)."""
+        import pyarrow.dataset as ds
+
+        dt = self.table(table)
+        if dt is None:
+            return []
+        data = self.dataset(dt, table)
+        flt = ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string()))
+        if dates is not None:
+            flt = flt & ds.field(PARTITION).isin([date.fromisoformat(d) for d in sorted(dates)])
+        return data.to_table(columns=[column], filter=flt).column(column).to_pylist()
