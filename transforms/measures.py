@@ -203,20 +203,14 @@ def _increment(span, measure: str | None, vocab: Vocabulary) -> str | None:
 def _place(noun, span, aliases) -> str | None:
     """A place the sentence links to the figure: a preposition's object on the noun, its clause or its verb."""
     anchors = [t for t in (noun, _root(span)) if t is not None]
-    for anchor in anchors:
-        for node in _around(anchor):
-            for prep in node.children:
-                if prep.dep_ in ("prep", "dative") and prep.lower_ in _AT:
-                    found = _place_in(prep, aliases)
-                    if found:
-                        return found
-    for anchor in anchors:
-        for node in _around(anchor):
-            for prep in node.children:
-                if prep.dep_ in ("prep", "dative") and prep.lower_ in _FROM:
-                    found = _place_in(prep, aliases)
-                    if found:
-                        return found
+    for words in (_AT, _FROM):  # "stationed in Iraq" before "withdrawn from Syria"
+        for anchor in anchors:
+            for node in _around(anchor):
+                for prep in node.children:
+                    if prep.dep_ in ("prep", "dative") and prep.lower_ in words:
+                        found = _place_in(prep, aliases)
+                        if found:
+                            return found
     return None
 
 
