@@ -67,15 +67,27 @@ BAD = [  # (environment, newsetl.toml, flags, the setting the one-line error mus
 
 
 @pytest.mark.parametrize("env,toml,flags,name", BAD, ids=[c[3] + str(i) for i, c in enumerate(BAD)])
-def test_every_bad_setting_is_one_line_and_exit_2(tmp_path, env, toml, flags, name):
+def test_every_bad_setting_is_one_line_and_exit_2(no_env, monkeypatch, capsys, env, toml, flags, name):
+    """`newsetl run` in this process (main() as the entry point calls it); the next test does it as a process."""
+    from flows.cli import main
+
     if toml is not None:
-        (tmp_path / "newsetl.toml").write_text(toml, encoding="utf-8")
+        (no_env / "newsetl.toml").write_text(toml, encoding="utf-8")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    status = main(["run", *flags, "--warehouse", str(no_env / "wh")])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == "", out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newsetl: error: ") and name in lines[0], err
+    assert not (no_env / "wh").exists()  # nothing was started
+
+
+@pytest.mark.parametrize("env,flags", [({"NEWSETL_CHUNK_SIZE": "abc"}, []), ({}, ["--n-process", "-3"])])
+def test_a_bad_setting_ends_the_process_with_2_and_one_line(tmp_path, env, flags):
     proc = cli("run", *flags, "--warehouse", str(tmp_path / "wh"), env=env, cwd=tmp_path)
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert proc.stdout == ""
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("newsetl: error: ") and name in lines[0], proc.stderr
-    assert not (tmp_path / "wh").exists()  # nothing was started
+    assert proc.returncode == 2 and proc.stdout == "", proc.stdout + proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
 def test_a_bad_setting_with_json_is_one_json_object(tmp_path):

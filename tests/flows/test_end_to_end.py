@@ -307,6 +307,8 @@ def test_sigterm_stops_a_run_within_seconds_and_leaves_no_process(tmp_path, work
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, [" ".join(p.cmdline()) for p in alive]  # workers, resource tracker, Prefect server
     assert not list((wh / "articles").rglob("batch_date=*/*.parquet")) if (wh / "articles").exists() else True
+    if workers == "0":  # the next run after a stop is the same with or without worker processes: checked once
+        return
     lease = next((wh / "_newsetl" / "leases").glob("*.json"), None)  # a SIGKILL-like end: the lease stays
     if lease is not None:
         from warehouse import leases
