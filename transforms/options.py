@@ -14,9 +14,6 @@ class CleanOptions:
     short_line_words: int = 4          # menu items, labels, bylines
     menu_run_lines: int = 3            # this many short lines in a row form a menu run
     bridge_lines: int = 8              # short lines (a table, a list) the article may hold before more prose
-    gap_lines: int = 3                 # boilerplate lines that may sit inside the main block
-    teaser_min_items: int = 2          # a teaser list needs this many items after its marker
-    min_region_chars: int = 60         # a main region shorter than this falls back to all prose
     template_min_articles: int = 3     # a line seen in this many articles of a source is template
     template_min_share: float = 0.5    # ... and in at least this share of them
     template_sample: int = 200         # pages of a source counted for its template (bounds memory)
@@ -27,10 +24,8 @@ class CleanOptions:
 class ExtractOptions:
     """Thresholds of the entity and figure stage."""
 
-    attribution_window_sentences: int = 0  # attribution is looked for in the figure's sentence
     ellipsis_lookback_sentences: int = 2   # "17,000 more" borrows a unit from this far back
     max_entity_chars: int = 120
-    min_english_prob: float = 0.5          # below this the article gets no English NER
 
 
 @dataclass(frozen=True)
