@@ -112,7 +112,9 @@ def _watch_rss(proc: subprocess.Popen) -> tuple[int, dict[str, int]]:
 def bodies(warehouse: Path) -> list[str]:
     import duckdb
 
-    con = duckdb.connect(str(warehouse / "newsetl.duckdb"), read_only=True)
+    from warehouse.catalog import CATALOG
+
+    con = duckdb.connect(str(warehouse / CATALOG), read_only=True)
     try:
         return [r[0] for r in con.execute("SELECT body FROM articles WHERE nlp_skipped_reason IS NULL "
                                           "ORDER BY source_uri").fetchall()]

@@ -196,7 +196,9 @@ def _summary(results: list[dict], warehouse: str, started: datetime, out: Output
         out.say(f"newsetl: run {r['run_id']} {r['status']}: {r['files_seen']} files, "
                 f"{r['articles_published']} articles published, {r['rows_quarantined']} quarantined "
                 f"[{reasons}]" + (f" - {r['reason']}" if r.get("reason") else ""))
-    catalog = f" (duckdb {warehouse}/newsetl.duckdb)" if "://" not in warehouse else ""
+    from warehouse.catalog import CATALOG
+
+    catalog = f" (duckdb {warehouse}/{CATALOG})" if "://" not in warehouse else ""
     out.say(f"newsetl: warehouse {warehouse}{catalog}")
     total = {k: sum(r[k] for r in runs) for k in ("files_seen", "articles_published", "rows_quarantined")}
     reasons: dict[str, int] = {}
@@ -226,7 +228,9 @@ def _version(warehouse: str) -> int | None:
 
 def cmd_report(args, settings: Settings, out: Output) -> dict:
     open_warehouse(settings.warehouse, must_exist=True)
-    if not os.path.exists(os.path.join(settings.warehouse, "newsetl.duckdb")):
+    from warehouse.catalog import CATALOG
+
+    if not os.path.exists(os.path.join(settings.warehouse, CATALOG)):
         raise UsageError(f"no warehouse catalog in {settings.warehouse}: run `newsetl run` first")
     from warehouse.report import build
 

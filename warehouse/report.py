@@ -10,6 +10,8 @@ import json
 import os
 from importlib import resources
 
+from warehouse.catalog import CATALOG
+
 QUERIES = {
     "articles_by_day": """SELECT batch_date::VARCHAR AS day, coalesce(source_name, '(unknown)') AS source,
                                  count(*) AS articles
@@ -39,7 +41,7 @@ def build(warehouse: str) -> str:
     """Write <warehouse>/report/index.html from the catalog; returns its path."""
     import duckdb
 
-    db = os.path.join(warehouse, "newsetl.duckdb")
+    db = os.path.join(warehouse, CATALOG)
     con = duckdb.connect(db, read_only=True)
     try:
         data = {}
