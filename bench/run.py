@@ -155,8 +155,8 @@ def cleaning_speed(rounds: int = 3) -> dict:
 def postprocess_cost(texts: list[str]) -> dict:
     """Figure + entity extraction time as a share of the spaCy parse time (one process)."""
     from flows.nlp import get_nlp
-    from transforms.entities import extract_entities
-    from transforms.figures import extract_figures
+    from transforms.extract.entities import extract_entities
+    from transforms.extract.figures import extract_figures
 
     nlp = get_nlp()
     t0 = time.process_time()

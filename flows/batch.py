@@ -22,7 +22,7 @@ from flows.tasks import Bulk, discover_inputs, process_chunk, publish_batch, rea
 from flows.work import concat
 from transforms.article import RawDoc, content_id
 from transforms.clean import TemplateCounter
-from transforms.duplicates import NearCopies
+from transforms.compare.duplicates import NearCopies
 from transforms.options import DEFAULT
 from warehouse.lake import ConflictError, Lakehouse, StagedFile, WarehouseError
 from warehouse.schemas import to_table

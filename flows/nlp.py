@@ -13,7 +13,7 @@ _LOCK = threading.Lock()
 def _load():
     import spacy
 
-    from transforms.tokenize import customize
+    from transforms.extract.tokenize import customize
 
     return customize(spacy.load(SPACY_MODEL))
 

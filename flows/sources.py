@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import fsspec
 
 from transforms.article import RawDoc
-from transforms.decode import DecodeError, decode_bytes, normalise_text, repair_mojibake
+from transforms.meta.decode import DecodeError, decode_bytes, normalise_text, repair_mojibake
 
 FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 MAX_FILE_BYTES = 25 * 1024 * 1024        # raw file size cap

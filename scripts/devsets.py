@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.clean.lines import split_lines
-from transforms.decode import decode_bytes
+from transforms.meta.decode import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "fixtures" / "dev"
@@ -42,7 +42,7 @@ class Page:
     @property
     def language(self) -> str:
         """The language of the page's article text (of its snippets to keep, on the open web)."""
-        from transforms.language import detect_language
+        from transforms.meta.language import detect_language
 
         text = " ".join(self.gold["with"]) if self.set == "openweb" else self.text
         return detect_language(text, sample_chars=2000)[0]

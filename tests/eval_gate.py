@@ -31,7 +31,7 @@ def gold(dev_set: str) -> dict:
 
 
 def page(dev_set: str, key: str, kind: str) -> str:
-    from transforms.decode import decode_bytes
+    from transforms.meta.decode import decode_bytes
 
     folder = DEV / {"openweb": "openweb-dev", "news": "boilerplate-dev"}[dev_set]
     if kind == "text":
@@ -80,7 +80,7 @@ def baseline_bodies(dev_set: str, kind: str, name: str) -> dict[str, str]:
 
 def languages(dev_set: str) -> dict[str, str]:
     """The language of each page (of its text to keep)."""
-    from transforms.language import detect_language
+    from transforms.meta.language import detect_language
 
     out = {}
     for k, g in gold(dev_set).items():
@@ -95,8 +95,8 @@ def seed_scores() -> dict[str, dict]:
 
     from flows.nlp import get_nlp
     from transforms.clean import clean_text
-    from transforms.entities import extract_entities
-    from transforms.figures import extract_figures
+    from transforms.extract.entities import extract_entities
+    from transforms.extract.figures import extract_figures
 
     nlp = get_nlp()
     seeds_gold = json.loads((DEV / "seeds-gold.json").read_text("utf-8"))

@@ -6,12 +6,12 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
 from transforms.clean import Cleaned, Removed, clean_text
-from transforms.duplicates import signature
-from transforms.entities import extract_entities
-from transforms.figures import extract_figures
-from transforms.language import detect_language
-from transforms.measures import annotate
-from transforms.metadata import parse_published
+from transforms.compare.duplicates import signature
+from transforms.extract.entities import extract_entities
+from transforms.extract.figures import extract_figures
+from transforms.extract.measures import annotate
+from transforms.meta.language import detect_language
+from transforms.meta.metadata import parse_published
 from transforms.options import DEFAULT, Options
 
 

@@ -142,8 +142,8 @@ def _sync_store(con, lake: Lakehouse, snapshot: Snapshot) -> None:
 
 
 def _claim_members(con) -> None:
-    """The claim group of every figure of the visible runs (transforms.claims), kept in the store."""
-    from transforms.claims import group_ids, unit_class
+    """The claim group of every figure of the visible runs (transforms.compare.claims), kept in the store."""
+    from transforms.compare.claims import group_ids, unit_class
 
     con.execute(f"CREATE OR REPLACE TABLE {STORE}.claim_members (article_id VARCHAR, seq INTEGER, group_id VARCHAR)")
     rows = con.execute(f"""

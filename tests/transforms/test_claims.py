@@ -1,7 +1,7 @@
 """Claim groups: one measure, comparable unit and place, within 31 days; ids that stay put."""
 from datetime import date
 
-from transforms.claims import group_ids, unit_class
+from transforms.compare.claims import group_ids, unit_class
 
 
 def test_groups_span_batches_within_the_window_and_split_after_it():

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from transforms.decode import DecodeError, decode_bytes, repair_mojibake, web_codec
+from transforms.meta.decode import DecodeError, decode_bytes, repair_mojibake, web_codec
 
 TEXT = "Über 3.000 Soldaten – “quoted” café\nsecond line"
 

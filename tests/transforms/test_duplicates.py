@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 
 from tests.conftest import seed_text
 from transforms.clean import clean_text
-from transforms.duplicates import THRESHOLD, NearCopies, signature, similarity
+from transforms.compare.duplicates import THRESHOLD, NearCopies, signature, similarity
 
 BODY = clean_text(seed_text("003_b54bb3dfe6eb36d9.txt")).body
 OTHER = clean_text(seed_text("000_3ef350cdd4bc2bac.txt")).body  # the same topic, another story

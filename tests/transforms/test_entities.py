@@ -1,6 +1,6 @@
 from tests.conftest import seed_text
 from transforms.clean import clean_text
-from transforms.entities import canonical_name, extract_entities
+from transforms.extract.entities import canonical_name, extract_entities
 
 
 def test_canonical_aliases_and_determiners():

@@ -2,7 +2,7 @@ import pytest
 
 from tests.conftest import seed_text
 from transforms.clean import clean_text
-from transforms.figures import extract_figures
+from transforms.extract.figures import extract_figures
 
 
 def figs(nlp, text):

@@ -16,7 +16,7 @@ DEV = FIXTURES / "dev" / "boilerplate-dev" / "text"
 
 
 def cases() -> list[tuple[str, str]]:
-    from transforms.decode import decode_bytes
+    from transforms.meta.decode import decode_bytes
 
     pages = sorted(SEEDS.glob("*.txt")) + sorted(DEV.glob("*.txt"))
     return [(f"{p.parent.name}/{p.name}", decode_bytes(p.read_bytes()).text) for p in pages]

@@ -9,7 +9,7 @@ import pytest
 
 from expectations.loader import load_suite
 from tests.conftest import SEEDS
-from transforms.language import _REFUSED, detect_language, iso_code
+from transforms.meta.language import _REFUSED, detect_language, iso_code
 
 
 @pytest.mark.parametrize("text, code", [

@@ -1,8 +1,8 @@
 """figures.measure and figures.place: the same quantity in other words gets one key; the place it is about."""
 import pytest
 
-from transforms.figures import extract_figures
-from transforms.measures import annotate
+from transforms.extract.figures import extract_figures
+from transforms.extract.measures import annotate
 
 
 def claims(nlp, text, title=None):

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from transforms.numbers import parse_number
+from transforms.extract.numbers import parse_number
 
 
 @pytest.mark.parametrize("text,value", [

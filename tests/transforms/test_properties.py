@@ -7,10 +7,10 @@ from hypothesis import strategies as st
 
 from tests.conftest import seed_text
 from transforms.clean import clean_text
-from transforms.decode import DecodeError, decode_bytes, normalise_text
-from transforms.entities import extract_entities
-from transforms.figures import extract_figures
-from transforms.numbers import parse_number
+from transforms.extract.entities import extract_entities
+from transforms.extract.figures import extract_figures
+from transforms.extract.numbers import parse_number
+from transforms.meta.decode import DecodeError, decode_bytes, normalise_text
 
 # news-like text: words, numbers with separators and scales, currency and percent signs, line breaks
 _WORDS = st.sampled_from(["troops", "said", "over", "about", "$", "€", "Rs", "%", "per cent", "million", "bn", "US",

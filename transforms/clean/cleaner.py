@@ -23,7 +23,7 @@ from transforms.clean.result import Cleaned, Removed, assemble
 from transforms.clean.rules import rule_reasons
 from transforms.clean.signals import SHAPE_MAX_CHARS, SHAPES, TEASER_MARKER, comment_headers, menu_runs, teaser_runs
 from transforms.clean.stopwords import stop_words
-from transforms.language import detect_language
+from transforms.meta.language import detect_language
 from transforms.options import DEFAULT, CleanOptions
 
 _DEFAULT_MODEL = object()

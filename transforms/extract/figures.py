@@ -4,12 +4,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from transforms.attribution import attribution
 from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS
-from transforms.figure_filters import excluded
-from transforms.numbers import is_number_token, parse_number
+from transforms.extract.attribution import attribution
+from transforms.extract.figure_filters import excluded
+from transforms.extract.numbers import is_number_token, parse_number
+from transforms.extract.units import DETERMINERS, counted_noun, measure, money, number_of, of_noun, percent, span_root
 from transforms.options import DEFAULT, ExtractOptions
-from transforms.units import DETERMINERS, counted_noun, measure, money, number_of, of_noun, percent, span_root
 
 _QUALIFIER_PHRASES = sorted(((phrase.split(), q) for q, phrases in FIGURE_WORDS.qualifier.items()
                              for phrase in phrases),

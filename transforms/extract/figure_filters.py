@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
-from transforms.numbers import is_glued, parse_number
-from transforms.units import has_currency
+from transforms.extract.numbers import is_glued, parse_number
+from transforms.extract.units import has_currency
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from transforms.entities import canonical_name
+from transforms.extract.entities import canonical_name
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _ACTOR_LABELS = frozenset({"NORP", "GPE", "ORG"})
@@ -257,6 +257,6 @@ def _root(span):
 
 
 def _lemma(tok) -> str:
-    from transforms.units import singular
+    from transforms.extract.units import singular
 
     return singular(tok)

@@ -3,7 +3,7 @@ counted noun of a count (its own, its phrase's, or the noun it is a number of)."
 from __future__ import annotations
 
 from transforms.constants import CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
-from transforms.numbers import parse_number
+from transforms.extract.numbers import parse_number
 
 _NON_UNITS = frozenset({"time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second",
                         "decade", "century", "old", "%", "-", "point", "number", "score", "edition",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from transforms.constants import ATTRIBUTION
-from transforms.entities import canonical_name
-from transforms.units import DETERMINERS, span_root
+from transforms.extract.entities import canonical_name
+from transforms.extract.units import DETERMINERS, span_root
 
 
 def attribution(sent, span, aliases: dict | None = None) -> str | None:

@@ -1,0 +1,1 @@
+"""Across articles: near-copies of one story and claims about one quantity."""

@@ -1,0 +1,1 @@
+"""What an article is apart from its text: its bytes decoded, its language, its publication time."""
