@@ -3,12 +3,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.numbers import is_number_token, parse_number
-from transforms.extract.units import DETERMINERS, counted_noun, measure, money, number_of, of_noun, percent, span_root
+from transforms.extract.units import (
+    DETERMINERS,
+    Counted,
+    counted_noun,
+    measure,
+    money,
+    number_of,
+    of_noun,
+    percent,
+    span_root,
+)
 from transforms.options import DEFAULT, ExtractOptions
 
 _QUALIFIER_PHRASES = sorted(((phrase.split(), q) for q, phrases in FIGURE_WORDS.qualifier.items()
@@ -118,15 +129,15 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         value_max, end, _ = _range_end(doc, span, end, consumed, (unit, kind))
     else:
         value_max, end, upper = _range_end(doc, span, end, consumed, None)
-        found = upper and upper[1] or counted_noun(doc, span) or number_of(doc, span)
+        found = upper and upper.unit or counted_noun(doc, span) or number_of(doc, span)
         if found is None and upper is not None:  # "3,000 to 4,000 people": the noun follows the upper end
-            found = counted_noun(doc, upper[0]) or (of_noun(doc, upper[0]), "count")
+            found = counted_noun(doc, upper.span) or Counted(of_noun(doc, upper.span), "count")
         if found is None or found[0] is None:
             found = _elliptical(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
-        if found is None:
+        if found is None or found[0] is None:
             consumed.difference_update(range(span.end, end))
             return None
-        unit, kind = found
+        unit, kind = found[0], found[1]
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"
@@ -147,7 +158,7 @@ def _is_elliptical(span) -> bool:
     return not (root.dep_ in ("nummod",) and root.head.pos_ in ("NOUN", "PROPN"))
 
 
-def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions):
+def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) -> Counted | None:
     """'almost 17,000 more', 'put the number at over 3,000': the unit of the last count nearby;
     'up from 10.9 million' after '11.3 million barrels': the unit of an amount in the same sentence."""
     if not _is_elliptical(span) or not previous:
@@ -156,19 +167,34 @@ def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions):
     before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
     for fig in reversed(previous):
         if fig.kind == "count" and here - fig.sentence_idx <= opts.ellipsis_lookback_sentences:
-            return fig.unit, "count"
+            return Counted(fig.unit, "count")
         if fig.kind in ("money", "quantity") and fig.sentence_idx == here and before in ("from", "to", "than", "at"):
-            return fig.unit, fig.kind
+            return Counted(fig.unit, fig.kind)
     return None
 
 
-def _range_end(doc, span, end: int, consumed: set[int], unit_kind) -> tuple[float | None, int, tuple | None]:
-    """'between 2,500 and 3,000', '2,500 to 3,000', '3-5%': (upper value, new end, (upper span, its unit)).
+class Upper(NamedTuple):
+    """The upper end of a range: its tokens, and its unit and kind when it carries them ('3-5%')."""
+
+    span: Any
+    unit: tuple[str, str] | None
+
+
+class RangeEnd(NamedTuple):
+    """What a range adds to a figure: the upper value, where the figure now ends, the upper end."""
+
+    value_max: float | None
+    end: int
+    upper: Upper | None
+
+
+def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, str] | None) -> RangeEnd:
+    """'between 2,500 and 3,000', '2,500 to 3,000', '3-5%': the upper value, the new end, the upper end.
 
     Not a range: 'from X to Y' and a change then a level ('rose 3% to 5%', 'rose $12 to $2,034'),
     or two ends in different units ('3.2% to $187.50').
     """
-    none = (None, end, None)
+    none = RangeEnd(None, end, None)
     if end + 1 >= len(doc) or doc[end].lower_ not in FIGURE_WORDS.range_joiners:
         return none
     joiner = doc[end].lower_
@@ -191,11 +217,13 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind) -> tuple[floa
         return none
     upper_span = doc[j:k]
     tail = money(doc, upper_span) or percent(doc, upper_span) or measure(doc, upper_span)
-    if tail is not None and unit_kind is not None and tail[:2] != unit_kind or tail is None and unit_kind is not None \
+    if tail is not None and unit_kind is not None and (tail.unit, tail.kind) != unit_kind \
+            or tail is None and unit_kind is not None \
             and unit_kind[1] == "money" and k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].tag_ == "NNS":
         return none
     consumed.update(range(j, k))
-    return upper, (tail[3] if tail else max(end, k)), (upper_span, tail and tail[:2])
+    unit = (tail.unit, tail.kind) if tail else None
+    return RangeEnd(upper, tail.end if tail else max(end, k), Upper(upper_span, unit))
 
 
 def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:

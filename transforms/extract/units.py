@@ -2,6 +2,8 @@
 counted noun of a count (its own, its phrase's, or the noun it is a number of)."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from transforms.constants import CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
 from transforms.extract.numbers import parse_number
 
@@ -12,18 +14,34 @@ _PERCENT_WORDS = sorted(MEASURES.percent, key=lambda p: -len(p.split()))  # "per
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
 
 
+class Unit(NamedTuple):
+    """What a number is in (money, percent, a measure) and the tokens [start, end) the figure spans with it."""
+
+    unit: str
+    kind: str
+    start: int
+    end: int
+
+
+class Counted(NamedTuple):
+    """What a count counts: the noun (singular) and the kind, "count"."""
+
+    unit: str | None
+    kind: str
+
+
 def has_currency(doc, span) -> bool:
     return money(doc, span) is not None
 
 
-def money(doc, span):
+def money(doc, span) -> Unit | None:
     """(ISO code, 'money', start, end) when a currency symbol, code or name sits by the number."""
     first = span[0]
     before = doc[first.i - 1] if first.i > 0 else None
     if before is not None:
         found = _currency_before(doc, before, span)
         if found is not None:
-            return found[0], "money", found[1], _scale_end(doc, span.end)
+            return Unit(found[0], "money", found[1], _scale_end(doc, span.end))
     end = _scale_end(doc, span.end)
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
         end += 1  # "a 2-billion-euro deal"
@@ -31,7 +49,7 @@ def money(doc, span):
     if after is not None:
         code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
         if code is not None:
-            return code, "money", first.i, end + 1
+            return Unit(code, "money", first.i, end + 1)
     return None
 
 
@@ -60,28 +78,28 @@ def _scale_end(doc, end: int) -> int:
     return end
 
 
-def percent(doc, span):
+def percent(doc, span) -> Unit | None:
     """Percent, percentage points, basis points, or index points ('the Dow fell 200 points')."""
     end = span.end
     if end < len(doc) and doc[end].text == "%":
-        return "percent", "percent", span.start, end + 1
+        return Unit("percent", "percent", span.start, end + 1)
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
         end += 1  # "a 10-percent cut"
     words = [t.lower_ for t in doc[end:end + 3]]
     for phrase in sorted(MEASURES.basis_points, key=len, reverse=True):
         n = len(phrase.split())
         if " ".join(words[:n]) == phrase:
-            return "basis_point", "percent", span.start, end + n
+            return Unit("basis_point", "percent", span.start, end + n)
     for phrase in sorted(MEASURES.points, key=len, reverse=True):
         n = len(phrase.split())
         if " ".join(words[:n]) == phrase:
             if phrase.startswith("percentage") or _percent_context(doc, span):
-                return "percentage_point", "percent", span.start, end + n
-            return "point", "quantity", span.start, end + n
+                return Unit("percentage_point", "percent", span.start, end + n)
+            return Unit("point", "quantity", span.start, end + n)
     for phrase in _PERCENT_WORDS:
         n = len(phrase.split())
         if " ".join(words[:n]) == phrase:
-            return "percent", "percent", span.start, end + n
+            return Unit("percent", "percent", span.start, end + n)
     return None
 
 
@@ -94,7 +112,7 @@ def _percent_context(doc, span) -> bool:
     return any(t.text == "%" or t.lower_ in ("percent", "rate", "rates", "yield", "yields") for t in sent)
 
 
-def measure(doc, span):
+def measure(doc, span) -> Unit | None:
     end = _scale_end(doc, span.end)
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
         end += 1  # "a 10-kilometre stretch"
@@ -102,16 +120,16 @@ def measure(doc, span):
         return None
     two = f"{doc[end].lower_} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
     if two in MEASURES.units:
-        return MEASURES.units[two], "quantity", span.start, end + 2
+        return Unit(MEASURES.units[two], "quantity", span.start, end + 2)
     low = doc[end].lower_
     if low in MEASURES.units and (len(low) > 1 or doc[end].whitespace_ or end + 1 == len(doc)):
         if low in ("pound", "pounds") or (low == "m" and end > span.end):
             return None
-        return MEASURES.units[low], "quantity", span.start, end + 1
+        return Unit(MEASURES.units[low], "quantity", span.start, end + 1)
     return None
 
 
-def counted_noun(doc, span) -> tuple[str, str] | None:
+def counted_noun(doc, span) -> Counted | None:
     """(lemma of the counted noun, 'count') from the dependency parse."""
     root = span_root(span)
     modifies = root.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and root.head.i > root.i
@@ -124,18 +142,18 @@ def counted_noun(doc, span) -> tuple[str, str] | None:
     if head is None or head.pos_ not in ("NOUN", "PROPN"):
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and nxt.lower_ in FIGURE_WORDS.people_adjectives:
-            return nxt.lower_, "count"  # "left 40 dead and 30 wounded": people the word describes
+            return Counted(nxt.lower_, "count")  # "left 40 dead and 30 wounded": people the word describes
         of = of_noun(doc, span)
-        return (of, "count") if of else None
+        return Counted(of, "count") if of else None
     if head.dep_ == "appos" and not span.start <= head.head.i < span.end or referential(doc, span):
         return None  # "X and Y, two influential figures"; "the two countries"
     unit = singular(head)
     if unit in _NON_UNITS or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
         return None
-    return unit, "count"
+    return Counted(unit, "count")
 
 
-def number_of(doc, span) -> tuple[str, str] | None:
+def number_of(doc, span) -> Counted | None:
     """A count with no noun after it takes the noun of its phrase: 'the number of trucks ... rose to
     150' (trucks), 'the death toll rose to 212' (deaths), 'put the casualty count at 76'."""
     if span_root(span).dep_ not in ("pobj", "attr", "dobj"):
@@ -144,7 +162,7 @@ def number_of(doc, span) -> tuple[str, str] | None:
         if tok.lemma_ in FIGURE_WORDS.count_nouns and tok.i < span.start:
             noun = _counted_by(tok)
             if noun is not None:
-                return noun, "count"
+                return Counted(noun, "count")
     return None
 
 
