@@ -140,6 +140,21 @@ class FigureWords(NamedTuple):
     when_words: frozenset = frozenset({"overnight", "today", "tonight", "yesterday", "now", "so", "far"})
     # Nouns that name a count, with what they count when nothing in the phrase says ("the toll rose to 45").
     count_nouns: dict = {"number": None, "total": None, "toll": "death", "tally": None, "count": None}
+    # A number after these is a rank or an identifier, not an amount ("Room 12", "Flight 370").
+    rank_before: frozenset = frozenset({
+        "no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section", "chapter", "page", "room",
+        "route", "highway", "flight", "phase", "season", "episode", "vol", "vol.", "volume", "part", "step", "stage",
+        "gate", "line", "platform", "lane"})
+    # Nouns after a number that are not what it counts (time units, ages, scores, editions).
+    non_units: frozenset = frozenset({
+        "time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second", "decade", "century",
+        "old", "%", "-", "point", "number", "score", "edition", "round", "place", "spot", "mark", "version", "page",
+        "chapter"})
+    determiners: frozenset = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
+                                        "her"})
+    # Prepositions that link a figure to a place: where it is ("stationed in Iraq"), where it comes from.
+    place_at: frozenset = frozenset({"in", "into", "inside", "to", "at", "across", "within", "near", "throughout"})
+    place_from: frozenset = frozenset({"from", "out"})
     # "1 in 10", "two out of three", "3 per 100,000": a rate or a ratio, not a count of the noun.
     ratio_joiners: tuple = (("out", "of"), ("of", "every"), ("in", "every"), ("in",), ("per",))
     vague: dict = {"dozens": 24, "hundreds": 100, "thousands": 1000, "millions": 1_000_000,
@@ -154,7 +169,6 @@ class Attribution(NamedTuple):
         "note", "indicate", "show", "reveal", "allege", "assert", "count", "tally", "record", "find",
         "calculate", "disclose", "publish", "cite", "suggest", "acknowledge", "warn", "declare", "write",
         "argue", "predict", "forecast", "project", "expect"})
-    prepositions: tuple[str, ...] = ("according to", "as reported by", "as stated by", "as per", "per")
     possessive_nouns: frozenset = frozenset({
         "estimate", "figure", "count", "tally", "data", "statistic", "report", "calculation", "number",
         "assessment", "record"})
@@ -267,11 +281,7 @@ LEMMA_EXCEPTIONS = {"bases": "base", "forces": "force", "data": "data", "media":
                     "arms": "arm", "remains": "remains", "species": "species", "series": "series"}
 SENTENCE_END = ".!?。！？…"
 CLOSERS = "\"'”’»)]"
-ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-                 "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
-FIGURE_KINDS = ("count", "money", "percent", "quantity", "duration", "age", "score")
-QUALIFIERS = ("exact", "approx", "at_least", "at_most", "range")
 
 
 def load_aliases() -> dict[str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from transforms.constants import ATTRIBUTION
+from transforms.constants import ATTRIBUTION, FIGURE_WORDS
 from transforms.extract.entities import canonical_name
-from transforms.extract.units import DETERMINERS, span_root
+from transforms.extract.units import span_root
 
 
 def attribution(sent, span, aliases: dict | None = None) -> str | None:
@@ -54,7 +54,7 @@ def source_name(tok, aliases: dict | None = None) -> str:
     if appos is not None and appos.ent_type_:
         return source_name(appos, aliases)
     words = [t for t in doc[tok.left_edge.i:tok.i + 1] if t.dep_ != "case" and t.text not in ("'s", "’s")]
-    while words and (words[0].lower_ in DETERMINERS or words[0].dep_ in ("det", "poss", "punct")):
+    while words and (words[0].lower_ in FIGURE_WORDS.determiners or words[0].dep_ in ("det", "poss", "punct")):
         words = words[1:]
     text = "".join(t.text_with_ws for t in words).strip()
     expanded = _expand(doc, text)

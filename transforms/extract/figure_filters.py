@@ -13,9 +13,6 @@ _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
-_RANK_BEFORE = frozenset({"no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section",
-                          "chapter", "page", "room", "route", "highway", "flight", "phase", "season", "episode",
-                          "vol", "vol.", "volume", "part", "step", "stage", "gate", "line", "platform", "lane"})
 
 
 def excluded(doc, span, value) -> bool:
@@ -30,7 +27,7 @@ def excluded(doc, span, value) -> bool:
         return True
     prev = doc[first.i - 1] if first.i > 0 else None
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    if prev is not None and (prev.lower_ in _RANK_BEFORE
+    if prev is not None and (prev.lower_ in FIGURE_WORDS.rank_before
                              or prev.text in ("-", "/") and prev.i > 0 and doc[prev.i - 1].is_alpha):
         return True
     if _model_number(doc, span) and not has_currency(doc, span):

@@ -10,7 +10,6 @@ from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.numbers import is_number_token, parse_number
 from transforms.extract.units import (
-    DETERMINERS,
     Counted,
     counted_noun,
     measure,
@@ -249,7 +248,7 @@ def _of_phrase(doc, end: int) -> str | None:
     if obj is None:
         return None
     words = [t for t in doc[obj.left_edge.i:obj.i + 1]]
-    while words and (words[0].lower_ in DETERMINERS or words[0].dep_ in ("det", "poss", "case")):
+    while words and (words[0].lower_ in FIGURE_WORDS.determiners or words[0].dep_ in ("det", "poss", "case")):
         words = words[1:]
     return "".join(t.text_with_ws for t in words).strip() or None
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from transforms.constants import FIGURE_WORDS
 from transforms.extract.entities import canonical_name
 
+_AT, _FROM = FIGURE_WORDS.place_at, FIGURE_WORDS.place_from
+_COUNT_NOUNS = frozenset(FIGURE_WORDS.count_nouns)
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _ACTOR_LABELS = frozenset({"NORP", "GPE", "ORG"})
-_AT = frozenset({"in", "into", "inside", "to", "at", "across", "within", "near", "throughout"})
-_COUNT_NOUNS = frozenset({"toll", "number", "total", "count", "tally"})
-_FROM = frozenset({"from", "out"})
 _MAIN_PLACE_PARAGRAPHS = 2
 _NOUN_WINDOW = 6  # tokens after a number where its counted noun is looked for
 

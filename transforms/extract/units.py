@@ -7,11 +7,7 @@ from typing import NamedTuple
 from transforms.constants import CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
 from transforms.extract.numbers import parse_number
 
-_NON_UNITS = frozenset({"time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second",
-                        "decade", "century", "old", "%", "-", "point", "number", "score", "edition",
-                        "round", "place", "spot", "mark", "version", "page", "chapter"})
 _PERCENT_WORDS = sorted(MEASURES.percent, key=lambda p: -len(p.split()))  # "per cent" before "per"
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
 
 
 class Unit(NamedTuple):
@@ -148,7 +144,7 @@ def counted_noun(doc, span) -> Counted | None:
     if head.dep_ == "appos" and not span.start <= head.head.i < span.end or referential(doc, span):
         return None  # "X and Y, two influential figures"; "the two countries"
     unit = singular(head)
-    if unit in _NON_UNITS or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
+    if unit in FIGURE_WORDS.non_units or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
         return None
     return Counted(unit, "count")
 
