@@ -16,6 +16,7 @@ from flows.sources import quarantine_row, quarantine_table
 
 _SPANS = ("entities", "figures")
 _FRAMES = ("articles", "removed_segments", "quarantine", *_SPANS)
+DERIVED = ("article_body_chars", "is_span_exact")  # columns frames() adds to the span tables for the suites
 
 
 def frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:

@@ -33,3 +33,19 @@ def test_the_contract_names_every_column_a_consumer_relies_on():
     for table in TABLES:
         missing = contract[table] - readme[table]
         assert not missing, f"README's {table} row lacks {sorted(missing)}"
+
+
+def test_every_column_a_suite_checks_is_declared():
+    """The Great Expectations suites name only declared columns (or those the validation adds for them)."""
+    import json
+
+    from flows.validation import DERIVED
+
+    for path in sorted((ROOT / "expectations").glob("*.json")):
+        table = path.stem
+        declared = set(COLUMNS[table]) | {PARTITION} | set(DERIVED)
+        for exp in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            kwargs = exp["kwargs"]
+            named = {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs}
+            named |= set(kwargs.get("column_list", []))
+            assert named <= declared, f"{path.name}: {exp['type']} names {sorted(named - declared)}"
