@@ -1,11 +1,12 @@
-"""`make bench`: the pipeline end to end against the NLP limit, on a corpus of N distinct articles.
+"""`make bench`: the pipeline end to end against the naive spaCy script, on a corpus of N distinct articles.
 
 Builds N real-looking pages from the bundled seeds and dev pages (each copy has its prose
 paragraphs in a different order, so every page is a distinct article; copies of one page sit
 in different site folders), runs `newsetl run` into a fresh warehouse once per worker count,
-and measures in the same run the limit: `nlp.pipe` with the same model and number of
-processes over the same cleaned bodies. Then a no-op re-run, the cleaner's raw MB/s per core,
-and the cost of figure + entity extraction beside the parse.
+and measures in the same run the script a user would write: the full pipeline's `nlp.pipe` with
+the same model and number of processes over the same cleaned bodies. Then a no-op re-run, the
+cleaner's raw MB/s per core, the cost of figure + entity extraction beside the parse, and each
+spaCy component's cost in the full and in the selective pipeline.
 
     python -m bench.run [--n 4000] [--processes 1,2] [--memory 2000,20000]
 """
@@ -110,28 +111,68 @@ def _watch_rss(proc: subprocess.Popen) -> tuple[int, dict[str, int]]:
 
 
 def bodies(warehouse: Path) -> list[str]:
+    """Every published body, English or not: what a script over the same articles would parse."""
     import duckdb
 
     from warehouse.catalog import CATALOG
 
     con = duckdb.connect(str(warehouse / CATALOG), read_only=True)
     try:
-        return [r[0] for r in con.execute("SELECT body FROM articles WHERE nlp_skipped_reason IS NULL "
-                                          "ORDER BY source_uri").fetchall()]
+        return [r[0] for r in con.execute("SELECT body FROM articles ORDER BY source_uri").fetchall()]
     finally:
         con.close()
 
 
-def nlp_limit(texts: list[str], processes: int) -> float:
-    """Seconds for nlp.pipe alone over the texts, same model, batch size and processes as the pipeline."""
-    from flows.nlp import get_nlp
-    from flows.settings import Settings
+def naive_script(texts: list[str], processes: int) -> float:
+    """Seconds for the script a user would write: the full pipeline's `nlp.pipe` over every body, same model,
+    batch size and processes, Docs shipped back to the caller."""
+    import spacy
 
-    nlp = get_nlp()
+    from flows.settings import SPACY_MODEL, Settings
+
+    nlp = spacy.load(SPACY_MODEL)
     t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=Settings.nlp_batch_size, n_process=processes):
+    for _ in nlp.pipe(texts, batch_size=Settings.model_fields["nlp_batch_size"].default, n_process=processes):
         pass
     return time.perf_counter() - t0
+
+
+def component_costs(texts: list[str]) -> dict:
+    """CPU seconds per component, one process: the full pipeline against the selective one over the same
+    English bodies; and the share of sentences and tokens the selective parse reads."""
+    import spacy
+
+    from flows.nlp import get_nlp
+    from flows.settings import SPACY_MODEL
+    from transforms.extract.parse import needed_tokens
+
+    def run(nlp) -> dict[str, float]:
+        t0 = time.process_time()
+        docs = [nlp.make_doc(t) for t in texts]
+        cost = {"tokenizer": time.process_time() - t0}
+        for name, proc in nlp.pipeline:
+            t0 = time.process_time()
+            docs = list(proc.pipe(docs, batch_size=32)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+            cost[name] = time.process_time() - t0
+        return cost
+
+    selective = get_nlp()
+    english = [t for t, lang in zip(texts, _languages(texts), strict=True) if lang == "en"]
+    full, sel = run(spacy.load(SPACY_MODEL)), run(selective)
+    docs = list(selective.pipe(english[:200]))
+    tokens = sum(len(d) for d in docs)
+    kept = [set(needed_tokens(d).tolist()) for d in docs]
+    sentences = sum(1 for d in docs for _ in d.sents)
+    kept_sentences = sum(1 for d, k in zip(docs, kept, strict=True) for s in d.sents if s.start in k)
+    return {"articles": len(english), "full": full, "selective": sel, "speedup": sum(full.values()) / sum(sel.values()),
+            "parsed_token_share": sum(len(k) for k in kept) / max(tokens, 1),
+            "parsed_sentence_share": kept_sentences / max(sentences, 1)}
+
+
+def _languages(texts: list[str]) -> list[str]:
+    from transforms.meta.language import detect_language
+
+    return [detect_language(t)[0] for t in texts]
 
 
 def cleaning_speed(rounds: int = 3) -> dict:
@@ -205,32 +246,54 @@ def main(argv=None) -> int:
         run = run_pipeline(corpus, wh, p)
         texts = bodies(wh)
         words = sum(len(t.split()) for t in texts)
-        limit = nlp_limit(texts, p)
+        naive = naive_script(texts, p)
         noop = run_pipeline(corpus, wh, p)
         speed[p] = words / run["wall_s"]
         rows.append({"processes": p, "articles": run["articles"], "body_words": words, "wall_s": run["wall_s"],
                      "articles_per_s": run["articles"] / run["wall_s"], "words_per_s": speed[p],
-                     "limit_words_per_s": words / limit, "ratio_to_limit": limit / run["wall_s"],
-                     "peak_rss_mb": run["peak_rss_mb"], "stages": run["stages"], "noop_wall_s": noop["wall_s"],
-                     "noop_ratio": noop["wall_s"] / run["wall_s"], "noop_stages": noop["stages"]})
-        r = rows[-1]
-        print(f"\nprocesses={p}: {r['articles']} articles, {words} body words in {r['wall_s']:.1f} s: "
-              f"{r['articles_per_s']:.1f} articles/s, {r['words_per_s']:.0f} words/s; "
-              f"limit (nlp.pipe alone) {r['limit_words_per_s']:.0f} words/s; ratio {r['ratio_to_limit']:.2f}; "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB")
-        print("  stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in run["stages"].items()))
-        print(f"  no-op re-run: {noop['wall_s']:.1f} s = {r['noop_ratio']:.1%} of the full run; stages: "
-              + ", ".join(f"{k} {v:.1f}s" for k, v in noop["stages"].items()))
-    post = postprocess_cost(bodies(OUT / f"warehouse-{args.n}-p{rows[0]['processes']}")[:400])
+                     "naive_s": naive, "naive_articles_per_s": len(texts) / naive, "naive_words_per_s": words / naive,
+                     "ratio_to_naive": naive / run["wall_s"], "peak_rss_mb": run["peak_rss_mb"],
+                     "peak_rss_mb_by_role": run["peak_rss_mb_by_role"], "stages": run["stages"],
+                     "noop_wall_s": noop["wall_s"], "noop_ratio": noop["wall_s"] / run["wall_s"],
+                     "noop_stages": noop["stages"]})
+        _print_run(rows[-1])
+    texts = bodies(OUT / f"warehouse-{args.n}-p{rows[0]['processes']}")[:400]
+    post, parts = postprocess_cost(texts), component_costs(texts)
     print(f"\nfigures + entities: {post['extract_s']:.2f} s beside {post['parse_s']:.2f} s of parsing "
           f"({post['share']:.1%}) over {post['articles']} articles")
+    print(f"selective parse over {parts['articles']} English bodies: {parts['parsed_sentence_share']:.0%} of the "
+          f"sentences, {parts['parsed_token_share']:.0%} of the tokens parsed; spaCy CPU {parts['speedup']:.2f}x "
+          "less than the full pipeline")
+    for name in ("full", "selective"):
+        total = sum(parts[name].values())
+        shares = ", ".join(f"{k} {v:.1f} s ({v / total:.0%})" for k, v in parts[name].items())
+        print(f"  {name}: {total:.1f} s: {shares}")
     if 1 in speed and len(speed) > 1:
         print(f"scaling 1 -> {max(speed)} processes: {speed[max(speed)] / speed[1]:.2f}x")
     result = {"machine": machine(), "corpus": info, "cleaner": clean, "runs": rows, "postprocess": post,
-              "scaling": {str(p): speed[p] / speed[min(speed)] for p in speed}}
+              "components": parts, "scaling": {str(p): speed[p] / speed[min(speed)] for p in speed}}
     (OUT / f"results-{args.n}.json").write_text(json.dumps(result, indent=2))
     print(f"\nresults: {OUT / f'results-{args.n}.json'}")
     return 0
+
+
+def _print_run(r: dict) -> None:
+    p = r["processes"]
+    print(f"\nprocesses={p}: {r['articles']} articles, {r['body_words']} body words in {r['wall_s']:.1f} s: "
+          f"{r['articles_per_s']:.2f} articles/s, {r['words_per_s']:.0f} words/s")
+    print(f"  naive script (full pipeline nlp.pipe, {p} processes, same bodies): {r['naive_s']:.1f} s, "
+          f"{r['naive_articles_per_s']:.2f} articles/s, {r['naive_words_per_s']:.0f} words/s; "
+          f"newsetl is {r['ratio_to_naive']:.2f}x its throughput")
+    print(f"  peak RSS {r['peak_rss_mb']:.0f} MB (all processes); by role: "
+          + ", ".join(f"{k} {v:.0f} MB" for k, v in r["peak_rss_mb_by_role"].items()))
+    flow = {k: v for k, v in r["stages"].items() if not k.endswith("(cpu)")}
+    cpu = {k[:-6]: v for k, v in r["stages"].items() if k.endswith("(cpu)")}
+    print("  flow stages (wall): " + ", ".join(f"{k} {v:.1f} s ({v / r['wall_s']:.0%})" for k, v in flow.items()))
+    if cpu:
+        total = sum(cpu.values())
+        print("  worker stages (CPU, all workers): "
+              + ", ".join(f"{k} {v:.1f} s ({v / total:.0%})" for k, v in cpu.items()))
+    print(f"  no-op re-run: {r['noop_wall_s']:.1f} s = {r['noop_ratio']:.1%} of the full run")
 
 
 def _cleaner_line(clean: dict) -> str:

@@ -101,7 +101,9 @@ class Batch:
             while pending and (len(pending) >= window or seq == len(parts) - 1):
                 done_seq, n_docs, fut = pending.popleft()
                 with self.clock("clean, parse, extract (wait)"):
-                    pooled.append(_result(fut).value)
+                    processed = _result(fut).value
+                pooled.append(processed.tables)
+                self.clock.add({f"{stage} (cpu)": sec for stage, sec in processed.seconds.items()})
                 progress(n_docs)
                 pooled_articles = sum(t["articles"].num_rows for t in pooled if "articles" in t)
                 if pooled_articles >= settings.validate_size or done_seq == len(parts) - 1:

@@ -13,13 +13,15 @@ _LOCK = threading.Lock()
 def _load():
     import spacy
 
+    from transforms.extract.parse import selective
     from transforms.extract.tokenize import customize
 
-    return customize(spacy.load(SPACY_MODEL))
+    return selective(customize(spacy.load(SPACY_MODEL)))
 
 
 def get_nlp():
-    """The English pipeline (tagger, parser, lemmatizer, NER), loaded on first use."""
+    """The English pipeline, loaded on first use: NER and sentences over every body, tags, parse and lemmas
+    over the sentences extraction reads (transforms/extract/parse.py)."""
     with _LOCK:
         return _load()
 

@@ -66,7 +66,7 @@ class Outcome:
 
 
 class Clock:
-    """Wall seconds per stage of a run."""
+    """Seconds per stage of a run: wall seconds of the flow's own stages, CPU seconds of the workers' (cpu)."""
 
     def __init__(self, seconds: dict):
         self.seconds = seconds
@@ -78,6 +78,11 @@ class Clock:
             yield
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - t0, 3)
+
+    def add(self, seconds: dict[str, float]) -> None:
+        """Seconds measured elsewhere (CPU seconds of the worker processes, summed over them)."""
+        for stage, sec in seconds.items():
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + sec, 3)
 
 
 def artifact(summary: RunSummary) -> None:

@@ -8,9 +8,11 @@ articles pass through it.
 from __future__ import annotations
 
 import multiprocessing
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
 import pyarrow as pa
 
@@ -26,12 +28,20 @@ NO_MAIN_TEXT = "no main text: every line of the page reads as boilerplate (menus
 _CACHE_FILLED = False  # in a worker: the tokenizer's cache has been filled outside a memory zone
 
 
-def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> dict[str, pa.Table]:
+class Processed(NamedTuple):
+    """A chunk's tables, and the CPU seconds each stage took in the process that made them."""
+
+    tables: dict[str, pa.Table]
+    seconds: dict[str, float]
+
+
+def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> Processed:
     """Every table's rows for these articles; a failure of one article quarantines that article only."""
     from flows.nlp import get_nlp
 
     out: dict[str, list[dict]] = defaultdict(list)
     prepared = []
+    nlp, t0 = get_nlp(), time.process_time()
     for raw in raws:
         try:
             p = prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset()))
@@ -45,8 +55,10 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
             out["quarantine"].append(
                 quarantine_row(raw.source_uri, raw.batch_date, NO_MAIN_TEXT, p.article_id, "clean"))
     english = [p for p in prepared if p.nlp_skipped_reason is None]
+    t1, parse0 = time.process_time(), _parse_seconds(nlp)
     docs = dict(zip((p.article_id for p in english),
-                    get_nlp().pipe((p.cleaned.body for p in english), batch_size=batch_size), strict=False))
+                    nlp.pipe((p.cleaned.body for p in english), batch_size=batch_size), strict=False))
+    t2, parse = time.process_time(), _parse_seconds(nlp) - parse0
     for p in prepared:
         try:
             ents, figs = nlp_rows(p, docs[p.article_id], run_id, DEFAULT) if p.article_id in docs else ([], [])
@@ -61,10 +73,16 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
     tables = {t: to_table(t, rows) for t, rows in out.items() if t != "quarantine"}
     if out["quarantine"]:
         tables["quarantine"] = quarantine_table(out["quarantine"], run_id)
-    return tables
+    seconds = {"clean": t1 - t0, "ner": t2 - t1 - parse, "parse": parse, "extract": time.process_time() - t2}
+    return Processed(tables, seconds)
 
 
-def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> dict[str, pa.Table]:
+def _parse_seconds(nlp) -> float:
+    """CPU seconds the selective parse has taken in this process (the rest of `nlp.pipe` is tokens, senter, NER)."""
+    return nlp.get_pipe("selective_parse").seconds if "selective_parse" in nlp.pipe_names else 0.0
+
+
+def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> Processed:
     """process_articles in a worker process, inside a spaCy memory zone.
 
     A worker lives as long as its pool (across runs under `newsetl serve`), and every new word a
@@ -99,7 +117,7 @@ def prestart(n_process: int, articles: int) -> None:
 
 
 def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process: int,
-                     batch_size: int) -> dict[str, pa.Table]:
+                     batch_size: int) -> Processed:
     """process_articles over n_process workers (sub-chunks in order), or in this process."""
     n = workers(n_process)
     if n == 0 or len(raws) < MIN_PARALLEL:  # a few articles cost less than starting workers
@@ -118,7 +136,10 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
 
                 raise Stopped() from None
             raise
-    return concat(results)
+    seconds: Counter = Counter()
+    for r in results:
+        seconds.update(r.seconds)
+    return Processed(concat([r.tables for r in results]), dict(seconds))
 
 
 def concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:

@@ -17,10 +17,10 @@ def test_two_worker_processes_match_one_process():
             for i in range(MIN_PARALLEL // len(pages) + 1) for j, page in enumerate(pages)]
     assert len(raws) >= MIN_PARALLEL
     try:
-        parallel = process_parallel(raws, {}, "run", n_process=2, batch_size=8)
+        parallel = process_parallel(raws, {}, "run", n_process=2, batch_size=8).tables
     finally:
         POOL.shutdown()
-    serial = process_parallel(raws, {}, "run", n_process=0, batch_size=8)
+    serial = process_parallel(raws, {}, "run", n_process=0, batch_size=8).tables
     assert parallel["articles"].num_rows == len(raws)
     assert _comparable(parallel) == _comparable(serial)
 
@@ -37,7 +37,7 @@ def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
     warm = "Warm\n\nA first call fills the tokenizer's cache.\n"
     in_worker([RawDoc(source_uri="/in/w.txt", content=warm)], {}, "run")
     assert word not in strings
-    tables = in_worker([raw], {}, "run")
+    tables = in_worker([raw], {}, "run").tables
     assert word in tables["articles"].column("body")[0].as_py()
     assert any(word in e for e in tables["entities"].column("text").to_pylist())
     assert word not in strings  # freed with the zone; the rows hold plain strings

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from transforms.constants import ALIASES, NAMED_LABELS
+from transforms.extract.sentences import sentence_index
 from transforms.options import DEFAULT, ExtractOptions
 
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
@@ -44,7 +45,7 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
 
 def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict | None = None) -> list[Entity]:
     """Named entities of a parsed body; a person's short mentions take the longest form used."""
-    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    sent_index = sentence_index(doc)
     ents = [e for e in doc.ents if e.label_ in NAMED_LABELS and len(e.text) <= opts.max_entity_chars
             and any(ch.isalpha() for ch in e.text)]
     canon = [canonical_name(e.text, e.label_, aliases) for e in ents]

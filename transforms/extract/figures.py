@@ -9,6 +9,7 @@ from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.numbers import is_number_token, parse_number
+from transforms.extract.sentences import sentence_index
 from transforms.extract.units import (
     Counted,
     counted_noun,
@@ -46,7 +47,7 @@ class Figure:
 
 def extract_figures(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict | None = None) -> list[Figure]:
     """Every figure in a parsed body, in order of appearance."""
-    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    sent_index = sentence_index(doc)
     out: list[Figure] = []
     consumed: set[int] = set()
     for span in _number_spans(doc):
@@ -62,7 +63,7 @@ def _number_spans(doc):
     """Maximal runs of number tokens ('one million', '3,000', '30mln')."""
     i = 0
     while i < len(doc):
-        if _starts_number(doc[i]):
+        if starts_number(doc[i]):
             j = i + 1
             while j < len(doc) and _continues_number(doc[j], doc[j - 1]):
                 j += 1
@@ -74,7 +75,8 @@ def _number_spans(doc):
             i += 1
 
 
-def _starts_number(tok) -> bool:
+def starts_number(tok) -> bool:
+    """A token a figure can start with: digits, or a number word ('twenty', 'million' only after one)."""
     low = tok.lower_
     if low in NUMBER_WORDS.scales and low not in NUMBER_WORDS.full_scales:
         return False

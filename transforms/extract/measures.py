@@ -72,10 +72,14 @@ def annotate(doc, figures: list, title: str | None = None, aliases: dict | None 
     return out
 
 
+def opening_chars(text: str) -> int:
+    """Where the opening paragraphs end, the ones `main_place` reads for the article's place (a character offset)."""
+    return sum(len(p) + 2 for p in text.split("\n\n")[:_MAIN_PLACE_PARAGRAPHS])
+
+
 def main_place(doc, title: str | None, aliases: dict | None = None) -> str | None:
     """The place an article is about: where its title and first paragraphs put things."""
-    first = doc.text.split("\n\n")
-    limit = sum(len(p) + 2 for p in first[:_MAIN_PLACE_PARAGRAPHS])
+    limit = opening_chars(doc.text)
     votes: Counter = Counter()
     order: dict[str, int] = {}
     for ent in doc.ents:

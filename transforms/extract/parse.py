@@ -1,0 +1,133 @@
+"""Selective parsing: the pipeline parses only the sentences extraction reads.
+
+Entities need the NER over every body, and `doc.sents` needs sentence boundaries everywhere; the
+tagger, dependency parser, attribute rules and lemmatizer serve figures only: their counted nouns,
+qualifiers, ranges and attribution, all read inside the figure's own sentence, and the article's
+main place, read from its opening paragraphs. So `selective(nlp)` rearranges a loaded English
+pipeline (en_core_web_sm, where NER and senter have their own tok2vec):
+
+    tokenizer -> senter -> paragraph_breaks -> ner -> selective_parse
+
+`selective_parse` gathers each body's needed sentences (a number in them, or the opening
+paragraphs) into one smaller Doc with the same sentence boundaries, runs tok2vec, tagger, parser,
+attribute_ruler and lemmatizer over those Docs a batch at a time, and copies tags, morphology,
+lemmas and trees back. A sentence nobody reads keeps no tags and a flat tree (its first token the
+root), so sentences stay exactly the senter's. `nlp(text)` and `nlp.pipe(texts)` do all of this.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from transforms.extract.measures import opening_chars
+from transforms.extract.sentences import sentence_starts
+
+PARSE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+_ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD]
+_DEP_COL, _HEAD_COL = _ATTRS.index(DEP), _ATTRS.index(HEAD)
+_DIGIT = re.compile(r"\d")
+
+
+def selective(nlp: Language) -> Language:
+    """The pipeline rearranged for selective parsing (in place; returned for chaining)."""
+    missing = [name for name in (*PARSE, "senter", "ner") if name not in nlp.component_names]
+    if missing:
+        raise ValueError(f"selective parsing needs the components {missing} in the model")
+    parts: list[tuple[str, object]] = [(name, nlp.remove_pipe(name)[1]) for name in PARSE]
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    nlp.add_pipe("paragraph_breaks", after="senter")
+    component = nlp.add_pipe("selective_parse", last=True)
+    assert isinstance(component, SelectiveParse)
+    component.parts = parts
+    return nlp
+
+
+def needed_tokens(doc: Doc) -> np.ndarray:
+    """The indices of the tokens of the sentences extraction reads: those in the opening paragraphs and
+    those with a token a figure can start with (a superset test: a digit in the text, or a number word)."""
+    if not len(doc):
+        return np.zeros(0, dtype=np.int64)
+    starts = sentence_starts(doc)
+    bounds = np.append(np.flatnonzero(starts == np.arange(len(doc))), len(doc))
+    number = doc.to_array(LIKE_NUM).astype(bool)
+    text = doc.text  # built from the tokens: once
+    opening = opening_chars(text)
+    keep = np.zeros(len(doc), dtype=bool)
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        span = doc[a:b]
+        if span.start_char < opening or number[a:b].any() or _DIGIT.search(text, span.start_char, span.end_char):
+            keep[a:b] = True
+    return np.flatnonzero(keep)
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break always ends a sentence (senter sometimes runs a heading into the next paragraph)."""
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]):
+        if "\n" in doc[int(i)].text:
+            doc[int(i) + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("selective_parse")
+def _make(nlp: Language, name: str) -> SelectiveParse:
+    return SelectiveParse()
+
+
+class SelectiveParse:
+    """Tagger, parser, attribute rules and lemmatizer over the sentences `needs_parse` picks."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, object]] = []
+        self.seconds = 0.0  # CPU seconds spent here since the process started: a run's "parse" stage
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            t0 = time.process_time()
+            picked = [_needed(doc) for doc in batch]
+            subs = [sub for sub, _ in picked]
+            for _name, proc in self.parts:
+                subs = list(proc.pipe(subs, batch_size=batch_size)) if hasattr(proc, "pipe") \
+                    else [proc(sub) for sub in subs]  # type: ignore[operator]
+            for doc, sub, (_, index) in zip(batch, subs, picked, strict=True):
+                _copy_back(doc, sub, index)
+            self.seconds += time.process_time() - t0
+            yield from batch
+
+
+def _needed(doc: Doc) -> tuple[Doc, np.ndarray]:
+    """One Doc of the body's needed sentences, in order, with their boundaries; and where its tokens sit."""
+    index = needed_tokens(doc)
+    values = doc.to_array([ORTH, SPACY, SENT_START])[index]  # uint64: hashes, flags, 1 / -1 / 0
+    strings = doc.vocab.strings
+    starts = values[:, 2].view(np.int64) == 1
+    if len(starts):
+        starts[0] = True
+    sub = Doc(doc.vocab, words=[strings[int(orth)] for orth in values[:, 0]], spaces=values[:, 1].astype(bool).tolist(),
+              sent_starts=starts.tolist())
+    return sub, index
+
+
+def _copy_back(doc: Doc, sub: Doc, index: np.ndarray) -> None:
+    """The sub-Doc's annotations onto the body; other sentences get a flat tree rooted at their first token."""
+    if not len(doc):
+        return
+    values = np.zeros((len(doc), len(_ATTRS)), dtype=np.int64)
+    starts = sentence_starts(doc)
+    positions = np.arange(len(doc))
+    values[:, _HEAD_COL] = starts - positions
+    values[:, _DEP_COL] = np.where(starts == positions, doc.vocab.strings.add("ROOT"), doc.vocab.strings.add("dep"))
+    if len(index):
+        values[index] = sub.to_array(_ATTRS).view(np.int64)
+    doc.from_array(_ATTRS, values.view(np.uint64))  # type: ignore[arg-type]  # spaCy's stub wants int32

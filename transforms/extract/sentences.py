@@ -1,0 +1,21 @@
+"""Sentence numbers from the Doc's sentence starts, read as one array (iterating `doc.sents` builds every token)."""
+from __future__ import annotations
+
+import numpy as np
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc
+
+
+def sentence_starts(doc: Doc) -> np.ndarray:
+    """For each token, the index of the first token of its sentence."""
+    if not len(doc):
+        return np.zeros(0, dtype=np.int64)
+    first = doc.to_array(SENT_START).view(np.int64) == 1
+    first[0] = True
+    return np.maximum.accumulate(np.where(first, np.arange(len(doc)), 0))
+
+
+def sentence_index(doc: Doc) -> dict[int, int]:
+    """The number of each sentence (0, 1, ...) by the index of its first token."""
+    starts = sentence_starts(doc)
+    return {int(start): i for i, start in enumerate(np.flatnonzero(starts == np.arange(len(doc))))}
