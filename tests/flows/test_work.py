@@ -41,3 +41,15 @@ def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
     assert word in tables["articles"].column("body")[0].as_py()
     assert any(word in e for e in tables["entities"].column("text").to_pylist())
     assert word not in strings  # freed with the zone; the rows hold plain strings
+
+
+def test_the_flow_process_imports_neither_spacy_nor_great_expectations():
+    """The flow's process scans, reads, validates and writes; the model lives in the workers. Importing the
+    batch driver must not pull spaCy (1.2 s, ~40 MB) or Great Expectations (3 s) into it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, flows.batch, flows.work, flows.daily, flows.backfill, flows.cli; "
+            "print(sorted(m for m in ('spacy', 'thinc', 'great_expectations') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,13 +1,20 @@
-"""Sentence numbers from the Doc's sentence starts, read as one array (iterating `doc.sents` builds every token)."""
+"""Sentence numbers from the Doc's sentence starts, read as one array (iterating `doc.sents` builds every token).
+
+spaCy is imported inside the functions: the flow's process imports the extract modules without it."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from spacy.attrs import SENT_START
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def sentence_starts(doc: Doc) -> np.ndarray:
     """For each token, the index of the first token of its sentence."""
+    from spacy.attrs import SENT_START
+
     if not len(doc):
         return np.zeros(0, dtype=np.int64)
     first = doc.to_array(SENT_START).view(np.int64) == 1
