@@ -109,7 +109,7 @@ def nlp_rows(p: Prepared, doc, run_id: str, opts: Options = DEFAULT) -> tuple[li
     base = {"article_id": p.article_id, "run_id": run_id, "batch_date": p.raw.batch_date}
     entities = [{**base, "seq": i, **asdict(e)} for i, e in enumerate(extract_entities(doc, opts.extract))]
     found = extract_figures(doc, opts.extract)
-    claims = annotate(doc, found, p.cleaned.title)
+    claims = annotate(doc, found, p.cleaned.title, opts=opts.extract)
     figures = [{**base, "seq": i, **asdict(f), "measure": m, "place": pl}
                for i, (f, (m, pl)) in enumerate(zip(found, claims, strict=False))]
     return entities, figures

@@ -18,6 +18,8 @@ class CleanOptions:
     template_min_share: float = 0.5    # ... and in at least this share of them
     template_sample: int = 200         # pages of a source counted for its template (bounds memory)
     max_title_words: int = 30
+    language_sample_chars: int = 20_000  # the page's language (for its stop words) from this much of its text
+    comments_after_prose_lines: int = 2  # a comments header ends the article after this many prose lines
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,19 @@ class ExtractOptions:
 
     ellipsis_lookback_sentences: int = 2   # "17,000 more" borrows a unit from this far back
     max_entity_chars: int = 120
+    main_place_paragraphs: int = 2         # an article's main place is read from its title and this many paragraphs
+    counted_noun_window: int = 6           # tokens after a number where its counted noun is looked for
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """Thresholds of decoding input bytes (bytes and shares of characters)."""
+
+    prescan_bytes: int = 4096          # where a page's <meta charset> or NUL bytes are looked for
+    detect_bytes: int = 200_000        # how much of an undeclared page the encoding detector reads
+    mess_tolerance: float = 0.01       # windows-1252 wins unless another code page is this much less messy
+    max_control_share: float = 0.01    # more control characters than this in the decoded text: binary
+    utf16_nul_share: float = 0.4       # NUL in this share of every other byte (and none between): UTF-16
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,7 @@ class Options:
 
     clean: CleanOptions = CleanOptions()
     extract: ExtractOptions = ExtractOptions()
+    decode: DecodeOptions = DecodeOptions()
 
 
 DEFAULT = Options()

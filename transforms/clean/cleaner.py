@@ -28,7 +28,6 @@ from transforms.options import DEFAULT, CleanOptions
 
 _DEFAULT_MODEL = object()
 _NON_WORD = re.compile(r"\W+")
-LANGUAGE_SAMPLE_CHARS = 20_000  # the page's language, for its stop words, from this much of its text
 
 
 def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozenset[int] = frozenset(),
@@ -59,7 +58,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
 
 def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
     """The page's stop words (from its language) and the rule signals of its lines."""
-    language, _ = detect_language(text, sample_chars=LANGUAGE_SAMPLE_CHARS)
+    language, _ = detect_language(text, sample_chars=opts.language_sample_chars)
     stops, own_list = stop_words(language)
     signals = SHAPES.page(lines.lower, SHAPE_MAX_CHARS)
     is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)

@@ -27,7 +27,7 @@ def rule_reasons(lines: Lines, prose: list[bool], signals: list, menu: list[bool
     """Why each line goes (None: it is kept): outside the main block, a menu run, a known shape, a teaser."""
     start, end = main_region(_scores(lines, prose, signals, menu, opts))
     end = _bridge(prose, signals, end, opts)
-    end = _comments_cut(prose, comments, start, end)
+    end = _comments_cut(prose, comments, start, end, opts.comments_after_prose_lines)
     if start == end:  # no prose at all: keep nothing rather than a menu
         return ["no_main_text"] * len(lines.text)
     outside = [sig or ("menu_run" if m else "outside_main_block") for sig, m in zip(signals, menu, strict=False)]
@@ -63,11 +63,11 @@ def _scores(lines: Lines, prose, signals, menu, opts: CleanOptions) -> list[floa
             for text, cjk, p, sig, m in zip(lines.text, lines.cjk, prose, signals, menu, strict=False)]
 
 
-def _comments_cut(prose: list[bool], comments: list[bool], start: int, end: int) -> int:
-    """Readers' comments end the article: the region stops at a comments header after its prose."""
+def _comments_cut(prose: list[bool], comments: list[bool], start: int, end: int, after: int) -> int:
+    """Readers' comments end the article: the region stops at a comments header after `after` prose lines."""
     seen = 0
     for i in range(start, end):
-        if seen >= 2 and comments[i]:
+        if seen >= after and comments[i]:
             return i
         seen += prose[i]
     return end

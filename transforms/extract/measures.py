@@ -21,13 +21,12 @@ from importlib import resources
 
 from transforms.constants import FIGURE_WORDS
 from transforms.extract.entities import canonical_name
+from transforms.options import DEFAULT, ExtractOptions
 
 _AT, _FROM = FIGURE_WORDS.place_at, FIGURE_WORDS.place_from
 _COUNT_NOUNS = frozenset(FIGURE_WORDS.count_nouns)
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _ACTOR_LABELS = frozenset({"NORP", "GPE", "ORG"})
-_MAIN_PLACE_PARAGRAPHS = 2
-_NOUN_WINDOW = 6  # tokens after a number where its counted noun is looked for
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,15 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(nouns, table["verbs"], frozenset(table["people_nouns"]), frozenset(table["increment"]), demonyms)
 
 
-def annotate(doc, figures: list, title: str | None = None, aliases: dict | None = None) -> list[tuple]:
+def annotate(doc, figures: list, title: str | None = None, aliases: dict | None = None,
+             opts: ExtractOptions = DEFAULT.extract) -> list[tuple]:
     """(measure, place) of each figure of a parsed body, in order."""
     vocab = vocabulary()
-    main = main_place(doc, title, aliases)
+    main = main_place(doc, title, aliases, opts)
     out: list[tuple] = []
     for i, fig in enumerate(figures):
         span = doc.char_span(fig.start_char, fig.end_char, alignment_mode="expand")
-        noun = _counted_token(span, fig) if span is not None else None
+        noun = _counted_token(span, fig, opts.counted_noun_window) if span is not None else None
         measure = _measure(noun, span, fig, vocab, aliases) if span is not None else None
         place = _place(noun, span, aliases) if span is not None else None
         if noun is None or measure is None:  # elliptical: the antecedent's measure and place
@@ -72,14 +72,15 @@ def annotate(doc, figures: list, title: str | None = None, aliases: dict | None 
     return out
 
 
-def opening_chars(text: str) -> int:
+def opening_chars(text: str, opts: ExtractOptions = DEFAULT.extract) -> int:
     """Where the opening paragraphs end, the ones `main_place` reads for the article's place (a character offset)."""
-    return sum(len(p) + 2 for p in text.split("\n\n")[:_MAIN_PLACE_PARAGRAPHS])
+    return sum(len(p) + 2 for p in text.split("\n\n")[:opts.main_place_paragraphs])
 
 
-def main_place(doc, title: str | None, aliases: dict | None = None) -> str | None:
+def main_place(doc, title: str | None, aliases: dict | None = None,
+               opts: ExtractOptions = DEFAULT.extract) -> str | None:
     """The place an article is about: where its title and first paragraphs put things."""
-    limit = opening_chars(doc.text)
+    limit = opening_chars(doc.text, opts)
     votes: Counter = Counter()
     order: dict[str, int] = {}
     for ent in doc.ents:
@@ -97,12 +98,12 @@ def main_place(doc, title: str | None, aliases: dict | None = None) -> str | Non
     return max(votes, key=lambda n: (votes[n], -order[n]))
 
 
-def _counted_token(span, fig):
+def _counted_token(span, fig, window: int):
     """The noun a figure counts (its unit's lemma), near its number; None for an elliptical figure."""
     if fig.kind != "count":
         return _about(span)
     doc = span.doc
-    for tok in doc[span.end:min(len(doc), span.end + _NOUN_WINDOW)]:
+    for tok in doc[span.end:min(len(doc), span.end + window)]:
         if tok.pos_ in ("NOUN", "PROPN") and _lemma(tok) == fig.unit or tok.lower_ == fig.unit:
             return tok  # the counted noun, or the adjective that stands for people ("40 dead")
         if tok.is_punct and tok.text not in ("-",):

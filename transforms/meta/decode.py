@@ -15,18 +15,16 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from transforms.options import DEFAULT, DecodeOptions
+
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# Where an HTML or XML page names its encoding, within its first bytes (the HTML spec's prescan reads 1024).
-_PRESCAN_BYTES = 4096
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
                        re.IGNORECASE)
 # Single-byte code pages tried when detection is unsure, windows-1252 first (the web's default).
 _SINGLE_BYTE = ("cp1252", "iso8859-2", "cp1250", "iso8859-15", "cp1251", "koi8-r", "iso8859-7", "cp1253",
                 "cp1254", "iso8859-9", "cp1257", "iso8859-13", "cp1256", "iso8859-6", "cp1255", "iso8859-8",
                 "cp874")
-_MESS_TOLERANCE = 0.01  # a code page this much messier than the best is not "as good"
-_DETECT_BYTES = 200_000
 
 
 class DecodeError(ValueError):
@@ -41,40 +39,41 @@ class Decoded(NamedTuple):
     source: str
 
 
-def decode_bytes(data: bytes, declared: str | None = None, markup: bool = False) -> Decoded:
+def decode_bytes(data: bytes, declared: str | None = None, markup: bool = False,
+                 opts: DecodeOptions = DEFAULT.decode) -> Decoded:
     """Text with line ends normalised. `declared`: an encoding the input names outside its bytes;
     `markup`: the bytes are an HTML or XML page, which may name its encoding inside."""
-    encoding, source = _choose(data, declared, markup)
+    encoding, source = _choose(data, declared, markup, opts)
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise DecodeError(f"undecodable as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
     text, repaired = repair_mojibake(normalise_text(text))
-    if _control_share(text) > 0.01:
+    if _control_share(text) > opts.max_control_share:
         raise DecodeError("binary content (control characters in the decoded text)")
     return Decoded(text, codec_name(encoding), source + ("+ftfy" if repaired else ""))
 
 
-def _choose(data: bytes, declared: str | None, markup: bool) -> tuple[str, str]:
+def _choose(data: bytes, declared: str | None, markup: bool, opts: DecodeOptions) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name, "bom"
-    if _looks_utf16(data):
+    if _looks_utf16(data, opts.utf16_nul_share):
         return ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"), "detected"
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:opts.prescan_bytes]:
         raise DecodeError("binary content (NUL bytes)")
-    for label in (declared, declared_in_markup(data) if markup else None):
+    for label in (declared, declared_in_markup(data, opts.prescan_bytes) if markup else None):
         codec = web_codec(label)
         if codec is not None and _decodes(data, codec):
             return codec, "declared"
     if _decodes(data, "utf-8"):
         return "utf-8", "utf-8"
-    return detect(data), "detected"
+    return detect(data, opts), "detected"
 
 
-def declared_in_markup(data: bytes) -> str | None:
+def declared_in_markup(data: bytes, prescan_bytes: int = DEFAULT.decode.prescan_bytes) -> str | None:
     """The encoding an HTML `<meta>` or an XML declaration names near the start of the bytes."""
-    m = _DECLARED.search(data[:_PRESCAN_BYTES])
+    m = _DECLARED.search(data[:prescan_bytes])
     return (m.group(1) or m.group(2)).decode("ascii", "replace") if m else None
 
 
@@ -98,21 +97,21 @@ def web_codec(label: str | None) -> str | None:
     return "gb18030" if found.name == "gbk" else found.codec_info.name
 
 
-def detect(data: bytes) -> str:
+def detect(data: bytes, opts: DecodeOptions = DEFAULT.decode) -> str:
     """The encoding of bytes that are not UTF-8 and declare none."""
     from charset_normalizer import from_bytes
 
-    sample = data[:_DETECT_BYTES]
+    sample = data[:opts.detect_bytes]
     best = from_bytes(sample).best()
     if best is not None and _multibyte(best.encoding):
         return best.encoding
-    choice = single_byte(sample)
+    choice = single_byte(sample, opts.mess_tolerance)
     if choice is None:
         raise DecodeError("binary content (no text encoding fits)")
     return choice
 
 
-def single_byte(data: bytes) -> str | None:
+def single_byte(data: bytes, tolerance: float = DEFAULT.decode.mess_tolerance) -> str | None:
     """The single-byte code page whose text is least messy; windows-1252 on a near tie.
 
     On an exact tie between an ISO-8859 page and its Windows sibling (the text uses none of the
@@ -129,7 +128,7 @@ def single_byte(data: bytes) -> str | None:
     if not mess:
         return None
     least = min(mess.values())
-    if mess.get("cp1252", 1.0) <= least + _MESS_TOLERANCE:
+    if mess.get("cp1252", 1.0) <= least + tolerance:
         return "cp1252"
     tied = [codec for codec in _SINGLE_BYTE if mess.get(codec, 1.0) <= least]
     if not re.search(rb"[\x80-\x9f]", data):
@@ -184,13 +183,13 @@ def _multibyte(codec: str) -> bool:
     return name.startswith(("utf", "cp93", "cp94", "cp95", "shift", "euc", "gb", "big5", "hz", "iso2022", "johab"))
 
 
-def _looks_utf16(data: bytes) -> bool:
+def _looks_utf16(data: bytes, nul_share: float) -> bool:
     """UTF-16 without a BOM: every other byte of ASCII text is NUL."""
     head = data[:2000]
     if len(head) < 4:
         return False
     evens, odds = head[0::2], head[1::2]
-    return min(evens.count(0), odds.count(0)) == 0 and max(evens.count(0), odds.count(0)) > 0.4 * len(odds)
+    return min(evens.count(0), odds.count(0)) == 0 and max(evens.count(0), odds.count(0)) > nul_share * len(odds)
 
 
 def normalise_text(text: str) -> str:
