@@ -44,12 +44,21 @@ class DecodeOptions:
 
 
 @dataclass(frozen=True)
+class CompareOptions:
+    """Thresholds of comparing articles and claims across sources."""
+
+    near_copy_threshold: float = 0.5   # estimated Jaccard of word 5-grams: copies 0.61-1.0, other stories < 0.07
+    claim_window_days: int = 31        # a claim group takes its key's claims up to this many days after its first
+
+
+@dataclass(frozen=True)
 class Options:
     """The one config object of the functional core."""
 
     clean: CleanOptions = CleanOptions()
     extract: ExtractOptions = ExtractOptions()
     decode: DecodeOptions = DecodeOptions()
+    compare: CompareOptions = CompareOptions()
 
 
 DEFAULT = Options()

@@ -19,3 +19,18 @@ def test_groups_span_batches_within_the_window_and_split_after_it():
 def test_units_compare_within_their_kind():
     assert unit_class("count", "troop") == unit_class("count", "soldier") == "count"
     assert unit_class("money", "USD") != unit_class("money", "EUR")
+
+
+def test_the_window_is_inclusive_of_its_last_day():
+    from datetime import timedelta
+
+    from transforms.options import DEFAULT
+
+    window = DEFAULT.compare.claim_window_days
+    first = date(2026, 11, 1)
+    claims = [("a", 0, "troops", "count", "Iraq", first),
+              ("b", 0, "troops", "count", "Iraq", first + timedelta(days=window)),
+              ("c", 0, "troops", "count", "Iraq", first + timedelta(days=window + 1))]
+    groups = group_ids(claims)
+    assert groups[("a", 0)] == groups[("b", 0)] != groups[("c", 0)]
+    assert len(set(group_ids(claims, window_days=window + 1).values())) == 1

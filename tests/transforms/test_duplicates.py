@@ -3,7 +3,8 @@ from datetime import UTC, date, datetime
 
 from tests.conftest import seed_text
 from transforms.clean import clean_text
-from transforms.compare.duplicates import THRESHOLD, NearCopies, signature, similarity
+from transforms.compare.duplicates import NearCopies, signature, similarity
+from transforms.options import DEFAULT
 
 BODY = clean_text(seed_text("003_b54bb3dfe6eb36d9.txt")).body
 OTHER = clean_text(seed_text("000_3ef350cdd4bc2bac.txt")).body  # the same topic, another story
@@ -14,7 +15,7 @@ def test_copies_score_high_and_other_stories_low():
     copies = [BODY + "\n\nThis story first appeared on another site.", "\n\n".join(paragraphs[1:]),
               BODY.replace(" the ", " a ", 3)]
     for copy in copies:
-        assert similarity(signature(BODY), signature(copy)) >= THRESHOLD
+        assert similarity(signature(BODY), signature(copy)) >= DEFAULT.compare.near_copy_threshold
     assert similarity(signature(BODY), signature(OTHER)) < 0.1
     assert signature(BODY) == signature(BODY)  # the same text, the same signature, in every process
 

@@ -1,9 +1,10 @@
-"""Claims that state the same quantity: groups of figures with one measure, a compatible unit, one place,
-published within a window of each other (`claim_groups`).
+"""Claims that state the same quantity: groups of figures with one measure, a compatible unit, one
+place, published within a window of each other (`claim_groups`).
 
-A group starts with its earliest claim and takes every later claim of its key up to WINDOW_DAYS
-after that first one; a claim later than that starts the next group. A group's id is a hash of its
-key and its first day, so a claim published today joins last week's group and the id stays put.
+A group starts with its earliest claim and takes every later claim of its key up to
+`claim_window_days` (transforms/options.py) after that first one; a claim later than that starts the
+next group. A group's id is a hash of its key and its first day, so a claim published today joins
+last week's group and the id stays put.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from datetime import date
 
-WINDOW_DAYS = 31
+from transforms.options import DEFAULT
 
 
 def unit_class(kind: str | None, unit: str | None) -> str | None:
@@ -20,7 +21,7 @@ def unit_class(kind: str | None, unit: str | None) -> str | None:
     return "count" if kind == "count" else unit
 
 
-def group_ids(claims: list[tuple]) -> dict[tuple, str]:
+def group_ids(claims: list[tuple], window_days: int = DEFAULT.compare.claim_window_days) -> dict[tuple, str]:
     """{(article_id, seq): group_id} for claims given as (article_id, seq, measure, unit_class, place, day)."""
     by_key: dict[tuple, list] = defaultdict(list)
     for article_id, seq, measure, unit, place, day in claims:
@@ -30,7 +31,7 @@ def group_ids(claims: list[tuple]) -> dict[tuple, str]:
     for key, items in by_key.items():
         start = None
         for day, article_id, seq in sorted(items):
-            if start is None or (day - start).days > WINDOW_DAYS:
+            if start is None or (day - start).days > window_days:
                 start = day
             out[(article_id, seq)] = group_id(key, start)
     return out

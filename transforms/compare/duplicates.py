@@ -1,10 +1,12 @@
-"""Near-copies: the same story syndicated or republished with other page furniture (MinHash LSH, datasketch).
+"""Near-copies: the same story syndicated or republished with other page furniture (MinHash LSH,
+datasketch).
 
 An article's body is reduced to a MinHash signature of its word 5-grams (`body_minhash`, stored with
-the article); an index of the warehouse's signatures answers which published articles share
-enough of them (estimated Jaccard similarity at or above THRESHOLD, chosen by measurement: see
-tests/claims/). In a cluster of near-copies the earliest published article (else the earliest
-batch, then the smallest id) is the original; the others' `duplicate_of` names it.
+the article); an index of the warehouse's signatures answers which published articles share enough
+of them (estimated Jaccard similarity at or above `near_copy_threshold` in transforms/options.py,
+chosen by measurement on tests/fixtures/claims/ and the dev pages). In a cluster of near-copies the earliest published
+article (else the earliest batch, then the smallest id) is the original; the others' `duplicate_of`
+names it.
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from datetime import date, datetime
 
 import numpy as np
 
+from transforms.options import DEFAULT
+
 NUM_PERM = 64
 SHINGLE_WORDS = 5
-THRESHOLD = 0.5   # estimated Jaccard of word 5-grams; syndicated copies measure 0.75-1.0, related stories under 0.1
 SEED = 1
 SCHEME = "affine32"  # datasketch's hash family: part of the stored signatures' meaning
 _WORD = re.compile(r"\w+")
@@ -55,7 +58,7 @@ class Known:
 class NearCopies:
     """The LSH index over published articles and those of the run so far; assigns duplicate_of."""
 
-    threshold: float = THRESHOLD
+    threshold: float = DEFAULT.compare.near_copy_threshold
     known: dict[str, Known] = field(default_factory=dict)
     updates: dict[str, str] = field(default_factory=dict)  # published article -> its new original
 
