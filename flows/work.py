@@ -54,26 +54,29 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
         else:
             out["quarantine"].append(
                 quarantine_row(raw.source_uri, raw.batch_date, NO_MAIN_TEXT, p.article_id, "clean"))
-    english = [p for p in prepared if p.nlp_skipped_reason is None]
-    t1, parse0 = time.process_time(), _parse_seconds(nlp)
-    docs = dict(zip((p.article_id for p in english),
-                    nlp.pipe((p.cleaned.body for p in english), batch_size=batch_size), strict=False))
-    t2, parse = time.process_time(), _parse_seconds(nlp) - parse0
-    for p in prepared:
+    docs = iter(nlp.pipe((p.cleaned.body for p in prepared if p.nlp_skipped_reason is None), batch_size=batch_size))
+    t1, parse0, extract = time.process_time(), _parse_seconds(nlp), 0.0
+    for p in prepared:  # each Doc is dropped once its rows are made: a sub-chunk's Docs are never all held
+        doc = next(docs) if p.nlp_skipped_reason is None else None
+        t = time.process_time()
         try:
-            ents, figs = nlp_rows(p, docs[p.article_id], run_id, DEFAULT) if p.article_id in docs else ([], [])
+            ents, figs = nlp_rows(p, doc, run_id, DEFAULT) if doc is not None else ([], [])
         except Exception as exc:
             out["quarantine"].append(quarantine_row(p.raw.source_uri, p.raw.batch_date, f"extraction failed: "
                                                     f"{type(exc).__name__}: {exc}", p.article_id, "extract"))
-            continue
-        out["articles"].append(article_row(p, run_id, PIPELINE_VERSION))
-        out["removed_segments"] += removed_rows(p, run_id)
-        out["entities"] += ents
-        out["figures"] += figs
+            ents = figs = None
+        if ents is not None:
+            out["articles"].append(article_row(p, run_id, PIPELINE_VERSION))
+            out["removed_segments"] += removed_rows(p, run_id)
+            out["entities"] += ents
+            out["figures"] += figs
+        extract += time.process_time() - t
+    t2, parse = time.process_time(), _parse_seconds(nlp) - parse0
     tables = {t: to_table(t, rows) for t, rows in out.items() if t != "quarantine"}
     if out["quarantine"]:
         tables["quarantine"] = quarantine_table(out["quarantine"], run_id)
-    seconds = {"clean": t1 - t0, "ner": t2 - t1 - parse, "parse": parse, "extract": time.process_time() - t2}
+    seconds = {"clean": t1 - t0, "ner": t2 - t1 - extract - parse, "parse": parse,
+               "extract": extract + time.process_time() - t2}
     return Processed(tables, seconds)
 
 
