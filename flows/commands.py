@@ -86,7 +86,7 @@ def cmd_run(args, settings: Settings, out: Output) -> dict:
     flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
     started = datetime.now(UTC)
     result = _stoppable(flow, input_uri=settings.input, warehouse_uri=settings.warehouse,
-                        batch_date=args.date or daily.today())
+                        batch_date=args.date or daily.today(), return_state=True)
     _settle(started)
     return _summary([result], settings.warehouse, started, out)
 
@@ -102,7 +102,7 @@ def cmd_backfill(args, settings: Settings, out: Output) -> dict:
     _, backfill = _flows()
     started = datetime.now(UTC)
     results = _stoppable(backfill.backfill, input_uri=settings.input, warehouse_uri=settings.warehouse,
-                         start=args.start, end=args.end)
+                         start=args.start, end=args.end, return_state=True)
     _settle(started)
     return _summary(results, settings.warehouse, started, out)
 
@@ -139,12 +139,14 @@ def _dry_run(args, settings: Settings, out: Output) -> dict:
 
 
 def _stoppable(flow, **params):
-    """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first."""
+    """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first;
+    its summary, read from its final state (`return_state=True`)."""
     from flows import stopping
     from flows.pool import POOL
+    from flows.summary import summary_of
 
     stopping.on_stop(POOL.terminate)
-    return stopping.run(flow, **params)
+    return summary_of(stopping.run(flow, **params))
 
 
 def cmd_serve(args, settings: Settings, out: Output) -> dict:

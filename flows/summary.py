@@ -65,6 +65,32 @@ class Outcome:
                 self.reasons[reason.split(":")[0]] += 1
 
 
+def final_state(data: dict | list[dict]):
+    """What a flow returns: its summary, or a day's summaries. When a batch failed, a Failed state that
+    carries them: Prefect records the flow run as failed with the one-line reason (what its UI, automations
+    and a served deployment's history show), and the caller still gets every count (`summary_of`)."""
+    from prefect.states import Failed
+
+    rows = data if isinstance(data, list) else [data]
+    failed = [r for r in rows if r["status"] == "failed"]
+    if not failed:
+        return data
+    reasons = [r.get("reason") or "failed" for r in failed]
+    if isinstance(data, list):
+        days = [f"{r['params'].get('batch_date', '?')}: {reason}" for r, reason in zip(failed, reasons, strict=True)]
+        return Failed(message=f"{len(failed)} of {len(rows)} days failed: " + "; ".join(days), data=data)
+    return Failed(message=reasons[0], data=data)
+
+
+def summary_of(state):
+    """A flow run's summary from its final state (`return_state=True`): a failed batch's state carries it;
+    a flow that raised (a bug, a crash) raises that exception here."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, BaseException):
+        raise data
+    return data
+
+
 class Clock:
     """Seconds per stage of a run: wall seconds of the flow's own stages, CPU seconds of the workers' (cpu)."""
 

@@ -5,6 +5,7 @@ import errno
 
 import pytest
 
+from flows.summary import summary_of
 from tests.conftest import SEEDS
 from warehouse.lake import Lakehouse
 
@@ -26,9 +27,12 @@ def test_write_failure_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch
 
     monkeypatch.setattr(Lakehouse, "stage", broken)
     monkeypatch.setenv("NEWSETL_N_PROCESS", "0")
-    result = daily(input_uri=str(SEEDS), warehouse_uri=str(tmp_path / "wh"), batch_date="2026-11-20")
+    state = daily(input_uri=str(SEEDS), warehouse_uri=str(tmp_path / "wh"), batch_date="2026-11-20",
+                  return_state=True)
+    result = summary_of(state)
     assert result["status"] == "failed" and "\n" not in result["reason"]
     assert "injected" in result["reason"]
+    assert state.is_failed() and state.message == result["reason"]  # Prefect records the run as failed, why
     monkeypatch.undo()
     lake = Lakehouse(str(tmp_path / "wh"))
     assert lake.read_column("articles", "article_id") == [] and not list((tmp_path / "wh").rglob("batch_date=*/*"))

@@ -50,6 +50,12 @@ def excluded(doc, span, value) -> bool:
             and doc[nxt.i + 1].is_digit)
 
 
+def dated_number(doc, i: int, ent) -> bool:
+    """Whether token i, inside the entity `ent`, is a number `excluded` drops whatever the parse says: in a
+    date, time or ordinal that names a date or time, no currency by it."""
+    return ent.label_ in _SKIP_ENTS and _dated(doc, doc[i:i + 1]) and not has_currency(doc, doc[i:i + 1])
+
+
 def _dated(doc, span) -> bool:
     """Whether the date or time entity around a number names a date or time, not just when a count
     happened ('climbed to 76 overnight' is tagged TIME as a whole)."""

@@ -25,7 +25,7 @@ from transforms.options import DEFAULT, ExtractOptions
 
 _AT, _FROM = FIGURE_WORDS.place_at, FIGURE_WORDS.place_from
 _COUNT_NOUNS = frozenset(FIGURE_WORDS.count_nouns)
-_PLACE_LABELS = frozenset({"GPE", "LOC"})
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 _ACTOR_LABELS = frozenset({"NORP", "GPE", "ORG"})
 
 
@@ -84,7 +84,7 @@ def main_place(doc, title: str | None, aliases: dict | None = None,
     votes: Counter = Counter()
     order: dict[str, int] = {}
     for ent in doc.ents:
-        if ent.label_ not in _PLACE_LABELS:
+        if ent.label_ not in PLACE_LABELS:
             continue
         name = canonical_name(ent.text, ent.label_, aliases)
         order.setdefault(name, ent.start_char)
@@ -244,7 +244,7 @@ def _place_in(prep, aliases) -> str | None:
     objects = [c for c in prep.children if c.dep_ == "pobj"]
     objects += [c for o in objects for c in o.children if c.dep_ in ("conj", "appos")]
     for obj in objects:
-        ent = next((e for e in obj.doc.ents if e.start <= obj.i < e.end and e.label_ in _PLACE_LABELS), None)
+        ent = next((e for e in obj.doc.ents if e.start <= obj.i < e.end and e.label_ in PLACE_LABELS), None)
         if ent is not None:
             return canonical_name(ent.text, ent.label_, aliases)
     return None

@@ -3,16 +3,17 @@
 Entities need the NER over every body, and `doc.sents` needs sentence boundaries everywhere; the
 tagger, dependency parser, attribute rules and lemmatizer serve figures only: their counted nouns,
 qualifiers, ranges and attribution, all read inside the figure's own sentence, and the article's
-main place, read from its opening paragraphs. So `selective(nlp)` rearranges a loaded English
-pipeline (en_core_web_sm, where NER and senter have their own tok2vec):
+main place, read from the places its opening paragraphs name. So `selective(nlp)` rearranges a
+loaded English pipeline (en_core_web_sm, where NER and senter have their own tok2vec):
 
     tokenizer -> senter -> paragraph_breaks -> ner -> selective_parse
 
-`selective_parse` gathers each body's needed sentences (a number in them, or the opening
-paragraphs) into one smaller Doc with the same sentence boundaries, runs tok2vec, tagger, parser,
-attribute_ruler and lemmatizer over those Docs a batch at a time, and copies tags, morphology,
-lemmas and trees back. A sentence nobody reads keeps no tags and a flat tree (its first token the
-root), so sentences stay exactly the senter's. `nlp(text)` and `nlp.pipe(texts)` do all of this.
+`selective_parse` gathers each body's needed sentences (`needed_tokens`: a number that can make a
+figure, or a place named in the opening paragraphs) into one smaller Doc with the same sentence
+boundaries, runs tok2vec, tagger, parser, attribute_ruler and lemmatizer over those Docs a batch at
+a time, and copies tags, morphology, lemmas and trees back. A sentence nobody reads keeps no tags
+and a flat tree (its first token the root), so sentences stay exactly the senter's. `nlp(text)` and
+`nlp.pipe(texts)` do all of this.
 """
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ import time
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from transforms.extract.measures import opening_chars
+from transforms.extract.figure_filters import dated_number
+from transforms.extract.measures import PLACE_LABELS, opening_chars
 from transforms.extract.sentences import sentence_starts
 
 PARSE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
@@ -51,19 +53,33 @@ def selective(nlp: Language) -> Language:
 
 
 def needed_tokens(doc: Doc) -> np.ndarray:
-    """The indices of the tokens of the sentences extraction reads: those in the opening paragraphs and
-    those with a token a figure can start with (a superset test: a digit in the text, or a number word)."""
+    """The indices of the tokens of the sentences extraction reads (NER has run):
+
+    - a sentence with a number that can make a figure: a number word or a token with a digit, unless it
+      sits in a date, time or ordinal that `excluded` drops without reading the parse ("March 3, 2024");
+    - a sentence of the opening paragraphs that names a place (`main_place` reads what governs it).
+    """
     if not len(doc):
         return np.zeros(0, dtype=np.int64)
     starts = sentence_starts(doc)
     bounds = np.append(np.flatnonzero(starts == np.arange(len(doc))), len(doc))
-    number = doc.to_array(LIKE_NUM).astype(bool)
     text = doc.text  # built from the tokens: once
-    opening = opening_chars(text)
+    number = doc.to_array(LIKE_NUM).astype(bool)
+    digits = [m.start() for m in _DIGIT.finditer(text)]
+    if digits:
+        number[np.searchsorted(doc.to_array(IDX).astype(np.int64), digits, side="right") - 1] = True
+    ent_of = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+    for i in np.flatnonzero(number).tolist():
+        ent = ent_of.get(i)
+        if ent is not None and dated_number(doc, i, ent):
+            number[i] = False
+    place, opening = np.zeros(len(doc), dtype=bool), opening_chars(text)
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS and ent.start_char < opening:
+            place[ent.start:ent.end] = True
     keep = np.zeros(len(doc), dtype=bool)
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        span = doc[a:b]
-        if span.start_char < opening or number[a:b].any() or _DIGIT.search(text, span.start_char, span.end_char):
+        if number[a:b].any() or place[a:b].any():
             keep[a:b] = True
     return np.flatnonzero(keep)
 

@@ -1,23 +1,25 @@
 """Selective parsing: NER and sentences everywhere, tags, trees and lemmas only where extraction reads."""
 from tests.conftest import SEEDS
 from transforms.clean import clean_text
+from transforms.extract.figures import extract_figures
 from transforms.extract.parse import needed_tokens
 
-OPENING = "Troops stay in Iraq\n\nThe Pentagon said on Monday that the mission would go on."
+OPENING = "Troops stay in Iraq\n\nThe Pentagon said on Monday that the mission would go on."  # a place, none
 NO_NUMBER = "The talks ended without an agreement, officials said."
 NUMBER = "About 2,500 American soldiers remain in the country, according to the Pentagon."
 WORD_NUMBER = "Seven protesters were arrested in the capital."
+DATE_ONLY = "The agreement was signed on March 3, 2024 in Geneva."  # a date's numbers make no figure
 
 
 def test_the_pipeline_is_ner_and_sentences_then_the_selective_parse(nlp):
     assert nlp.pipe_names == ["senter", "paragraph_breaks", "ner", "selective_parse"]
 
 
-def test_only_the_opening_and_the_sentences_with_a_number_are_parsed(nlp):
-    doc = nlp("\n\n".join([OPENING, NO_NUMBER, NUMBER, NO_NUMBER, WORD_NUMBER]))
+def test_only_sentences_with_a_figure_s_number_or_an_opening_place_are_parsed(nlp):
+    doc = nlp("\n\n".join([OPENING, NO_NUMBER, NUMBER, NO_NUMBER, WORD_NUMBER, DATE_ONLY]))
     parsed = {s.text.strip(): all(t.tag_ for t in s if not t.is_space) for s in doc.sents}
-    assert parsed == {"Troops stay in Iraq": True, "The Pentagon said on Monday that the mission would go on.": True,
-                      NO_NUMBER: False, NUMBER: True, WORD_NUMBER: True}
+    assert parsed == {"Troops stay in Iraq": True, "The Pentagon said on Monday that the mission would go on.": False,
+                      NO_NUMBER: False, NUMBER: True, WORD_NUMBER: True, DATE_ONLY: False}
     soldiers = next(t for t in doc if t.text == "soldiers")
     assert (soldiers.lemma_, soldiers.pos_) == ("soldier", "NOUN")
     assert [t.head.text for t in doc if t.text == "2,500"] == ["soldiers"]
@@ -33,9 +35,9 @@ def test_sentences_are_the_senter_s_and_never_cross_a_line_break(nlp):
             assert "\n" not in sent.text.strip(), sent.text
             assert all(sent.start <= t.head.i < sent.end for t in sent)  # no tree crosses a sentence
         needed = set(needed_tokens(doc).tolist())
-        for tok in doc:
-            if tok.like_num or tok.text[:1].isdigit():
-                assert tok.i in needed and tok.tag_, tok.text
+        for fig in extract_figures(doc):  # every figure's sentence was parsed
+            assert all(tok.i in needed and tok.tag_ for tok in doc.char_span(fig.start_char, fig.end_char,
+                                                                             alignment_mode="expand"))
 
 
 def test_an_empty_body_and_a_body_with_no_number(nlp):
