@@ -14,10 +14,13 @@ views over the snapshot's files (through fsspec: DuckDB's own extensions cannot 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 from collections import defaultdict
 from importlib import resources
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -68,6 +71,9 @@ def refresh(lake: Lakehouse) -> str | None:
     db_path = lake.path(CATALOG)
     with _locked(lake.path(BOOK, "catalog.lock")):  # a command's snapshot is never older than the catalog it replaces
         snapshot = take(lake)
+        stamp = _stamp(snapshot)
+        if _stamp_of(db_path) == stamp:  # nothing was published since (a run that found nothing new): keep it
+            return db_path
         tmp = db_path + ".tmp"
         for leftover in (tmp, tmp + ".wal"):
             with contextlib.suppress(FileNotFoundError):
@@ -80,10 +86,46 @@ def refresh(lake: Lakehouse) -> str | None:
         try:
             _sync_store(con, lake, snapshot)
             _views(con, f"{STORE}.")
+            con.execute(f"CREATE OR REPLACE TABLE {STORE}._stamp AS SELECT ? AS stamp", [stamp])
         finally:
             con.close()
         os.replace(tmp, db_path)
     return db_path
+
+
+def _stamp(snapshot: Snapshot) -> str:
+    """What a catalog was built from: the snapshot (table versions, files, visible runs) and the code that
+    builds it (this module, the schemas, the views' SQL, the claim grouping and its options), so a newer
+    newsetl rebuilds an older catalog."""
+    import transforms.compare.claims
+    import transforms.options
+
+    digest = hashlib.sha256(json.dumps([snapshot.versions, snapshot.files, sorted(snapshot.runs)]).encode())
+    here = Path(__file__)
+    code = [here, here.with_name("schemas.py"), *sorted(here.with_name("sql").glob("*.sql")),
+            Path(transforms.compare.claims.__file__), Path(transforms.options.__file__)]
+    for source in code:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp_of(db_path: str) -> str | None:
+    """The stamp a catalog file was built with; None when there is none (or no readable file)."""
+    if not os.path.exists(db_path):
+        return None
+    import duckdb
+
+    try:
+        con = duckdb.connect(db_path, read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute(f"SELECT stamp FROM {STORE}._stamp").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
 
 
 def connect(lake: Lakehouse, as_of=None):

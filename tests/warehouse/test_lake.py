@@ -174,6 +174,25 @@ def test_catalog_updates_file_by_file(lake):
     assert con.execute("select count(distinct _file) from store.articles").fetchone() == (2,)
 
 
+def test_a_catalog_is_rebuilt_only_when_what_it_shows_changed(lake):
+    publish(lake, "r1", articles=[article("a", "2026-11-01")])
+    db = refresh(lake)
+    built = os.stat(db).st_ino, os.stat(db).st_mtime_ns
+    assert refresh(lake) == db and (os.stat(db).st_ino, os.stat(db).st_mtime_ns) == built  # nothing new: kept
+    publish(lake, "r2", articles=[article("b", "2026-11-01", run="r2")])
+    refresh(lake)
+    assert os.stat(db).st_ino != built[0]  # a new run: rebuilt (in a copy, swapped in)
+    con = duckdb.connect(db, read_only=True)
+    assert sorted(r[0] for r in con.execute("select article_id from articles").fetchall()) == ["a", "b"]
+    con.close()
+    con = duckdb.connect(db)
+    con.execute("UPDATE store._stamp SET stamp = 'made by another newsetl'")
+    con.close()
+    rebuilt = os.stat(db).st_ino
+    refresh(lake)
+    assert os.stat(db).st_ino != rebuilt  # a catalog another version built is rebuilt
+
+
 def test_time_travel_and_history(lake, monkeypatch):
     monkeypatch.setattr(leases, "LEASE_TTL_S", 600.0)
     publish(lake, "r1", articles=[article("a")])
