@@ -12,6 +12,7 @@ import re
 import sys
 from datetime import date
 
+from flows.api import ServerError
 from flows.commands import COMMANDS, EXIT_BLOCKED, EXIT_USAGE, Output, UsageError
 from flows.settings import PIPELINE_VERSION, Settings, SettingsError
 
@@ -116,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         result = COMMANDS[args.command](args, settings, out)
     except (UsageError, SettingsError) as exc:
         return out.error(str(exc), EXIT_USAGE)
+    except ServerError as exc:
+        return out.error(str(exc), EXIT_BLOCKED)
     except Exception as exc:  # a bug: one line, the traceback only on request
         if settings.debug:
             raise

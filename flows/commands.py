@@ -8,10 +8,12 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from flows.api import TemporaryServer, startup_timeout, temporary_server
 from flows.output import Output, print_rows
-from flows.settings import Settings
+from flows.settings import RECORDER_FLUSH_S, Settings
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_RETRY = 0, 1, 2, 75
+SETTLE_POLL_S = 0.25
 
 
 class UsageError(Exception):
@@ -80,14 +82,14 @@ def open_warehouse(uri: str, must_exist: bool = False, create: bool = True):
 def cmd_run(args, settings: Settings, out: Output) -> dict:
     _check_uris(settings.input, settings.warehouse)
     _check_input(settings.input)
+    server = temporary_server()  # boots while the pipeline is imported and the warehouse opened
     open_warehouse(settings.warehouse)
     daily, _ = _flows()
     runner = settings.task_runner()
     flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
     started = datetime.now(UTC)
-    result = _stoppable(flow, input_uri=settings.input, warehouse_uri=settings.warehouse,
+    result = _stoppable(flow, server, input_uri=settings.input, warehouse_uri=settings.warehouse,
                         batch_date=args.date or daily.today(), return_state=True)
-    _settle(started)
     return _summary([result], settings.warehouse, started, out)
 
 
@@ -98,12 +100,12 @@ def cmd_backfill(args, settings: Settings, out: Output) -> dict:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
     if args.dry_run:
         return _dry_run(args, settings, out)
+    server = temporary_server()
     open_warehouse(settings.warehouse)
     _, backfill = _flows()
     started = datetime.now(UTC)
-    results = _stoppable(backfill.backfill, input_uri=settings.input, warehouse_uri=settings.warehouse,
+    results = _stoppable(backfill.backfill, server, input_uri=settings.input, warehouse_uri=settings.warehouse,
                          start=args.start, end=args.end, return_state=True)
-    _settle(started)
     return _summary(results, settings.warehouse, started, out)
 
 
@@ -138,15 +140,22 @@ def _dry_run(args, settings: Settings, out: Output) -> dict:
     return {"dry_run": True, "warehouse": settings.warehouse, "days": plan, "undated_files": undated}
 
 
-def _stoppable(flow, **params):
+def _stoppable(flow, server: TemporaryServer | None, **params):
     """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first;
-    its summary, read from its final state (`return_state=True`)."""
+    its summary, read from its final state (`return_state=True`). With a temporary Prefect server,
+    the flow starts once it answers and the command waits until it has recorded the runs."""
     from flows import stopping
     from flows.pool import POOL
     from flows.summary import summary_of
 
     stopping.on_stop(POOL.terminate)
-    return summary_of(stopping.run(flow, **params))
+    if server is not None:
+        stopping.run(server.wait, startup_timeout())
+    started = datetime.now(UTC)
+    result = summary_of(stopping.run(flow, **params))
+    if server is not None:
+        _settle(started)
+    return result
 
 
 def cmd_serve(args, settings: Settings, out: Output) -> dict:
@@ -160,26 +169,30 @@ def cmd_serve(args, settings: Settings, out: Output) -> dict:
     return {"deployment": "newsetl-daily/newsetl-daily", "cron": args.cron}
 
 
-def _settle(since: datetime, timeout_s: float = 10.0) -> None:
-    """With the temporary Prefect server, wait until it has recorded this command's task runs as
-    finished: stopped earlier (at exit), its recorder is cancelled mid-write, which prints an
-    ERROR with a traceback and loses task runs. A real server (PREFECT_API_URL) keeps running."""
-    if os.environ.get("PREFECT_API_URL"):
-        return
+def _settle(since: datetime, timeout_s: float = 15.0) -> None:
+    """Wait until the temporary Prefect server has recorded this command's task runs as finished:
+    stopped earlier, its recorder is cancelled mid-write, which prints an ERROR with a traceback and
+    loses task runs. The events that record them are sent first; then the runs must stay final and
+    unchanged for longer than the recorder's flush interval. A real server (PREFECT_API_URL) keeps
+    running: no wait."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterStartTime
+    from prefect.events.worker import EventsWorker
 
     recent = TaskRunFilter(start_time=TaskRunFilterStartTime(after_=since))
-    deadline, seen = time.monotonic() + timeout_s, None
+    deadline, seen, unchanged = time.monotonic() + timeout_s, None, 0
     try:
+        EventsWorker.drain_all(timeout=timeout_s, at_exit=False)
         with get_client(sync_client=True) as client:
             while time.monotonic() < deadline:
                 runs = client.read_task_runs(task_run_filter=recent)
                 states = sorted((str(r.id), r.state_type.value if r.state_type else "") for r in runs)
-                if states == seen and all(r.state and r.state.is_final() for r in runs):
-                    return  # every recorded run finished, and nothing new arrived for a quarter second
+                settled = states == seen and all(r.state and r.state.is_final() for r in runs)
+                unchanged = unchanged + 1 if settled else 0
+                if unchanged * SETTLE_POLL_S > RECORDER_FLUSH_S:
+                    return
                 seen = states
-                time.sleep(0.25)
+                time.sleep(SETTLE_POLL_S)
     except Exception:  # the batch is published already: a bookkeeping wait never fails the command
         return
 

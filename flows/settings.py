@@ -25,10 +25,12 @@ CONFIG_FILE = "newsetl.toml"
 NOT_SETTINGS = {"NEWSETL_CONFIG"}
 
 # Measured (docs/operations.md): these keep the ephemeral server quiet and complete.
+RECORDER_FLUSH_S = 0.5  # the temporary server records task runs at most this late (Prefect: 5 s)
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "50",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": str(RECORDER_FLUSH_S),
     "PREFECT_LOGGING_LOG_PRINTS": "false",
     "DO_NOT_TRACK": "1",
     # a fresh PREFECT_HOME migrates its database first: 20 s (the default) is not enough on a busy 2-core box
