@@ -49,10 +49,9 @@ class TemporaryServer:
                 why = f"port {self.port} was taken" if code == PORT_IN_USE else f"it exited with status {code}"
                 raise ServerError(f"the temporary Prefect server did not start: {why}; run the command again, "
                                   "or start one (prefect server start) and set PREFECT_API_URL")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
             time.sleep(0.1)
         self.stop()
         raise ServerError(f"the temporary Prefect server did not answer within {timeout_s:.0f} s "
