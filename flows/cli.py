@@ -27,7 +27,8 @@ EPILOG = """examples:
 settings: flag > NEWSETL_<NAME> environment variable > newsetl.toml (or the file in NEWSETL_CONFIG) > default.
 PREFECT_API_URL names a Prefect server (default: a temporary one)."""
 
-PIPELINE = ("chunk_size", "n_process", "nlp_batch_size", "validate_size", "dask_address", "history_retention")
+PIPELINE = ("chunk_size", "n_process", "nlp_batch_size", "nlp_batch_chars", "validate_size", "dask_address",
+            "history_retention")
 # the settings each command takes as flags (all of them come from the environment and the file too)
 FLAGS = {
     "run": ("input", "warehouse", *PIPELINE),

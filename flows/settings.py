@@ -70,7 +70,10 @@ class Settings(BaseSettings):
     n_process: int = Field(default_factory=_cpus, ge=0, le=256,
                            description="worker processes that clean, parse and extract; 0 = in the flow's process "
                                        "(chunks under 20 articles always are)", json_schema_extra={"shown": "CPUs"})
-    nlp_batch_size: int = Field(32, ge=1, le=10_000, description="texts per spaCy batch")
+    nlp_batch_size: int = Field(32, ge=1, le=10_000, description="texts per spaCy batch, at most")
+    nlp_batch_chars: int = Field(30_000, ge=1_000, le=10_000_000,
+                                 description="characters per spaCy batch, at most (its memory grows with them; "
+                                             "a longer text goes alone)")
     validate_size: int = Field(500, ge=1, le=1_000_000,
                                description="articles validated by Great Expectations at once (finished chunks are "
                                            "pooled up to this)")

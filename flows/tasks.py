@@ -61,9 +61,10 @@ def read_chunk(files: Bulk):
 @task(name="clean and extract chunk", cache_policy=NO_CACHE)
 def process_chunk(raws: Bulk, templates: Bulk, run_id: str, settings: Settings):
     """Clean, parse and extract a chunk, over settings.n_process worker processes: Arrow tables back."""
-    from flows.work import process_parallel
+    from flows.work import Batching, process_parallel
 
-    return Bulk(process_parallel(raws.value, templates.value, run_id, settings.n_process, settings.nlp_batch_size))
+    batching = Batching(settings.nlp_batch_size, settings.nlp_batch_chars)
+    return Bulk(process_parallel(raws.value, templates.value, run_id, settings.n_process, batching))
 
 
 @task(name="validate chunk", cache_policy=NO_CACHE)

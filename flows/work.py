@@ -28,6 +28,30 @@ NO_MAIN_TEXT = "no main text: every line of the page reads as boilerplate (menus
 _CACHE_FILLED = False  # in a worker: the tokenizer's cache has been filled outside a memory zone
 
 
+class Batching(NamedTuple):
+    """How texts are grouped for spaCy: a batch ends at `texts` texts or before it would pass `chars`
+    characters (its memory grows with its tokens: ~230 MB of NER activations for 32 news bodies,
+    ~80 MB for 30,000 characters); a longer text goes alone. Texts keep their order."""
+
+    texts: int = 32
+    chars: int = 30_000
+
+    def __call__(self, texts):
+        batch: list[str] = []
+        size = 0
+        for text in texts:
+            if batch and (len(batch) >= self.texts or size + len(text) > self.chars):
+                yield batch
+                batch, size = [], 0
+            batch.append(text)
+            size += len(text)
+        if batch:
+            yield batch
+
+
+BATCHING = Batching()
+
+
 class Processed(NamedTuple):
     """A chunk's tables, and the CPU seconds each stage took in the process that made them."""
 
@@ -35,7 +59,7 @@ class Processed(NamedTuple):
     seconds: dict[str, float]
 
 
-def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> Processed:
+def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching = BATCHING) -> Processed:
     """Every table's rows for these articles; a failure of one article quarantines that article only."""
     from flows.nlp import get_nlp
 
@@ -54,7 +78,8 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batch_siz
         else:
             out["quarantine"].append(
                 quarantine_row(raw.source_uri, raw.batch_date, NO_MAIN_TEXT, p.article_id, "clean"))
-    docs = iter(nlp.pipe((p.cleaned.body for p in prepared if p.nlp_skipped_reason is None), batch_size=batch_size))
+    bodies = (p.cleaned.body for p in prepared if p.nlp_skipped_reason is None)
+    docs = (doc for batch in batching(bodies) for doc in nlp.pipe(batch, batch_size=len(batch)))
     t1, parse0, extract = time.process_time(), _parse_seconds(nlp), 0.0
     for p in prepared:  # each Doc is dropped once its rows are made: a sub-chunk's Docs are never all held
         doc = next(docs) if p.nlp_skipped_reason is None else None
@@ -85,7 +110,7 @@ def _parse_seconds(nlp) -> float:
     return nlp.get_pipe("selective_parse").seconds if "selective_parse" in nlp.pipe_names else 0.0
 
 
-def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int = 32) -> Processed:
+def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching = BATCHING) -> Processed:
     """process_articles in a worker process, inside a spaCy memory zone.
 
     A worker lives as long as its pool (across runs under `newsetl serve`), and every new word a
@@ -99,9 +124,9 @@ def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batch_size: int 
 
     if not _CACHE_FILLED:
         _CACHE_FILLED = True
-        return process_articles(raws, templates, run_id, batch_size)
+        return process_articles(raws, templates, run_id, batching)
     with get_nlp().memory_zone():
-        return process_articles(raws, templates, run_id, batch_size)
+        return process_articles(raws, templates, run_id, batching)
 
 
 def workers(n_process: int) -> int:
@@ -120,15 +145,15 @@ def prestart(n_process: int, articles: int) -> None:
 
 
 def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process: int,
-                     batch_size: int) -> Processed:
+                     batching: Batching) -> Processed:
     """process_articles over n_process workers (sub-chunks in order), or in this process."""
     n = workers(n_process)
     if n == 0 or len(raws) < MIN_PARALLEL:  # a few articles cost less than starting workers
-        return process_articles(raws, templates, run_id, batch_size)
+        return process_articles(raws, templates, run_id, batching)
     size = -(-len(raws) // n)
     parts = [raws[i:i + size] for i in range(0, len(raws), size)]
     futures = [POOL.submit(n, in_worker, part, {k: templates[k] for k in {r.source_key for r in part}
-                                                if k in templates}, run_id, batch_size) for part in parts]
+                                                if k in templates}, run_id, batching) for part in parts]
     results = []
     for fut in futures:
         try:

@@ -1,6 +1,6 @@
 """The worker-process path produces exactly the rows of the in-process path."""
 from flows.pool import POOL
-from flows.work import MIN_PARALLEL, process_parallel
+from flows.work import MIN_PARALLEL, Batching, process_parallel
 from tests.conftest import SEEDS
 from transforms.article import RawDoc
 
@@ -17,10 +17,10 @@ def test_two_worker_processes_match_one_process():
             for i in range(MIN_PARALLEL // len(pages) + 1) for j, page in enumerate(pages)]
     assert len(raws) >= MIN_PARALLEL
     try:
-        parallel = process_parallel(raws, {}, "run", n_process=2, batch_size=8).tables
+        parallel = process_parallel(raws, {}, "run", n_process=2, batching=Batching(8)).tables
     finally:
         POOL.shutdown()
-    serial = process_parallel(raws, {}, "run", n_process=0, batch_size=8).tables
+    serial = process_parallel(raws, {}, "run", n_process=0, batching=Batching(8)).tables
     assert parallel["articles"].num_rows == len(raws)
     assert _comparable(parallel) == _comparable(serial)
 
@@ -53,3 +53,13 @@ def test_the_flow_process_imports_neither_spacy_nor_great_expectations():
             "print(sorted(m for m in ('spacy', 'thinc', 'great_expectations') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_batches_keep_order_and_end_at_texts_or_characters():
+    texts = ["a" * 10, "b" * 10, "c" * 25, "d" * 5, "e" * 5, "f" * 5, "g" * 40, "h"]
+    batches = list(Batching(texts=3, chars=30)(texts))
+    assert [t for b in batches for t in b] == texts  # order kept, nothing lost
+    assert batches == [texts[0:2], [texts[2], texts[3]], texts[4:6], [texts[6]], [texts[7]]]
+    assert all(len(b) <= 3 and (sum(map(len, b)) <= 30 or len(b) == 1) for b in batches)
+    assert list(Batching(texts=2, chars=10**6)(texts[:5])) == [texts[0:2], texts[2:4], texts[4:5]]
+    assert list(Batching()([])) == []
