@@ -25,7 +25,9 @@ CONFIG_FILE = "newsetl.toml"
 NOT_SETTINGS = {"NEWSETL_CONFIG"}
 
 # Measured (docs/operations.md): these keep the ephemeral server quiet and complete.
-RECORDER_FLUSH_S = 0.5  # the temporary server records task runs at most this late (Prefect: 5 s)
+# the temporary server records task runs at most this late (Prefect: 5 s). Whole seconds: Prefect truncates
+# it to an int, and 0.5 became 0, a busy loop that kept a core 100% busy for the whole run
+RECORDER_FLUSH_S = 1
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
