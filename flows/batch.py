@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from flows import sources, stopping
+from flows.pool import POOL
 from flows.settings import PIPELINE_VERSION, Settings, redact
 from flows.summary import Clock, Outcome, RunSummary, artifact
 from flows.tasks import Bulk, discover_inputs, process_chunk, publish_batch, read_chunk, stage_chunk, validate_chunk
@@ -75,21 +76,31 @@ class Batch:
                 quarantine = [q for q in quarantine if q["batch_date"] in self.replace_dates]
             s.files_seen = len(files) + len(quarantine)
             handled = self._handled()
-        with self.clock("scan"):
-            keep, templates, bad = self._scan(files, handled["content"])
-        with self.clock("near-copies"):
-            self.copies = self._near_copy_index() if keep else None
-        quarantine = [q for q in quarantine + bad if q["source_uri"] not in handled["sources"]]
-        new = sum(len(v) for v in keep.values())
-        log.info("%d files, %d new articles, %d inputs quarantined", s.files_seen, new, len(quarantine))
-        progress = _progress(new)
-        outcome = Outcome()
-        if quarantine:
-            outcome.add(*self._validate_and_stage({"quarantine": sources.quarantine_table(quarantine, s.run_id)}, "q"))
+        with POOL.borrowed():  # the workers end once the last chunk is back, before the last validation
+            with self.clock("scan"):
+                keep, templates, bad = self._scan(files, handled["content"])
+            with self.clock("near-copies"):
+                self.copies = self._near_copy_index() if keep else None
+            quarantine = [q for q in quarantine + bad if q["source_uri"] not in handled["sources"]]
+            new = sum(len(v) for v in keep.values())
+            log.info("%d files, %d new articles, %d inputs quarantined", s.files_seen, new, len(quarantine))
+            outcome = Outcome()
+            if quarantine:
+                outcome.add(*self._validate_and_stage({"quarantine": sources.quarantine_table(quarantine, s.run_id)},
+                                                      "q"))
+            parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
+            pooled = self._chunks(parts, keep, templates, outcome, _progress(new))
+        if pooled and outcome.success:
+            outcome.add(*self._validate_and_stage(concat(pooled), f"{len(parts) - 1:05d}"))
+        return outcome
+
+    def _chunks(self, parts: list[list], keep: dict, templates: dict, outcome: Outcome, progress) -> list[dict]:
+        """Read each chunk and process it on the workers, a few chunks in flight; validate and stage the
+        results every validate_size articles. Returns the last chunks' tables, not yet validated."""
+        s, settings = self.summary, self.settings
         pending: deque = deque()
         pooled: list[dict[str, pa.Table]] = []  # finished chunks waiting for one validation
         window = max(2, settings.n_process) + 1  # one chunk queued beyond the busy workers
-        parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
         for seq, part in enumerate(parts):
             stopping.check()
             if not outcome.success:
@@ -106,7 +117,7 @@ class Batch:
                 self.clock.add({f"{stage} (cpu)": sec for stage, sec in processed.seconds.items()})
                 progress(n_docs)
                 pooled_articles = sum(t["articles"].num_rows for t in pooled if "articles" in t)
-                if pooled_articles >= settings.validate_size or done_seq == len(parts) - 1:
+                if pooled_articles >= settings.validate_size and done_seq < len(parts) - 1:
                     outcome.add(*self._validate_and_stage(concat(pooled), f"{done_seq:05d}"))
                     pooled.clear()
                     release_memory()
@@ -114,7 +125,7 @@ class Batch:
                         break
         for _, _, fut in pending:
             fut.cancel()
-        return outcome
+        return pooled
 
     def _handled(self) -> dict[str, set]:
         """Content already published or quarantined (not processed again) and inputs already quarantined.

@@ -1,12 +1,15 @@
 """The worker processes that clean, parse and extract: a pool with a clear lifetime.
 
 One pool per process, spawned (safe beside Prefect's threads and delta-rs's runtime, which a fork
-would break), kept while the process lives so that `newsetl serve` loads the model once; started
-early (`prestart`) so each worker loads the model while the flow scans its inputs; terminated at
-once when a signal stops the run.
+would break); started early (`prestart`) so each worker loads the model while the flow scans its
+inputs; ended when the last batch using it has its chunks back (`borrowed`), so the workers'
+memory (~330 MB each with the model) is free before the flow validates the last chunk, publishes
+and rebuilds the catalog; terminated at once when a signal stops the run. (`newsetl serve` runs
+each scheduled flow run in a process of its own: no pool outlives its run.)
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +27,7 @@ class WorkerPool:
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
         self._size = 0
+        self._users = 0  # batches using the pool now (a backfill's days run side by side)
         self._lock = threading.Lock()
         self.stopped = False  # terminate() ended the pool: waits on it end with the stop, not an error
 
@@ -48,6 +52,23 @@ class WorkerPool:
 
     def submit(self, size: int, fn, *args) -> Future:
         return self.executor(size).submit(fn, *args)
+
+    @contextlib.contextmanager
+    def borrowed(self):
+        """The pool for one batch's processing: when the last batch using it is done, the workers end
+        (a chunk still queued after a failure is finished first, as it would have been)."""
+        with self._lock:
+            self._users += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._users -= 1
+                executor = self._executor if self._users == 0 else None
+                if executor is not None:
+                    self._executor = None
+            if executor is not None:
+                executor.shutdown(wait=True)
 
     def shutdown(self) -> None:
         with self._lock:

@@ -113,7 +113,7 @@ def _parse_seconds(nlp) -> float:
 def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching = BATCHING) -> Processed:
     """process_articles in a worker process, inside a spaCy memory zone.
 
-    A worker lives as long as its pool (across runs under `newsetl serve`), and every new word a
+    A worker lives as long as its pool (a whole batch, a backfill's days), and every new word a
     parse meets would stay in its vocabulary; the zone frees them after each sub-chunk. A worker
     runs one call at a time and only Arrow tables leave the zone, so no Doc outlives it. spaCy does
     not fill the tokenizer's cache inside a zone (uncached, tokenizing costs 3.7x, 2.7% of a

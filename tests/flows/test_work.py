@@ -63,3 +63,20 @@ def test_batches_keep_order_and_end_at_texts_or_characters():
     assert all(len(b) <= 3 and (sum(map(len, b)) <= 30 or len(b) == 1) for b in batches)
     assert list(Batching(texts=2, chars=10**6)(texts[:5])) == [texts[0:2], texts[2:4], texts[4:5]]
     assert list(Batching()([])) == []
+
+
+def test_the_workers_end_when_the_last_batch_using_them_is_done():
+    import multiprocessing
+
+    with POOL.borrowed():  # a backfill's first day
+        with POOL.borrowed():  # a second day, side by side
+            assert POOL.submit(1, int, "7").result() == 7
+            workers = multiprocessing.active_children()
+            assert workers
+        assert all(w.is_alive() for w in workers)  # the first day still uses them
+        assert POOL.submit(1, int, "8").result() == 8
+    for w in workers:
+        w.join(timeout=10)
+    assert not any(w.is_alive() for w in workers)
+    assert POOL.submit(1, int, "9").result() == 9  # a later batch starts new ones
+    POOL.shutdown()
