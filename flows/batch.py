@@ -171,11 +171,17 @@ class Batch:
 
     def _near_copy_index(self) -> NearCopies:
         """The near-copy index over the published articles (a backfill's days excepted: they are replaced)."""
+        import pyarrow.compute as pc
+
         index = NearCopies()
         columns = ["article_id", "body_minhash", "published_at", "batch_date", "duplicate_of"]
-        for aid, sig, published, day, original in self.lake.read_columns("articles", columns):
-            if self.replace_dates is None or str(day) not in self.replace_dates:
-                index.add(aid, sig, published, day, original)
+        for batch in self.lake.read_batches("articles", columns):
+            if self.replace_dates is not None:
+                days = pc.cast(batch.column("batch_date"), pa.string())
+                batch = batch.filter(pc.invert(pc.fill_null(pc.is_in(days, pa.array(sorted(self.replace_dates))),
+                                                            False)))
+            index.add_table(batch)
+        release_memory()  # the scan's Arrow batches and the segments' sorting scratch
         return index
 
     def _validate_and_stage(self, tables: dict[str, pa.Table], part: str):

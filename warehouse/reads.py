@@ -1,6 +1,7 @@
 """Reading a warehouse's published rows: the runs readers see, and columns of their rows."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -46,6 +47,26 @@ class ReadMixin:
             filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
         values = [data.column(c).to_pylist() if c in have else [None] * data.num_rows for c in columns]
         return list(zip(*values, strict=False))
+
+    def read_batches(self: _Warehouse, table: str, columns: list[str]) -> Iterator[pa.Table]:
+        """Some columns of a table's published rows, a record batch at a time (a column the table does not
+        have yet is null): what a whole table's rows as Python objects would not fit."""
+        import pyarrow.dataset as ds
+
+        dt = self.table(table)
+        if dt is None:
+            return
+        have = set(dt.schema().to_arrow().names)
+        scanner = self.dataset(dt, table).scanner(
+            columns=[c for c in columns if c in have],
+            filter=ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string())))
+        for batch in scanner.to_batches():
+            if batch.num_rows:
+                data = pa.Table.from_batches([batch])
+                for c in columns:
+                    if c not in have:
+                        data = data.append_column(c, pa.nulls(data.num_rows, pa.string()))
+                yield data
 
     def _column_of_run(self: _Warehouse, table: str, column: str, run_id: str) -> list:
         import pyarrow.dataset as ds
