@@ -119,12 +119,19 @@ class NearCopies:
             return None
         values = np.frombuffer(sig, np.uint64)
         keys = self._keys(values)
-        copies = [c for c in self._similar(values, keys) if c != article_id]
-        cluster = {article_id} | set(copies) | {o for c in copies if (o := self._original(c))}
+        copies = {a: (order, original) for a, order, original in self._similar(values, keys) if a != article_id}
+        links = {o for _, o in copies.values() if o} - copies.keys() - {article_id}  # the copies' originals
         self._insert(article_id, values, keys, published, batch_date, None)
-        first = min(cluster, key=self._order)
-        for other in cluster - {first, article_id}:
-            if self._where(other) is not None and self._original(other) != first:
+        orders = {a: order for a, (order, _) in copies.items()} | {a: self._order(a) for a in links | {article_id}}
+        first = min(orders, key=orders.__getitem__)
+        for other in orders.keys() - {first, article_id}:
+            if other in copies:
+                now = copies[other][1]
+            elif self._where(other) is not None:
+                now = self._original(other)
+            else:  # an original that is not in the index
+                continue
+            if now != first:
                 self._originals[other] = first
                 self.updates[other] = first
         original = None if first == article_id else first
@@ -138,10 +145,22 @@ class NearCopies:
     def _keys(self, values: np.ndarray) -> list[int]:
         return _band_keys(values[None, :], self.bands, self.rows)[0].tolist()
 
-    def _similar(self, values: np.ndarray, keys: list[int]) -> list[str]:
-        found = [a for seg in self._segments for a in seg.similar(values, np.array(keys, np.uint64), self.threshold)]
-        seen = {a for key in keys for a in self._recent_bands.get(key, ())}
-        return found + [a for a in sorted(seen) if np.mean(self._recent[a][0] == values) >= self.threshold]
+    def _similar(self, values: np.ndarray, keys: list[int]) -> list[tuple[str, tuple, str | None]]:
+        """The indexed articles whose signature is similar: (id, order, original) each."""
+        found = []
+        for seg in self._segments:
+            rows = seg.similar(values, np.array(keys, np.uint64), self.threshold)
+            for a, time, day, original in zip(seg.ids[rows].tolist(), seg.times[rows].tolist(),
+                                              seg.days[rows].tolist(), seg.originals[rows].tolist(), strict=True):
+                a = a.decode()
+                found.append((a, (time, day.decode(), a), self._originals.get(a, original)))
+        seen = sorted({a for key in keys for a in self._recent_bands.get(key, ())})
+        if seen:
+            same = (np.stack([self._recent[a][0] for a in seen]) == values).mean(axis=1) >= self.threshold
+            for a in (a for a, ok in zip(seen, same.tolist(), strict=True) if ok):
+                _, time, day, original = self._recent[a]
+                found.append((a, (time, day, a), self._originals.get(a, original)))
+        return found
 
     def _where(self, article_id: str):
         """The article's (signature, order time, batch date, original) as indexed, None when it is not."""
@@ -220,14 +239,14 @@ class _Segment:
             return (self.sigs[at], int(self.times[at]), self.days[at].decode(), self.originals[at])
         return None
 
-    def similar(self, values: np.ndarray, keys: np.ndarray, threshold: float) -> list[str]:
+    def similar(self, values: np.ndarray, keys: np.ndarray, threshold: float) -> np.ndarray:
+        """The rows sharing a band key with `keys` whose signature is similar to `values`."""
         low, high = np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
         spans = [self.key_rows[lo:hi] for lo, hi in zip(low.tolist(), high.tolist(), strict=True) if hi > lo]
         if not spans:
-            return []
+            return np.zeros(0, np.int32)
         rows = np.unique(np.concatenate(spans))
-        same = (self.sigs[rows].astype(np.uint64) == values).mean(axis=1) >= threshold
-        return [a.decode() for a in self.ids[rows[same]].tolist()]
+        return rows[(self.sigs[rows].astype(np.uint64) == values).mean(axis=1) >= threshold]
 
 
 def _band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
