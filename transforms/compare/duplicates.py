@@ -270,9 +270,3 @@ def _time(published) -> int:
 
 def _day(batch_date) -> str:
     return str(batch_date or "9999")
-
-
-def _minhash(sig: bytes):
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=np.frombuffer(sig, np.uint64))
