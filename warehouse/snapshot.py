@@ -31,12 +31,16 @@ class Snapshot:
 def take(lake: Lakehouse, as_of: int | str | datetime | None = None) -> Snapshot:
     """The warehouse now, or as of a version of its `runs` table or a time (within the retained history)."""
     when = _as_of_time(lake, as_of)
-    runs = lake.published_runs(when)
+    # a `runs` version is read as that version: delta-rs finds the version at a time by the commit file's
+    # modification time, which on a loaded machine can be a millisecond or more after the commit's timestamp
+    runs_at = int(as_of) if as_of is not None and not isinstance(as_of, datetime) and str(as_of).isdigit() else when
+    runs = lake.published_runs(runs_at)
     pending = set() if when is not None else _replacing_runs(lake)
     versions: dict[str, int | None] = {}
     files: dict[str, list[str]] = {}
     for table in TABLES:
-        dt = lake.table(table, when) if when is None or _existed(lake, table, when) else None
+        at = runs_at if table == "runs" else when
+        dt = lake.table(table, at) if when is None or _existed(lake, table, when) else None
         if dt is None:
             versions[table], files[table] = None, []
             continue

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
@@ -320,3 +321,16 @@ def test_an_article_two_concurrent_runs_publish_is_kept_once(lake):
     assert lake.read_column("figures", "run_id") == ["r1"]
     runs = dict(zip(lake.read_column("runs", "run_id"), lake.read_column("runs", "articles_published"), strict=False))
     assert runs == {"r1": 2, "r2": 0}
+
+
+def test_time_travel_to_a_runs_version_when_its_file_was_written_late(lake, monkeypatch):
+    """delta-rs finds a version at a time by its commit file's modification time, which on a loaded machine
+    can come a few milliseconds after the commit's timestamp: a `runs` version is read as that version."""
+    monkeypatch.setattr(leases, "LEASE_TTL_S", 600.0)
+    publish(lake, "r1", articles=[article("a")])
+    publish(lake, "r2", replace_dates=["2026-11-20"], articles=[article("b", run="r2")])
+    first = [h for h in history(lake) if h["table"] == "runs" and h["run_id"] == "r1"][0]
+    log = Path(lake.path("runs", "_delta_log", f"{first['version']:020d}.json"))
+    stat = log.stat()
+    os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000))
+    assert connect(lake, as_of=first["version"]).execute("select article_id from articles").fetchall() == [("a",)]
