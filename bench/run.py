@@ -74,7 +74,7 @@ def run_pipeline(corpus: Path, warehouse: Path, processes: int) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen([NEWSETL, "run", "--input", str(corpus), "--warehouse", str(warehouse), "--date", DATE],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak, roles = _watch_rss(proc)
+    peak, roles, cpu = _watch(proc)
     err = proc.stderr.read()
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
@@ -82,7 +82,7 @@ def run_pipeline(corpus: Path, warehouse: Path, processes: int) -> dict:
     result = json.loads(summary.read_text())
     return {"wall_s": wall, "peak_rss_mb": peak / 2**20, "stages": result.get("stage_seconds", {}),
             "articles": result.get("articles_published", 0),
-            "peak_rss_mb_by_role": {role: rss / 2**20 for role, rss in roles.items()}}
+            "peak_rss_mb_by_role": {role: rss / 2**20 for role, rss in roles.items()}, "cpu_s_by_role": cpu}
 
 
 def _role(p: psutil.Process, root: psutil.Process) -> str:
@@ -91,10 +91,11 @@ def _role(p: psutil.Process, root: psutil.Process) -> str:
     return "prefect server" if any("uvicorn" in part for part in p.cmdline()) else "workers"
 
 
-def _watch_rss(proc: subprocess.Popen) -> tuple[int, dict[str, int]]:
-    """Peak of the summed RSS of a process and its children, sampled every 0.2 s; and the peak of each
-    role's own sum (the flow's process, the temporary Prefect server, the worker processes)."""
-    root, peak, roles = psutil.Process(proc.pid), 0, {}
+def _watch(proc: subprocess.Popen) -> tuple[int, dict[str, int], dict[str, float]]:
+    """Peak of the summed RSS of a process and its children, sampled every 0.2 s; the peak of each
+    role's own sum (the flow's process, the temporary Prefect server, the worker processes); and the
+    CPU seconds each role used (each process's last sample: a process that ended keeps its count)."""
+    root, peak, roles, cpu = psutil.Process(proc.pid), 0, {}, {}
     while proc.poll() is None:
         try:
             now: dict[str, int] = {}
@@ -102,12 +103,17 @@ def _watch_rss(proc: subprocess.Popen) -> tuple[int, dict[str, int]]:
                 if p.is_running():
                     role = _role(p, root)
                     now[role] = now.get(role, 0) + p.memory_info().rss
+                    times = p.cpu_times()
+                    cpu[p.pid] = (role, times.user + times.system)
             peak = max(peak, sum(now.values()))
             roles = {r: max(roles.get(r, 0), v) for r, v in {**roles, **now}.items()}
         except psutil.Error:
             pass
         time.sleep(0.2)
-    return peak, roles
+    by_role: dict[str, float] = {}
+    for role, seconds in cpu.values():
+        by_role[role] = by_role.get(role, 0.0) + seconds
+    return peak, roles, by_role
 
 
 def bodies(warehouse: Path) -> list[str]:
@@ -292,6 +298,8 @@ def _print_run(r: dict) -> None:
           f"newsetl is {r['ratio_to_naive']:.2f}x its throughput")
     print(f"  peak RSS {r['peak_rss_mb']:.0f} MB (all processes); by role: "
           + ", ".join(f"{k} {v:.0f} MB" for k, v in r["peak_rss_mb_by_role"].items()))
+    print("  CPU by role: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["cpu_s_by_role"].items())
+          + f" ({sum(r['cpu_s_by_role'].values()) / r['wall_s']:.2f} cores busy on average)")
     flow = {k: v for k, v in r["stages"].items() if not k.endswith("(cpu)")}
     cpu = {k[:-6]: v for k, v in r["stages"].items() if k.endswith("(cpu)")}
     print("  flow stages (wall): " + ", ".join(f"{k} {v:.1f} s ({v / r['wall_s']:.0%})" for k, v in flow.items()))

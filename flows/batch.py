@@ -26,6 +26,7 @@ from transforms.clean import TemplateCounter
 from transforms.compare.duplicates import NearCopies
 from transforms.options import DEFAULT
 from warehouse.lake import ConflictError, Lakehouse, StagedFile, WarehouseError
+from warehouse.reads import Keys
 from warehouse.schemas import to_table
 
 
@@ -127,19 +128,19 @@ class Batch:
             fut.cancel()
         return pooled
 
-    def _handled(self) -> dict[str, set]:
+    def _handled(self) -> dict[str, Keys]:
         """Content already published or quarantined (not processed again) and inputs already quarantined.
         A backfill re-processes its days: their published content counts as new."""
-        articles = self.lake.table("articles")
+        lake = self.lake
+        articles = lake.table("articles")
         self.since = articles.version() if articles is not None else -1
         if self.replace_dates is not None:
-            return {"content": set(self.lake.read_column("articles", "article_id"))
-                    - set(self.lake.read_column("articles", "article_id", set(self.replace_dates))), "sources": set()}
-        quarantined = set(self.lake.read_column("quarantine", "article_id")) - {None}
-        return {"content": quarantined | set(self.lake.read_column("articles", "article_id")),
-                "sources": set(self.lake.read_column("quarantine", "source_uri"))}
+            return {"content": lake.read_keys("articles", "article_id")
+                    - lake.read_keys("articles", "article_id", set(self.replace_dates)), "sources": Keys()}
+        return {"content": lake.read_keys("quarantine", "article_id") | lake.read_keys("articles", "article_id"),
+                "sources": lake.read_keys("quarantine", "source_uri")}
 
-    def _scan(self, files, published: set[str]):
+    def _scan(self, files, published: Keys):
         """First pass over the inputs, keeping no text: which records are new, and each source's template lines.
 
         Returns ({file uri: {record uris to process}}, {source key: template lines}, quarantine rows)."""

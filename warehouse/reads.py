@@ -1,10 +1,12 @@
 """Reading a warehouse's published rows: the runs readers see, and columns of their rows."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, Protocol
 
+import numpy as np
 import pyarrow as pa
 
 from warehouse.schemas import PARTITION, PUBLISHED
@@ -85,13 +87,70 @@ class ReadMixin:
 
     def read_column(self: _Warehouse, table: str, column: str, dates: set[str] | None = None) -> list:
         """One column of a table's published rows (optionally of some days only)."""
-        import pyarrow.dataset as ds
+        scanner = _published_scanner(self, table, column, dates)
+        return [] if scanner is None else scanner.to_table().column(column).to_pylist()
 
-        dt = self.table(table)
-        if dt is None:
-            return []
-        data = self.dataset(dt, table)
-        flt = ds.field("run_id").isin(pa.array(sorted(self.published_runs()), pa.string()))
-        if dates is not None:
-            flt = flt & ds.field(PARTITION).isin([date.fromisoformat(d) for d in sorted(dates)])
-        return data.to_table(columns=[column], filter=flt).column(column).to_pylist()
+    def read_keys(self: _Warehouse, table: str, column: str, dates: set[str] | None = None) -> Keys:
+        """One column of a table's published rows (optionally of some days only) as a compact set, read a
+        record batch at a time: what every run checks its inputs against, over the warehouse's whole history."""
+        scanner = _published_scanner(self, table, column, dates)
+        if scanner is None:
+            return Keys()
+        return Keys(np.concatenate([Keys.digests(batch.column(0).to_pylist()) for batch in scanner.to_batches()]
+                                   or [Keys.digests([])]))
+
+
+def _published_scanner(lake: _Warehouse, table: str, column: str, dates: set[str] | None):
+    """A scanner over one column of a table's published rows (optionally of some days only); None without
+    the table."""
+    import pyarrow.dataset as ds
+
+    dt = lake.table(table)
+    if dt is None:
+        return None
+    flt = ds.field("run_id").isin(pa.array(sorted(lake.published_runs()), pa.string()))
+    if dates is not None:
+        flt = flt & ds.field(PARTITION).isin([date.fromisoformat(d) for d in sorted(dates)])
+    return lake.dataset(dt, table).scanner(columns=[column], filter=flt)
+
+
+class Keys:
+    """A set of strings held as one sorted array of their 16-byte BLAKE2b digests: 16 bytes a key, where a
+    Python set holds ~120 bytes for a 32-character id. The ids and inputs a warehouse has handled grow
+    with its whole history, and every run reads them all (a collision of 128-bit digests is not a risk).
+    Nulls are not keys."""
+
+    def __init__(self, digests: np.ndarray | None = None):
+        self._sorted = np.unique(digests) if digests is not None else np.zeros(0, _DIGEST)
+
+    @staticmethod
+    def digests(values: Iterable[str | None]) -> np.ndarray:
+        return np.array([_digest(v) for v in values if v is not None], dtype=_DIGEST)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        # both sides through numpy's S16, which drops a digest's trailing zero bytes the same way everywhere
+        key = np.frombuffer(_digest(value), _DIGEST)[0]
+        i = int(np.searchsorted(self._sorted, key))
+        return i < len(self._sorted) and self._sorted[i] == key
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def __or__(self, other: Keys) -> Keys:
+        return Keys(np.concatenate([self._sorted, other._sorted]))
+
+    def __sub__(self, other: Keys) -> Keys:
+        return Keys(np.setdiff1d(self._sorted, other._sorted, assume_unique=True))
+
+    @property
+    def nbytes(self) -> int:
+        return self._sorted.nbytes
+
+
+_DIGEST = np.dtype("S16")
+
+
+def _digest(value: str) -> bytes:
+    return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).digest()

@@ -18,6 +18,7 @@ from warehouse.catalog import connect, refresh
 from warehouse.history import history, maintain
 from warehouse.lake import BOOK, Lakehouse
 from warehouse.migrate import is_version_1, migrate
+from warehouse.reads import Keys
 from warehouse.schemas import schema, table_schema
 
 
@@ -61,6 +62,29 @@ def test_rows_are_seen_once_their_run_is_committed(lake):
     staged += lake.stage("r1", "runs", tables(runs=[run_row("r1")]))
     lake.apply({"run_id": "r1", "replace_dates": [], "files": [asdict(f) for f in staged]})
     assert ids(lake) == ["a"]
+
+
+def test_keys_are_the_published_values_of_a_column_as_a_compact_set(lake):
+    publish(lake, "r1", articles=[article("a", "2026-11-01"), article("b", "2026-11-02")])
+    lake.stage("r2", "0", tables(articles=[article("c", "2026-11-01", run="r2")]))  # never published
+    every, day = lake.read_keys("articles", "article_id"), lake.read_keys("articles", "article_id", {"2026-11-01"})
+    assert (len(every), len(day)) == (2, 1)
+    assert ["a" in every, "b" in every, "c" in every, None in every] == [True, True, False, False]
+    assert ("a" in every - day, "b" in every - day, len(every | day)) == (False, True, 2)
+    assert len(lake.read_keys("quarantine", "article_id")) == 0 and "a" not in Keys()
+
+
+def test_keys_whose_digest_ends_in_a_zero_byte_are_found():
+    from warehouse.reads import _digest
+
+    # numpy's fixed-width bytes drop trailing zero bytes; the set must still find such a key (~1 in 256)
+    zero_ended = [v for v in map(str, range(5000)) if _digest(v).endswith(b"\0")]
+    others = [v for v in map(str, range(5000, 6000)) if not _digest(v).endswith(b"\0")]
+    assert zero_ended
+    keys = Keys(Keys.digests(zero_ended + others))
+    assert all(v in keys for v in zero_ended + others)
+    assert not any(v in keys for v in map(str, range(6000, 7000)))
+    assert keys.nbytes == 16 * len(keys)
 
 
 def test_a_backfill_replaces_its_days_and_keeps_the_runs_history(lake):
