@@ -44,3 +44,12 @@ def test_an_empty_body_and_a_body_with_no_number(nlp):
     assert len(nlp("")) == 0
     doc = nlp("A\n\nB\n\n" + NO_NUMBER)
     assert [s.text.strip() for s in doc.sents][-1] == NO_NUMBER
+
+
+def test_every_model_computes_with_numpy_s_blas_in_one_thread(nlp):
+    from threadpoolctl import threadpool_info
+
+    components = [*nlp.pipeline, *nlp.get_pipe("selective_parse").parts]
+    models = [c.model for _, c in components if getattr(c, "model", None) is not None]
+    assert len(models) >= 5 and all(m.ops.use_blis is False for m in models)  # thinc's BLIS is 4x slower here
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
