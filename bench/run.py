@@ -129,18 +129,26 @@ def bodies(warehouse: Path) -> list[str]:
         con.close()
 
 
-def naive_script(texts: list[str], processes: int) -> float:
-    """Seconds for the script a user would write: the full pipeline's `nlp.pipe` over every body, same model
-    (with thinc's default BLIS), batch size and processes, Docs shipped back to the caller."""
+def naive_script(texts: list[str], processes: int) -> tuple[float, float]:
+    """Wall and CPU seconds for the script a user would write: the full pipeline's `nlp.pipe` over every
+    body, same model (with thinc's default BLIS), batch size and processes, Docs shipped back to the caller."""
     import spacy
 
     from flows.settings import SPACY_MODEL, Settings
 
     nlp = spacy.load(SPACY_MODEL)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     for _ in nlp.pipe(texts, batch_size=Settings.model_fields["nlp_batch_size"].default, n_process=processes):
         pass
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, _cpu_seconds() - cpu0
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (spaCy's n_process workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def component_costs(texts: list[str]) -> dict:
@@ -258,16 +266,17 @@ def main(argv=None) -> int:
         run = run_pipeline(corpus, wh, p)
         texts = bodies(wh)
         words = sum(len(t.split()) for t in texts)
-        naive = naive_script(texts, p)
+        naive, naive_cpu = naive_script(texts, p)
         noop = run_pipeline(corpus, wh, p)
         speed[p] = words / run["wall_s"]
         rows.append({"processes": p, "articles": run["articles"], "body_words": words, "wall_s": run["wall_s"],
                      "articles_per_s": run["articles"] / run["wall_s"], "words_per_s": speed[p],
-                     "naive_s": naive, "naive_articles_per_s": len(texts) / naive, "naive_words_per_s": words / naive,
+                     "naive_s": naive, "naive_cpu_s": naive_cpu, "naive_articles_per_s": len(texts) / naive,
+                     "naive_words_per_s": words / naive,
                      "ratio_to_naive": naive / run["wall_s"], "peak_rss_mb": run["peak_rss_mb"],
                      "peak_rss_mb_by_role": run["peak_rss_mb_by_role"], "stages": run["stages"],
                      "noop_wall_s": noop["wall_s"], "noop_ratio": noop["wall_s"] / run["wall_s"],
-                     "noop_stages": noop["stages"]})
+                     "noop_stages": noop["stages"], "cpu_s_by_role": run["cpu_s_by_role"]})
         _print_run(rows[-1])
     texts = bodies(OUT / f"warehouse-{args.n}-p{rows[0]['processes']}")[:400]
     post, parts = postprocess_cost(texts), component_costs(texts)
@@ -296,6 +305,9 @@ def _print_run(r: dict) -> None:
     print(f"  naive script (full pipeline nlp.pipe, {p} processes, same bodies): {r['naive_s']:.1f} s, "
           f"{r['naive_articles_per_s']:.2f} articles/s, {r['naive_words_per_s']:.0f} words/s; "
           f"newsetl is {r['ratio_to_naive']:.2f}x its throughput")
+    cpu = sum(r["cpu_s_by_role"].values())
+    print(f"  CPU seconds, all processes: newsetl {cpu:.0f}, naive script {r['naive_cpu_s']:.0f} "
+          f"({r['naive_cpu_s'] / cpu:.2f}x; steadier than wall time when the machine's speed drifts)")
     print(f"  peak RSS {r['peak_rss_mb']:.0f} MB (all processes); by role: "
           + ", ".join(f"{k} {v:.0f} MB" for k, v in r["peak_rss_mb_by_role"].items()))
     print("  CPU by role: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["cpu_s_by_role"].items())
