@@ -103,8 +103,8 @@ def _watch(proc: subprocess.Popen) -> tuple[int, dict[str, int], dict[str, float
                 if p.is_running():
                     role = _role(p, root)
                     now[role] = now.get(role, 0) + p.memory_info().rss
-                    times = p.cpu_times()
-                    cpu[p.pid] = (role, times.user + times.system)
+                    times = p.cpu_times()  # a process keeps its first role (an ending one has no cmdline)
+                    cpu[p.pid] = (cpu.get(p.pid, (role,))[0], times.user + times.system)
             peak = max(peak, sum(now.values()))
             roles = {r: max(roles.get(r, 0), v) for r, v in {**roles, **now}.items()}
         except psutil.Error:
