@@ -59,7 +59,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
 def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
     """The page's stop words (from its language) and the rule signals of its lines."""
     language, _ = detect_language(text, sample_chars=opts.language_sample_chars)
-    stops, own_list = stop_words(language)
+    stops = stop_words(language)
     signals = SHAPES.page(lines.lower, SHAPE_MAX_CHARS)
     is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)
                 for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals, strict=False)]
@@ -69,7 +69,7 @@ def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
     rule_signals = [sig or ("teaser_list" if t else None) for sig, t in zip(signals, teaser, strict=False)]
     rule_keep = [r is None for r in rule_reasons(lines, is_prose, rule_signals, menu_runs(lines, is_prose, opts),
                                                  comments, opts)]
-    return PageFacts(stops, own_list, signals, markers, teaser, comments, rule_keep)
+    return PageFacts(stops, stops.own_list, signals, markers, teaser, comments, rule_keep)
 
 
 def _model_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], model: CleanerModel,

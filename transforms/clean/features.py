@@ -17,6 +17,7 @@ import numpy as np
 from transforms.clean.lexicon import Lexicon
 from transforms.clean.lines import Lines, ends_sentence, prose
 from transforms.clean.signals import SHAPE_ORDER
+from transforms.clean.stopwords import StopWords
 from transforms.options import CleanOptions
 
 _WORD = re.compile(r"\w+")
@@ -31,7 +32,7 @@ _SHAPE_CODE = {name: i + 1 for i, name in enumerate(SHAPE_ORDER)}
 class PageFacts(NamedTuple):
     """What the features read besides the lines: the page's stop words and rule signals."""
 
-    stop_words: frozenset[str]
+    stop_words: StopWords
     has_stop_list: bool
     signals: list          # known shape per line (signals.line_signals), None when none
     teaser_marker: list    # the line opens a teaser list ("Latest news")
@@ -91,14 +92,14 @@ def line_features(lines: Lines, facts: PageFacts, lexicon: Lexicon | None, opts:
 
 def _line_shape(lines: Lines, facts: PageFacts, opts: CleanOptions) -> dict[str, np.ndarray]:
     """Features of each line alone."""
-    stops = facts.stop_words
+    line_tokens = [_WORD.findall(low) for low in lines.lower]
     rows = []
-    for text, low, words, cjk, sig in zip(lines.text, lines.lower, lines.words, lines.cjk, facts.signals, strict=False):
-        tokens = _WORD.findall(low)
+    stop_counts = facts.stop_words.count(line_tokens)
+    for text, low, tokens, stop_count, words, cjk, sig in zip(lines.text, lines.lower, line_tokens, stop_counts,
+                                                              lines.words, lines.cjk, facts.signals, strict=False):
         chars = len(text)
         letters, upper, digits = sum(map(str.isalpha, text)), sum(map(str.isupper, text)), sum(map(str.isdigit, text))
         symbols = chars - letters - digits - text.count(" ") - sum(map(text.count, _PLAIN_PUNCTUATION))
-        stop_count = sum(map(stops.__contains__, tokens))
         rows.append((
             chars, words, chars / max(words, 1), ends_sentence(text),
             len(_SENTENCE_MARKS.findall(text)) / max(words, 1),

@@ -67,10 +67,22 @@ def test_the_rules_decide_without_the_model(seeds_gold):
 
 
 def test_stop_words_come_from_the_pages_language():
-    german, own = stop_words("de")
-    assert own and {"und", "der", "nicht"} <= german
-    union, own = stop_words("zh")  # no list of its own: every language's words
-    assert not own and {"und", "the", "que"} <= union
+    german = stop_words("de")
+    assert german.own_list and all(w in german for w in ("und", "der", "nicht")) and "que" not in german
+    union = stop_words("zh")  # no list of its own: every language's words
+    assert not union.own_list and all(w in union for w in ("und", "the", "que"))
+    assert len(union) > 10 * len(german)
+
+
+def test_stop_words_are_counted_line_by_line():
+    import justext
+
+    english = stop_words("en")
+    lines = [["the", "minister", "said", "that"], [], ["newsletter"], ["The", "and", "and"]]
+    assert english.count(lines).tolist() == [3, 0, 0, 2]  # "said" is one; tokens come lower-cased: "The" is not "the"
+    assert english.count([]).tolist() == []
+    words = sorted({w.lower() for w in justext.get_stoplist("English")})
+    assert english.count([words, [w + "#" for w in words]]).tolist() == [len(words), 0]
 
 
 def test_lexicon_scores_are_the_same_in_any_order():
