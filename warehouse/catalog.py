@@ -89,8 +89,10 @@ def refresh(lake: Lakehouse) -> str | None:
             # copying 20,000 articles' rows, ~310 MB under this limit (it writes blocks out, spills if need be)
             con.execute(f"SET memory_limit = '{CATALOG_MEMORY}'")
             _sync_store(con, lake, snapshot)
+            con.execute("BEGIN TRANSACTION")  # the views and ~200 comments in one commit (0.8 s one at a time)
             _views(con, f"{STORE}.")
             con.execute(f"CREATE OR REPLACE TABLE {STORE}._stamp AS SELECT ? AS stamp", [stamp])
+            con.execute("COMMIT")
         finally:
             con.close()
         os.replace(tmp, db_path)
