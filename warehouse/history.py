@@ -12,10 +12,7 @@ def history(lake: Lakehouse) -> list[dict]:
     """Every version of every table: when, which run, which operation, rows added and removed."""
     out = []
     for table in TABLES:
-        dt = lake.table(table)
-        if dt is None:
-            continue
-        for entry in dt.history():
+        for entry in lake.history(table)[1]:
             metrics = entry.get("operationMetrics") or {}
             params = entry.get("operationParameters") or {}
             out.append({

@@ -101,6 +101,23 @@ class Lakehouse(LeaseMixin, ReadMixin):
             dt.load_as_version(version)
         return dt
 
+    def history(self, table: str, limit: int | None = None):
+        """The table (latest) and its commits, newest first, each numbered with its true version.
+
+        delta-rs's `history()` numbers the commits it lists by counting down from the version the
+        table was loaded at, but lists every commit file in the log: a commit landing in between (a
+        concurrent run's) shifts every number by one. So the listing is taken again until the
+        table's version did not move across it. `limit`: the newest `limit` commits only."""
+        dt = self.table(table)
+        if dt is None:
+            return None, []
+        while True:
+            loaded = dt.version()
+            entries = dt.history(limit)
+            dt.update_incremental()
+            if dt.version() == loaded:
+                return dt, entries[:limit]
+
     def ensure_tables(self) -> None:
         """Create the tables that do not exist yet (empty), and add the columns a newer schema declares.
 
@@ -197,11 +214,10 @@ class Lakehouse(LeaseMixin, ReadMixin):
         the table's commit order decides, the later run deletes its copies and their child rows, and
         its runs row counts what is left. Returns the files, the runs file rewritten if need be."""
         run_id = manifest["run_id"]
-        dt = self.table("articles")
-        mine = [h["version"] for h in dt.history() if h.get("newsetl.run_id") == run_id]
+        mine = [h["version"] for h in self.history("articles")[1] if h.get("newsetl.run_id") == run_id]
         if not mine:
             return files
-        before = set(self.table("articles", mine[0] - 1).file_uris())
+        before = set(self.table("articles", min(mine) - 1).file_uris())
         others = sorted(before - set(self.table("articles", manifest["since"]).file_uris())) \
             if manifest["since"] >= 0 else sorted(before)
         ours = set(self._column_of_run("articles", "article_id", run_id))

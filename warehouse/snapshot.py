@@ -45,7 +45,7 @@ def take(lake: Lakehouse, as_of: int | str | datetime | None = None) -> Snapshot
             versions[table], files[table] = None, []
             continue
         if pending:
-            recent = dt.history(limit=_HISTORY)
+            dt, recent = lake.history(table, _HISTORY)
             started = [h["version"] for h in recent if h.get("newsetl.run_id") in pending]
             if started:
                 cut = min(started) - 1
@@ -79,10 +79,10 @@ def _as_of_time(lake: Lakehouse, as_of: int | str | datetime | None) -> datetime
     if isinstance(as_of, datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
     if isinstance(as_of, int) or str(as_of).isdigit():
-        runs = lake.table("runs")
+        runs, entries = lake.history("runs")
         if runs is None:
             raise ValueError("the warehouse has no runs yet")
-        for entry in runs.history():
+        for entry in entries:
             if entry["version"] == int(as_of):
                 return datetime.fromtimestamp(entry["timestamp"] / 1000, tz=UTC)
         raise ValueError(f"no version {as_of} in the runs table's history")
