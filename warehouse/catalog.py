@@ -31,6 +31,8 @@ from warehouse.snapshot import Snapshot, take
 CATALOG = "newsetl.duckdb"
 ANALYTIC_VIEWS = ("figure_claims", "claim_groups", "entity_mentions", "daily_articles")
 STORE = "store"
+_MEMBERS = pa.schema([("article_id", pa.string()), ("seq", pa.int32()), ("group_id", pa.string()),
+                      ("measure", pa.string()), ("unit_class", pa.string()), ("place", pa.string())])
 CATALOG_MEMORY = "256MB"  # DuckDB's memory limit while the catalog is brought up to date
 _VIEW_DOCS = {
     "articles": "One row per published article: cleaned body and metadata.",
@@ -103,15 +105,11 @@ def _stamp(snapshot: Snapshot) -> str:
     """What a catalog was built from: the snapshot (table versions, files, visible runs) and the code that
     builds it (this module, the schemas, the views' SQL, the claim grouping and its options), so a newer
     newsetl rebuilds an older catalog."""
-    import transforms.compare.claims
-    import transforms.options
-
     digest = hashlib.sha256(json.dumps([snapshot.versions, snapshot.files, sorted(snapshot.runs)]).encode())
     here = Path(__file__)
-    code = [here, here.with_name("schemas.py"), *sorted(here.with_name("sql").glob("*.sql")),
-            Path(transforms.compare.claims.__file__), Path(transforms.options.__file__)]
-    for source in code:
+    for source in (here, here.with_name("schemas.py"), *sorted(here.with_name("sql").glob("*.sql"))):
         digest.update(source.read_bytes())
+    digest.update(_grouping_code().encode())
     return digest.hexdigest()
 
 
@@ -186,31 +184,90 @@ def _sync_store(con, lake: Lakehouse, snapshot: Snapshot) -> None:
                         f"substr(filename, {len(root) + 1}) AS _file FROM read_parquet([{listed}], filename = true, "
                         f"hive_partitioning = true, union_by_name = true, hive_types = {{'{PARTITION}': DATE}})")
     _visible_runs(con, snapshot)
-    _claim_members(con)
+    _claim_members(con, incremental=True)
 
 
-def _claim_members(con) -> None:
-    """The claim group of every figure of the visible runs (transforms.compare.claims), kept in the store."""
+def _claim_members(con, incremental: bool = False) -> None:
+    """The claim group of every figure of the visible runs (transforms.compare.claims), kept in the store.
+
+    Groups form within a key (measure, unit class, place), so `incremental` regroups only the keys
+    whose claims changed: the claims grouped last time (`store.claims`: a figure's key parts and day)
+    are compared with the current ones in SQL, and only the figures of a changed key come to Python.
+    A catalog grouped by other code (or none yet) is regrouped whole."""
     from transforms.compare.claims import group_ids, unit_class
 
-    con.execute(f"CREATE OR REPLACE TABLE {STORE}.claim_members (article_id VARCHAR, seq INTEGER, group_id VARCHAR)")
-    rows = con.execute(f"""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _claims AS
         SELECT f.article_id, f.seq, f.measure, f.kind, f.unit, f.place,
-               coalesce(CAST(a.published_at AS DATE), f.batch_date)
+               coalesce(CAST(a.published_at AS DATE), f.batch_date) AS day
         FROM {STORE}.figures AS f JOIN {STORE}.articles AS a USING (article_id, run_id)
         WHERE f.run_id IN (SELECT run_id FROM {STORE}._visible_runs) AND f.measure IS NOT NULL
-          AND f.place IS NOT NULL""").fetchall()
-    groups = group_ids([(a, s, m, unit_class(k, u), p, d) for a, s, m, k, u, p, d in rows])
+          AND f.place IS NOT NULL""")
+    code = _grouping_code()
+    whole = not incremental or _stored_code(con) != code
+    if whole:
+        con.execute(f"CREATE OR REPLACE TABLE {STORE}.claims AS SELECT * FROM _claims LIMIT 0")
+        con.register("_no_members", _MEMBERS.empty_table())
+        con.execute(f"CREATE OR REPLACE TABLE {STORE}.claim_members AS FROM _no_members")
+        con.unregister("_no_members")
+        con.execute(f"CREATE OR REPLACE TABLE {STORE}._claims_code AS SELECT ? AS code", [code])
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _gone AS SELECT * FROM {STORE}.claims EXCEPT SELECT * FROM _claims;
+        CREATE OR REPLACE TEMP TABLE _new AS SELECT * FROM _claims EXCEPT SELECT * FROM {STORE}.claims""")
+    changed = {(m, unit_class(k, u), p) for m, k, u, p in con.execute(
+        "SELECT DISTINCT measure, kind, unit, place FROM (FROM _gone UNION ALL FROM _new)").fetchall()}
+    if not changed:
+        return
+    rows = con.execute("""
+        SELECT article_id, seq, measure, kind, unit, place, day FROM _claims
+        WHERE (measure, place) IN (SELECT DISTINCT measure, place FROM (FROM _gone UNION ALL FROM _new))""").fetchall()
+    claims = [(a, s, m, c, p, d) for a, s, m, k, u, p, d in rows if (m, c := unit_class(k, u), p) in changed]
+    groups = group_ids(claims)
     articles = defaultdict(set)
     for (article_id, _), group in groups.items():
         articles[group].add(article_id)
-    groups = {k: g for k, g in groups.items() if len(articles[g]) > 1}  # a group is claims of several articles
-    if groups:
-        members = pa.table({"article_id": [a for a, _ in groups], "seq": pa.array([s for _, s in groups], pa.int32()),
-                            "group_id": list(groups.values())})
-        con.register("_members", members)
-        con.execute(f"INSERT INTO {STORE}.claim_members SELECT * FROM _members")
-        con.unregister("_members")
+    key = {(a, s): (m, c, p) for a, s, m, c, p, _ in claims}
+    members = [(a, s, g, *key[(a, s)]) for (a, s), g in groups.items() if len(articles[g]) > 1]  # several articles
+    added = pa.Table.from_pylist([dict(zip(_MEMBERS.names, m, strict=True)) for m in members], schema=_MEMBERS)
+    touched = pa.Table.from_pylist([dict(zip(_MEMBERS.names[3:], k, strict=True)) for k in changed],
+                                   schema=pa.schema(list(_MEMBERS)[3:]))
+    same = " AND ".join(f"c.{n} IS NOT DISTINCT FROM g.{n}" for n in ("article_id", "seq", "measure", "kind", "unit",
+                                                                     "place", "day"))
+    con.register("_touched", touched)
+    con.register("_added", added)
+    try:
+        con.execute(f"""
+            DELETE FROM {STORE}.claim_members WHERE (measure, unit_class, place) IN (FROM _touched);
+            INSERT INTO {STORE}.claim_members FROM _added;
+            DELETE FROM {STORE}.claims AS c USING _gone AS g WHERE {same};
+            INSERT INTO {STORE}.claims FROM _new""")
+    finally:
+        con.unregister("_touched")
+        con.unregister("_added")
+
+
+def _grouping_code() -> str:
+    """A digest of the code that forms claim groups (the grouping and its options)."""
+    import inspect
+
+    import transforms.compare.claims
+    import transforms.options
+
+    digest = hashlib.sha256()
+    for module in (transforms.compare.claims, transforms.options):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
+
+
+def _stored_code(con) -> str | None:
+    """The grouping code's digest the store's claim groups were formed with (None: no groups yet)."""
+    import duckdb
+
+    try:
+        row = con.execute(f"SELECT code FROM {STORE}._claims_code").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
 
 
 def _ensure_table(con, table: str) -> None:

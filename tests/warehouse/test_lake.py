@@ -189,6 +189,68 @@ def test_catalog_is_consistent_and_works_from_any_folder_and_after_a_move(lake, 
     assert db.endswith("newsetl.duckdb")
 
 
+def test_catalog_regroups_only_changed_claims_and_matches_a_whole_regroup(lake, monkeypatch):
+    """Each refresh regroups the keys whose claims changed (new runs, a replaced day, a day moved by
+    published_at); after each, the groups equal those formed from scratch over the same snapshot."""
+    from datetime import datetime
+
+    import transforms.compare.claims as claims
+    from warehouse.catalog import in_memory
+    from warehouse.snapshot import take
+
+    def fig(aid, seq, run, value, unit="troop", kind="count", place="Iraq", measure="United States troops", **kw):
+        return row("figures", article_id=aid, seq=seq, text=str(value), value=value, unit=unit, kind=kind,
+                   qualifier="exact", start_char=0, end_char=1, sentence_idx=0, run_id=run, measure=measure,
+                   place=place, **kw)
+
+    def on(day):
+        return datetime.fromisoformat(day + "T08:00:00+00:00")
+
+    regrouped = []
+    whole = claims.group_ids
+    monkeypatch.setattr(claims, "group_ids", lambda rows, *a: regrouped.append(len(rows)) or whole(rows, *a))
+
+    def members(con):
+        return sorted(con.execute("select article_id, seq, group_id from store.claim_members").fetchall())
+
+    def check():
+        refresh(lake)
+        con = duckdb.connect(lake.path("newsetl.duckdb"), read_only=True)
+        got = members(con)
+        assert got == members(in_memory(lake, take(lake)))
+        return got
+
+    syria = dict(place="Syria", measure="United States troops")
+    publish(lake, "r1", day="2026-11-01",
+            articles=[article("a", "2026-11-01", published_at=on("2026-11-01")),
+                      article("b", "2026-11-01", published_at=on("2026-11-01"))],
+            figures=[fig("a", 0, "r1", 2500.0, batch_date="2026-11-01"), fig("b", 0, "r1", 3000.0,
+                     unit="soldier", batch_date="2026-11-01"),
+                     fig("a", 1, "r1", 900.0, batch_date="2026-11-01", **syria),
+                     fig("b", 1, "r1", 1000.0, batch_date="2026-11-01", **syria)])
+    first = check()
+    assert len({g for _, _, g in first}) == 2 and len(first) == 4  # Iraq (troops and soldiers count alike), Syria
+    regrouped.clear()
+    publish(lake, "r2", day="2026-11-02",
+            articles=[article("c", "2026-11-02", run="r2", published_at=on("2026-11-02"))],
+            figures=[fig("c", 0, "r2", 2000.0, batch_date="2026-11-02")])
+    second = check()
+    assert regrouped[0] == 3  # only Iraq's claims were regrouped, Syria's groups kept
+    assert len(second) == 5 and {r for r in first if r[0] != "c"} <= set(second)
+    publish(lake, "r3", replace_dates=["2026-11-01"], day="2026-11-01",  # a backfill: b gone, a's day moves
+            articles=[article("a", "2026-11-01", run="r3", published_at=on("2026-12-20"))],
+            figures=[fig("a", 0, "r3", 2500.0, batch_date="2026-11-01"),
+                     fig("a", 1, "r3", 900.0, batch_date="2026-11-01", **syria)])
+    third = check()
+    assert third == []  # no key holds claims of two articles within the window any more
+    monkeypatch.setattr("warehouse.catalog._grouping_code", lambda: "other grouping code")
+    publish(lake, "r4", day="2026-12-21", articles=[article("d", "2026-12-21", run="r4")],
+            figures=[fig("d", 0, "r4", 2400.0, batch_date="2026-12-21")])
+    regrouped.clear()
+    fourth = check()
+    assert regrouped[0] == 4 and len(fourth) == 2  # new grouping code: every claim regrouped (a, d: one group)
+
+
 def test_catalog_updates_file_by_file(lake):
     publish(lake, "r1", articles=[article("a", "2026-11-01"), article("b", "2026-11-02")])
     refresh(lake)
