@@ -368,7 +368,12 @@ for i in range(200):
 """)
     wh = str(tmp_path / "wh")
     proc = subprocess.Popen([sys.executable, str(script), wh], cwd=os.getcwd())
-    time.sleep(8)
+    first = Path(wh) / "runs" / "_delta_log" / f"{1:020d}.json"  # the first run's commit (version 0: the empty table)
+    deadline = time.monotonic() + 240
+    while not first.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(3)  # then mid-way through later runs' commits, however fast this machine is
+    assert proc.poll() is None, "the writer ended before it could be killed"
     proc.kill()
     proc.wait()
     lake = Lakehouse(wh)
