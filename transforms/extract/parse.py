@@ -94,7 +94,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 @Language.factory("selective_parse")
-def _make(nlp: Language, name: str) -> SelectiveParse:
+def _make(nlp, name) -> SelectiveParse:  # no annotations: confection's pydantic v1 cannot resolve postponed ones
     return SelectiveParse()
 
 
