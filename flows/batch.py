@@ -21,7 +21,7 @@ from flows.settings import PIPELINE_VERSION, Settings, redact
 from flows.summary import Clock, Outcome, RunSummary, artifact
 from flows.tasks import Bulk, discover_inputs, process_chunk, publish_batch, read_chunk, stage_chunk, validate_chunk
 from flows.work import concat
-from transforms.article import RawDoc, content_id
+from transforms.article import content_id
 from transforms.clean import TemplateCounter
 from transforms.compare.duplicates import NearCopies
 from transforms.options import DEFAULT
@@ -42,6 +42,10 @@ class Batch:
         self.staged: list[StagedFile] = []
         self.since = -1  # the articles table's version what was published was read from
         self.copies: NearCopies | None = None
+        self.input_root = sources.root_key(input_uri)
+        self.listed: set[str] = set()  # the files under the input root
+        self.input_index: dict[str, tuple[str, list[str]]] | None = None  # to save once the run is published
+        self.unread = 0  # files the input index vouched for
         summary.params = {"flow": summary.flow, "input_uri": redact(input_uri), "warehouse_uri": redact(warehouse_uri),
                           "batch_date": default_date, "replace": replace_dates is not None,
                           "dates": sorted(replace_dates or []), "chunk_size": settings.chunk_size,
@@ -72,6 +76,7 @@ class Batch:
         s, settings = self.summary, self.settings
         with self.clock("discover"):
             files, quarantine = discover_inputs(self.input_uri, self.default_date)
+            self.listed = {f.uri for f in files}
             if self.replace_dates is not None:
                 files = [f for f in files if f.batch_date in self.replace_dates]
                 quarantine = [q for q in quarantine if q["batch_date"] in self.replace_dates]
@@ -84,7 +89,8 @@ class Batch:
                 self.copies = self._near_copy_index() if keep else None
             quarantine = [q for q in quarantine + bad if q["source_uri"] not in handled["sources"]]
             new = sum(len(v) for v in keep.values())
-            log.info("%d files, %d new articles, %d inputs quarantined", s.files_seen, new, len(quarantine))
+            log.info("%d files (%d unchanged since read, not read again), %d new articles, %d inputs quarantined",
+                     s.files_seen, self.unread, new, len(quarantine))
             outcome = Outcome()
             if quarantine:
                 outcome.add(*self._validate_and_stage({"quarantine": sources.quarantine_table(quarantine, s.run_id)},
@@ -108,7 +114,7 @@ class Batch:
                 break
             with self.clock("read"):
                 docs, _ = read_chunk(Bulk(part))
-                docs = [d for d in docs if d.source_uri in keep.get(_file_of(d), ())]
+                docs = [d for d in docs if d.source_uri in keep.get(_file_of(d.source_uri), ())]
             pending.append((seq, len(docs), process_chunk.submit(Bulk(docs), Bulk(templates), s.run_id, settings)))
             while pending and (len(pending) >= window or seq == len(parts) - 1):
                 done_seq, n_docs, fut = pending.popleft()
@@ -142,18 +148,26 @@ class Batch:
 
     def _scan(self, files, published: Keys):
         """First pass over the inputs, keeping no text: which records are new, and each source's template lines.
+        A file the input index vouches for (listed with the version it had when last read, every record it
+        held already published or quarantined) is not read again.
 
         Returns ({file uri: {record uris to process}}, {source key: template lines}, quarantine rows)."""
+        known = self.lake.input_index(self.input_root)
+        index = {f.uri: known[f.uri] for f in files if f.version and f.uri in known and known[f.uri][0] == f.version
+                 and known[f.uri][1] and all(i in published for i in known[f.uri][1])}
+        self.unread = len(index)
         seen: dict[str, str] = {}
         keep: dict[str, set[str]] = defaultdict(set)
         bad: list[dict] = []
         counters: dict[str, TemplateCounter] = defaultdict(lambda: TemplateCounter(DEFAULT.clean))
-        for part in chunked(files, self.settings.chunk_size):
+        for part in chunked([f for f in files if f.uri not in index], self.settings.chunk_size):
             stopping.check()
             docs, unreadable = read_chunk(Bulk(part))
             bad += unreadable
+            held: dict[str, list[str]] = defaultdict(list)
             for raw in docs:
                 cid = content_id(raw.content)
+                held[_file_of(raw.source_uri)].append(cid)
                 if cid in published:
                     continue
                 if cid in seen:
@@ -161,13 +175,19 @@ class Batch:
                                                       f"duplicate content of {seen[cid]}", cid))
                     continue
                 seen[cid] = raw.source_uri
-                keep[_file_of(raw)].add(raw.source_uri)
+                keep[_file_of(raw.source_uri)].add(raw.source_uri)
                 if raw.fmt == "text":
                     counters[raw.source_key].add(raw.content)
+            failed = {_file_of(q["source_uri"]) for q in unreadable}  # read again next time: its rows may not land
+            index.update({f.uri: (f.version, held[f.uri]) for f in part
+                          if f.version and held.get(f.uri) and f.uri not in failed})
             if not self.settings.dask_address:  # worker processes load the model while the scan goes on
                 from flows.work import prestart
 
                 prestart(self.settings.n_process, len(seen))
+        scanned = {f.uri for f in files}  # a backfill scans its days only: the entries of the root's other files stay
+        index.update({u: e for u, e in known.items() if u in self.listed and u not in scanned})
+        self.input_index = index if index != known else None  # None: nothing to save
         return keep, {key: c.lines() for key, c in counters.items()}, bad
 
     def _near_copy_index(self) -> NearCopies:
@@ -224,6 +244,8 @@ class Batch:
             updates = dict(self.copies.updates) if outcome.success and self.copies is not None else {}
             publish_batch(self.warehouse_uri, s.run_id, Bulk(self.staged),
                           sorted(self.replace_dates or []) if outcome.success else [], self.since, Bulk(updates))
+        if outcome.success and self.input_index is not None:
+            self.lake.save_input_index(self.input_root, self.input_index)
         if outcome.success:
             log.info("published %d articles, %d quarantine rows", s.articles_published, s.rows_quarantined)
         artifact(s)
@@ -274,9 +296,9 @@ def _result(fut):
     return fut.result()
 
 
-def _file_of(doc: RawDoc) -> str:
+def _file_of(source_uri: str) -> str:
     """The input file a record came from (a JSONL line's uri is '<file>#<line>')."""
-    return doc.source_uri.split("#", 1)[0]
+    return source_uri.split("#", 1)[0]
 
 
 def _one_line(exc: BaseException) -> str:

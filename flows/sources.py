@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import UTC
@@ -20,6 +21,9 @@ FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 MAX_FILE_BYTES = 25 * 1024 * 1024        # raw file size cap
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024  # gzip bomb cap
 _DATE_DIR = re.compile(r"(?:^|/)(?:dt=)?(\d{4}-\d{2}-\d{2})(?=/)")
+# What a file system's listing says about a file's version: local mtime and inode, S3's ETag, GCS's generation...
+_VERSION_KEYS = ("mtime", "ino", "ETag", "etag", "LastModified", "last_modified", "generation", "md5Hash", "updated")
+RACY_SECONDS = 2.0  # a file changed this recently may change again within the same mtime tick: not vouched for
 
 
 class InputError(RuntimeError):
@@ -34,12 +38,28 @@ class InputFile:
     path: str
     size: int
     batch_date: str
+    version: str = ""  # size and version as listed; "" when the listing cannot vouch the bytes are unchanged
+
+
+def version_of(info: dict, now: float) -> str:
+    """A string that changes whenever the file's bytes do, from its listing alone; "" when the file
+    system lists no version, or the file changed in the last RACY_SECONDS (a second change within the
+    same mtime tick would go unseen)."""
+    found = [f"{k}={info[k]}" for k in _VERSION_KEYS if info.get(k) is not None]
+    if not found or (isinstance(info.get("mtime"), int | float) and info["mtime"] > now - RACY_SECONDS):
+        return ""
+    return f"size={info.get('size')};" + ";".join(found)
 
 
 def batch_date_of(path: str, default: str) -> str:
     """A YYYY-MM-DD or dt=YYYY-MM-DD folder in the path, else the default."""
     found = _DATE_DIR.findall(path)
     return found[-1] if found else default
+
+
+def root_key(input_uri: str) -> str:
+    """An input root as one string, wherever the command was started (a local path made absolute)."""
+    return input_uri if "://" in input_uri else os.path.abspath(input_uri)
 
 
 def file_format(path: str) -> str | None:
@@ -58,7 +78,7 @@ def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[d
         raise InputError(f"cannot read input {input_uri}: {exc.strerror or exc}") from None
     protocol = input_uri.split("://", 1)[0] + "://" if "://" in input_uri else ""
     real_root = os.path.realpath(root) if not protocol else None
-    files, quarantined = [], []
+    files, quarantined, now = [], [], time.time()
     for path, info in sorted(entries.items()):
         if info.get("type") == "directory":
             continue
@@ -74,7 +94,7 @@ def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[d
         elif (info.get("size") or 0) > MAX_FILE_BYTES:
             quarantined.append(_q(uri, date, f"file is {info['size']} bytes, over the {MAX_FILE_BYTES} byte cap"))
         else:
-            files.append(InputFile(uri, path, int(info.get("size") or 0), date))
+            files.append(InputFile(uri, path, int(info.get("size") or 0), date, version_of(info, now)))
     return files, quarantined
 
 

@@ -9,6 +9,8 @@ only decides what a run commits and keeps a killed run from leaving anything hal
     commits each table in PUBLISH_ORDER, one transaction per table (files moved into the table's
     `batch_date=` folders first; a backfill replaces its days with a partition predicate), each
     transaction tagged with the run as a Delta application transaction, and the `runs` row last;
+  * after a run, `_newsetl/inputs/` keeps what each input file held (its listed version, its record
+    ids), so the next run over the same root reads only files that changed or hold unhandled records;
   * the next run (or `newsetl maintain`) finds runs whose lease went stale: with a manifest it
     completes their commits (tables already committed are known by their application
     transaction), without one it discards their staging. Nothing else is ever written in the
@@ -18,8 +20,10 @@ Readers see a run once its `runs` row is committed (`snapshot.py`).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -35,6 +39,7 @@ from warehouse.reads import ReadMixin
 from warehouse.schemas import PARTITION, PUBLISH_ORDER, TABLES, table_schema
 from warehouse.stats import file_stats
 
+INPUTS = "inputs"  # _newsetl/inputs/<digest of an input root>.parquet: what each file held when last read
 COMMIT_TRIES = 8             # a table commit conflicting with a concurrent one is retried this often, backing off
 
 
@@ -308,15 +313,41 @@ class Lakehouse(LeaseMixin, ReadMixin):
                                          enforce_retention_duration=False))
         return removed
 
+    # -- the input index ---------------------------------------------------------------------------------
+    def input_index(self, root: str) -> dict[str, tuple[str, list[str]]]:
+        """What each file under an input root held when a run last read it: {file uri: (its listed
+        version, the ids of its records)}. A shortcut only: unreadable or absent, it is empty."""
+        try:
+            with self.fs.open(self._input_index_path(root), "rb") as handle:
+                table = pq.read_table(handle)
+            columns = [table.column(c).to_pylist() for c in ("uri", "version", "ids")]
+        except (OSError, pa.ArrowException, KeyError):
+            return {}
+        return {uri: (version, ids) for uri, version, ids in zip(*columns, strict=True)}
+
+    def save_input_index(self, root: str, index: dict[str, tuple[str, list[str]]]) -> None:
+        table = pa.table({"uri": pa.array(list(index), pa.string()),
+                          "version": pa.array([v for v, _ in index.values()], pa.string()),
+                          "ids": pa.array([ids for _, ids in index.values()], pa.list_(pa.string()))})
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        self._write_bytes(self._input_index_path(root), sink.getvalue().to_pybytes())
+
+    def _input_index_path(self, root: str) -> str:
+        return self.path(BOOK, INPUTS, hashlib.sha256(root.encode()).hexdigest()[:32] + ".parquet")
+
     # -- helpers -----------------------------------------------------------------------------------------
     def _write_json(self, path: str, payload: dict) -> None:
+        self._write_bytes(path, json.dumps(payload, default=str).encode())
+
+    def _write_bytes(self, path: str, data: bytes) -> None:
         self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-        data = json.dumps(payload, default=str).encode()
         if self.is_local:  # write beside, then rename: a reader never sees half a file
-            with open(path + ".tmp", "wb") as out:
+            tmp = f"{path}.{os.getpid()}-{threading.get_ident()}.tmp"  # two runs may write one index at once
+            with open(tmp, "wb") as out:
                 out.write(data)
                 _fsync(out)
-            os.replace(path + ".tmp", path)
+            os.replace(tmp, path)
         else:  # an object store's PUT is atomic
             self.fs.pipe_file(path, data)
 

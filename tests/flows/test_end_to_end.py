@@ -104,6 +104,28 @@ def test_second_run_publishes_nothing(seeds_warehouse):
     proc = newsetl("run", "--input", str(SEEDS), "--warehouse", str(seeds_warehouse), "--date", "2026-11-20")
     assert proc.returncode == 0 and "0 articles published" in proc.stdout
     assert q(seeds_warehouse, "select count(*) from articles") == [(5,)]
+    assert "5 files (5 unchanged since read, not read again)" in proc.stdout + proc.stderr
+
+
+def test_a_changed_input_is_read_again_and_an_unchanged_one_is_not(tmp_path, prefect_api):
+    inp, wh = tmp_path / "in", tmp_path / "wh"
+    inp.mkdir()
+    for seed in ("000_3ef350cdd4bc2bac.txt", "003_b54bb3dfe6eb36d9.txt"):
+        shutil.copy(SEEDS / seed, inp / seed)
+        os.utime(inp / seed, (1.7e9, 1.7e9))  # written long ago (a file changed in the last 2 s is always read)
+    assert newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api).returncode == 0
+    changed = inp / "003_b54bb3dfe6eb36d9.txt"
+    changed.write_text(changed.read_text("utf-8") + "\nThe ministry said on Friday that 40 more advisers would "
+                       "arrive within a month, according to a statement.\n", "utf-8")
+    os.utime(changed, (1.7e9 + 60, 1.7e9 + 60))
+    proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "2 files (1 unchanged since read, not read again), 1 new articles" in out
+    assert q(wh, "select count(*) from articles") == [(3,)]
+    shutil.rmtree(wh / "_newsetl" / "inputs")  # without the index every file is read: the same answer
+    proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api)
+    assert "2 files (0 unchanged since read, not read again), 0 new articles" in proc.stdout + proc.stderr
 
 
 def hostile_folder(root: Path) -> dict[str, str]:
