@@ -47,7 +47,7 @@ eval: setup
 train-cleaner: setup
 	$(BIN)/python -m scripts.train_cleaner
 
-# Throughput against the naive full-pipeline nlp.pipe script, 1 and 2 processes, no-op re-run (N=4000: ~50 min on 2 cores;
+# Throughput against the naive full-pipeline nlp.pipe script, 1 and 2 processes, no-op re-run (N=4000: ~30 min on 2 cores;
 # `make bench N=1000 P=1,2` for the scaling alone, `make bench P=2` for the 2-worker ratio alone).
 bench: setup
 	$(BIN)/python -u -m bench.run --n $(or $(N),4000) --processes $(or $(P),1$(comma)2)
