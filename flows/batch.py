@@ -245,7 +245,10 @@ class Batch:
             publish_batch(self.warehouse_uri, s.run_id, Bulk(self.staged),
                           sorted(self.replace_dates or []) if outcome.success else [], self.since, Bulk(updates))
         if outcome.success and self.input_index is not None:
-            self.lake.save_input_index(self.input_root, self.input_index)
+            try:
+                self.lake.save_input_index(self.input_root, self.input_index)
+            except OSError as exc:  # a shortcut for the next run: the batch is published already
+                log.warning("input index not saved, the next run reads every input: %s", _one_line(exc))
         if outcome.success:
             log.info("published %d articles, %d quarantine rows", s.articles_published, s.rows_quarantined)
         artifact(s)

@@ -124,8 +124,11 @@ def test_a_changed_input_is_read_again_and_an_unchanged_one_is_not(tmp_path, pre
     assert "2 files (1 unchanged since read, not read again), 1 new articles" in out
     assert q(wh, "select count(*) from articles") == [(3,)]
     shutil.rmtree(wh / "_newsetl" / "inputs")  # without the index every file is read: the same answer
+    (wh / "_newsetl" / "inputs").write_text("not a folder")  # and when it cannot be saved, the run still publishes
     proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api)
-    assert "2 files (0 unchanged since read, not read again), 0 new articles" in proc.stdout + proc.stderr
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "2 files (0 unchanged since read, not read again), 0 new articles" in out, out
+    assert "input index not saved, the next run reads every input" in out and "Traceback" not in out
 
 
 def hostile_folder(root: Path) -> dict[str, str]:
