@@ -43,7 +43,7 @@ eval: setup
 	$(BIN)/python -m tests.eval_gate --report
 	$(BIN)/python -m tests.claims_eval
 
-# The cleaner model from the dev sets (deterministic: the files come out byte for byte the same; ~5 min).
+# The cleaner model from the dev sets (deterministic: the files come out byte for byte the same; ~3.5 min).
 train-cleaner: setup
 	$(BIN)/python -m scripts.train_cleaner
 

@@ -8,7 +8,7 @@ transforms/data/cleaner/ come out byte for byte the same. Steps:
      found (HTML), and estimates the scores on pages the model has not seen;
   3. the lexicon and the model learned from every dev page, written with the thresholds.
 
-    python -m scripts.train_cleaner          # train and write the model files (~2 min)
+    python -m scripts.train_cleaner          # train and write the model files (~3.5 min)
     python -m scripts.train_cleaner --cv     # the cross-validated scores only, nothing written
 """
 from __future__ import annotations
@@ -36,8 +36,8 @@ OUT = devsets.ROOT / "transforms" / "data" / "cleaner"
 VERSION = "cleaner-1"
 SEED = 20261130
 FOLDS = 5
-ROUNDS = 300
-PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 20,
+ROUNDS = 100  # 300 rounds at 0.05 cross-validated the same (F1 within 0.005 on every set) at 3x the cost a line
+PARAMS = {"objective": "binary", "learning_rate": 0.15, "num_leaves": 15, "min_data_in_leaf": 20,
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
           "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1}
 SET_WEIGHT = {"openweb": 3.0, "news": 1.0, "seeds": 3.0, "clean": 0.5}  # the open web is the widest, hardest kind
