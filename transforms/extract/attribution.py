@@ -6,6 +6,7 @@ import re
 
 from transforms.constants import ATTRIBUTION, FIGURE_WORDS
 from transforms.extract.entities import canonical_name
+from transforms.extract.sentences import doc_text
 from transforms.extract.units import span_root
 
 
@@ -67,5 +68,5 @@ def _expand(doc, text: str) -> str | None:
         return None
     name = r"\s+".join(re.escape(w.capitalize()) for w in text.split())
     pattern = re.compile(r"((?:[A-Z][\w-]*\s+){1,3})" + name + r"\b")
-    m = pattern.search(doc.text)
+    m = pattern.search(doc_text(doc))
     return m.group(0) if m else None

@@ -8,6 +8,8 @@ from transforms.constants import ALIASES, NAMED_LABELS
 from transforms.extract.sentences import sentence_index
 from transforms.options import DEFAULT, ExtractOptions
 
+_I, _B = 1, 3  # Token.ent_iob: 1 inside an entity, 3 its beginning (2 outside, 0 not set)
+
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _TITLES = re.compile(
@@ -41,6 +43,21 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
     if label == "PERSON":
         name = _TITLES.sub("", name).strip() or name
     return aliases.get(name.lower()) or aliases.get(name.rstrip(".").lower()) or name
+
+
+def entity_at(doc, i: int):
+    """The entity span holding token i, or None: what `next(e for e in doc.ents if e.start <= i < e.end)`
+    finds, read from the entity's own tokens (`doc.ents` makes a Span for every entity of the doc)."""
+    if doc[i].ent_iob not in (_B, _I):
+        return None
+    start, end = i, i + 1
+    while start > 0 and doc[start].ent_iob == _I:  # an I continues the entity before it, as in doc.ents
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob == _I:
+        end += 1
+    from spacy.tokens import Span
+
+    return Span(doc, start, end, label=doc[start].ent_type)
 
 
 def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict | None = None) -> list[Entity]:

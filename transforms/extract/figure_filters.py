@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
+from transforms.extract.entities import entity_at
 from transforms.extract.numbers import is_glued, parse_number
 from transforms.extract.units import has_currency
 
@@ -59,7 +60,7 @@ def dated_number(doc, i: int, ent) -> bool:
 def _dated(doc, span) -> bool:
     """Whether the date or time entity around a number names a date or time, not just when a count
     happened ('climbed to 76 overnight' is tagged TIME as a whole)."""
-    ent = next((e for e in doc.ents if e.start <= span.start < e.end), None)
+    ent = entity_at(doc, span.start)
     if ent is None:
         return True
     rest = [t for t in ent if not span.start <= t.i < span.end]

@@ -5,11 +5,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.numbers import is_number_token, parse_number
-from transforms.extract.sentences import sentence_index
+from transforms.extract.sentences import doc_text, sentence_index
 from transforms.extract.units import (
     Counted,
     counted_noun,
@@ -60,19 +62,26 @@ def extract_figures(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict |
 
 
 def _number_spans(doc):
-    """Maximal runs of number tokens ('one million', '3,000', '30mln')."""
-    i = 0
-    while i < len(doc):
-        if starts_number(doc[i]):
-            j = i + 1
-            while j < len(doc) and _continues_number(doc[j], doc[j - 1]):
-                j += 1
-            while j > i + 1 and doc[j - 1].lower_ == "and":
-                j -= 1
-            yield doc[i:j]
-            i = j
-        else:
-            i += 1
+    """Maximal runs of number tokens ('one million', '3,000', '30mln'). Only a token like a number or
+    starting with a digit can start one: those are found from two arrays, not by making every token."""
+    from spacy.attrs import IDX, LIKE_NUM
+
+    if not len(doc):
+        return
+    rows = doc.to_array([LIKE_NUM, IDX])
+    text = doc_text(doc)
+    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() for x in rows[:, 1].tolist()])
+    end = 0
+    for i in np.flatnonzero(candidates).tolist():
+        if i < end or not starts_number(doc[i]):
+            continue
+        j = i + 1
+        while j < len(doc) and _continues_number(doc[j], doc[j - 1]):
+            j += 1
+        while j > i + 1 and doc[j - 1].lower_ == "and":
+            j -= 1
+        yield doc[i:j]
+        end = j
 
 
 def starts_number(tok) -> bool:

@@ -20,7 +20,8 @@ from functools import lru_cache
 from importlib import resources
 
 from transforms.constants import FIGURE_WORDS
-from transforms.extract.entities import canonical_name
+from transforms.extract.entities import canonical_name, entity_at
+from transforms.extract.sentences import doc_text
 from transforms.options import DEFAULT, ExtractOptions
 
 _AT, _FROM = FIGURE_WORDS.place_at, FIGURE_WORDS.place_from
@@ -80,7 +81,7 @@ def opening_chars(text: str, opts: ExtractOptions = DEFAULT.extract) -> int:
 def main_place(doc, title: str | None, aliases: dict | None = None,
                opts: ExtractOptions = DEFAULT.extract) -> str | None:
     """The place an article is about: where its title and first paragraphs put things."""
-    limit = opening_chars(doc.text, opts)
+    limit = opening_chars(doc_text(doc), opts)
     votes: Counter = Counter()
     order: dict[str, int] = {}
     for ent in doc.ents:
@@ -186,7 +187,7 @@ def _actor(noun, vocab: Vocabulary, aliases) -> str | None:
             continue
         for tok in child.subtree:
             if tok.ent_type_ in _ACTOR_LABELS:
-                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                ent = entity_at(tok.doc, tok.i)
                 text = ent.text if ent is not None else tok.text
                 return vocab.demonyms.get(text.lower()) or canonical_name(text, tok.ent_type_, aliases)
             if tok.lower_ in vocab.demonyms:
@@ -244,8 +245,8 @@ def _place_in(prep, aliases) -> str | None:
     objects = [c for c in prep.children if c.dep_ == "pobj"]
     objects += [c for o in objects for c in o.children if c.dep_ in ("conj", "appos")]
     for obj in objects:
-        ent = next((e for e in obj.doc.ents if e.start <= obj.i < e.end and e.label_ in PLACE_LABELS), None)
-        if ent is not None:
+        ent = entity_at(obj.doc, obj.i)
+        if ent is not None and ent.label_ in PLACE_LABELS:
             return canonical_name(ent.text, ent.label_, aliases)
     return None
 

@@ -29,7 +29,7 @@ from spacy.util import minibatch
 
 from transforms.extract.figure_filters import dated_number
 from transforms.extract.measures import PLACE_LABELS, opening_chars
-from transforms.extract.sentences import sentence_starts
+from transforms.extract.sentences import doc_text, sentence_starts
 
 PARSE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 _ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD]
@@ -63,7 +63,7 @@ def needed_tokens(doc: Doc) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     starts = sentence_starts(doc)
     bounds = np.append(np.flatnonzero(starts == np.arange(len(doc))), len(doc))
-    text = doc.text  # built from the tokens: once
+    text = doc_text(doc)
     number = doc.to_array(LIKE_NUM).astype(bool)
     digits = [m.start() for m in _DIGIT.finditer(text)]
     if digits:

@@ -1,6 +1,6 @@
 from tests.conftest import seed_text
 from transforms.clean import clean_text
-from transforms.extract.entities import canonical_name, extract_entities
+from transforms.extract.entities import canonical_name, entity_at, extract_entities
 
 
 def test_canonical_aliases_and_determiners():
@@ -34,3 +34,14 @@ def test_seed_required_and_forbidden_entities(nlp, seeds_gold):
         for e in ents:
             assert body[e.start_char:e.end_char] == e.text
     assert found / need >= 0.9
+
+
+def test_entity_at_finds_what_doc_ents_holds_for_every_token(nlp):
+    doc = nlp(clean_text(seed_text("002_23c06521338ce5b8.txt")).body)
+    holding = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+    assert len(holding) > 20
+    for token in doc:
+        found, expected = entity_at(doc, token.i), holding.get(token.i)
+        assert (found is None) == (expected is None), token.i
+        if expected is not None:
+            assert (found.start, found.end, found.label_) == (expected.start, expected.end, expected.label_)
