@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(32, ge=1, le=10_000, description="texts per spaCy batch, at most")
     nlp_batch_chars: int = Field(30_000, ge=1_000, le=10_000_000,
                                  description="characters per spaCy batch, at most (its memory grows with them; "
-                                             "a longer text goes alone)")
+                                             "a longer body is parsed in pieces of at most this size)")
     validate_size: int = Field(500, ge=1, le=1_000_000,
                                description="articles validated by Great Expectations at once (finished chunks are "
                                            "pooled up to this)")

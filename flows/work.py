@@ -8,8 +8,10 @@ articles pass through it.
 from __future__ import annotations
 
 import multiprocessing
+import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
@@ -31,7 +33,8 @@ _CACHE_FILLED = False  # in a worker: the tokenizer's cache has been filled outs
 class Batching(NamedTuple):
     """How texts are grouped for spaCy: a batch ends at `texts` texts or before it would pass `chars`
     characters (its memory grows with its tokens: ~230 MB of NER activations for 32 news bodies,
-    ~80 MB for 30,000 characters); a longer text goes alone. Texts keep their order."""
+    ~80 MB for 30,000 characters, ~3 KB a character for one long text); a longer text is cut into
+    pieces first (`pieces`). Texts keep their order."""
 
     texts: int = 32
     chars: int = 30_000
@@ -47,6 +50,31 @@ class Batching(NamedTuple):
             size += len(text)
         if batch:
             yield batch
+
+    def pieces(self, text: str, limit: int | None = None) -> list[str]:
+        """The text cut into pieces of at most `chars` characters (or `limit`, if smaller) that join back
+        into it: at the last line end in the second half of each window, else its last sentence end, else
+        its last space, else at the limit. The white space after a cut stays with the piece before it, so a piece
+        starts where a sentence would."""
+        limit = max(2, min(limit or self.chars, self.chars))
+        out, start = [], 0
+        while len(text) - start > limit:
+            window, half = text[start:start + limit], limit // 2
+            cut = window.rfind("\n", half)
+            if cut < 0:
+                ends = [m.end() - 1 for m in _SENTENCE_END.finditer(window, half)]
+                cut = ends[-1] if ends else window.rfind(" ", half)
+            end = start + (cut + 1 if cut >= 0 else limit)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            out.append(text[start:end])
+            start = end
+        if start < len(text) or not out:
+            out.append(text[start:])
+        return out
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 
 
 BATCHING = Batching()
@@ -78,17 +106,19 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching:
         else:
             out["quarantine"].append(
                 quarantine_row(raw.source_uri, raw.batch_date, NO_MAIN_TEXT, p.article_id, "clean"))
-    bodies = (p.cleaned.body for p in prepared if p.nlp_skipped_reason is None)
-    docs = (doc for batch in batching(bodies) for doc in nlp.pipe(batch, batch_size=len(batch)))
+    docs = parse_bodies(nlp, [p.cleaned.body for p in prepared if p.nlp_skipped_reason is None], batching)
     t1, parse0, extract = time.process_time(), _parse_seconds(nlp), 0.0
     for p in prepared:  # each Doc is dropped once its rows are made: a sub-chunk's Docs are never all held
         doc = next(docs) if p.nlp_skipped_reason is None else None
         t = time.process_time()
         try:
+            if isinstance(doc, Exception):
+                raise doc
             ents, figs = nlp_rows(p, doc, run_id, DEFAULT) if doc is not None else ([], [])
         except Exception as exc:
             out["quarantine"].append(quarantine_row(p.raw.source_uri, p.raw.batch_date, f"extraction failed: "
-                                                    f"{type(exc).__name__}: {exc}", p.article_id, "extract"))
+                                                    f"{type(exc).__name__}: {_first_line(exc)}", p.article_id,
+                                                    "extract"))
             ents = figs = None
         if ents is not None:
             out["articles"].append(article_row(p, run_id, PIPELINE_VERSION))
@@ -103,6 +133,46 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching:
     seconds = {"clean": t1 - t0, "ner": t2 - t1 - extract - parse, "parse": parse,
                "extract": extract + time.process_time() - t2}
     return Processed(tables, seconds)
+
+
+def parse_bodies(nlp, bodies: list[str], batching: Batching) -> Iterator:
+    """Each body's Doc, in order, or the exception spaCy raised on it (that article alone is quarantined).
+
+    A body longer than a batch's characters (or the model's max_length) is parsed in pieces joined back
+    into one Doc, so a worker's memory is bounded by `batching.chars` whatever the longest article, and
+    no body is refused for its length. Only entities within a few words of a cut may differ from a
+    parse of the whole body (the model's context window ends there); figures are read within their
+    sentence, and cuts fall between sentences."""
+    from spacy.tokens import Doc
+
+    cut = [batching.pieces(body, nlp.max_length) for body in bodies]
+    docs = _pipe(nlp, (piece for pieces in cut for piece in pieces), batching)
+    for pieces in cut:
+        parts = [next(docs) for _ in pieces]
+        failed = [d for d in parts if isinstance(d, Exception)]
+        if failed:
+            yield failed[0]
+        elif len(parts) == 1:
+            yield parts[0]
+        else:  # the Docs' user_data holds only their cached text (transforms.extract.sentences)
+            yield Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data"])
+
+
+def _pipe(nlp, texts: Iterable[str], batching: Batching) -> Iterator:
+    """nlp.pipe a batch at a time; when a batch fails, its texts one by one, a failing text yielding its error."""
+    for batch in batching(texts):
+        try:
+            yield from list(nlp.pipe(batch, batch_size=len(batch)))
+        except Exception:
+            for text in batch:
+                try:
+                    yield nlp(text)
+                except Exception as exc:
+                    yield exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
 def _parse_seconds(nlp) -> float:

@@ -80,3 +80,77 @@ def test_the_workers_end_when_the_last_batch_using_them_is_done():
     assert not any(w.is_alive() for w in workers)
     assert POOL.submit(1, int, "9").result() == 9  # a later batch starts new ones
     POOL.shutdown()
+
+
+def test_a_long_text_is_cut_at_line_ends_into_pieces_that_join_back():
+    text = "".join(f"Paragraph {i}: the army said {i} troops moved.\n\n" for i in range(40)) + "x" * 130 + " tail."
+    pieces = Batching(chars=200).pieces(text)
+    assert "".join(pieces) == text
+    assert all(len(p) <= 200 for p in pieces)
+    assert all(p.endswith("\n\n") for p in pieces[:-3])  # each cut at a paragraph's end, its blank line kept
+    assert Batching(chars=200).pieces(text[:150]) == [text[:150]]
+    assert Batching(chars=10**6).pieces(text, limit=100)[0] == text[:text.rindex("\n", 0, 100) + 1]
+
+
+def _rows(raws, batching):
+    from flows.work import process_articles
+
+    tables = process_articles(raws, {}, "run", batching).tables
+    return {t: [{k: v for k, v in r.items() if k != "ingested_at"} for r in data.to_pylist()]
+            for t, data in tables.items()}
+
+
+def test_a_body_longer_than_a_batch_is_parsed_in_pieces_with_the_same_figures():
+    """A worker's memory is bounded by a batch's characters whatever the longest body; figures are read
+    within their sentence and the cuts fall between paragraphs, so they come out as from the whole body."""
+    page = max((p.read_text("utf-8") for p in SEEDS.glob("*.txt")), key=len)
+    raw = RawDoc(source_uri="/in/long.txt", content=page, batch_date="2026-11-20")
+    whole, cut = _rows([raw], Batching()), _rows([raw], Batching(chars=1_500))
+    body = whole["articles"][0]["body"]
+    assert len(Batching(chars=1_500).pieces(body)) >= 3
+    assert cut["articles"] == whole["articles"]
+    assert cut["figures"] == whole["figures"] and whole["figures"]
+    same = {(e["start_char"], e["label"]) for e in whole["entities"]} & {(e["start_char"], e["label"])
+                                                                        for e in cut["entities"]}
+    assert len(same) >= 0.9 * len(whole["entities"])  # the model's context window ends at a cut
+
+
+def test_a_body_over_the_models_max_length_is_published_with_its_figures(monkeypatch):
+    """spaCy refuses a text over nlp.max_length (E088, a million characters by default): that failed the
+    whole chunk. The body is parsed in pieces under that length instead."""
+    from flows.nlp import get_nlp
+
+    body = "".join(f"Officials said {i},000 troops were sent to Iraq in wave {i}.\n\n" for i in range(1, 60))
+    raw = RawDoc(source_uri="/in/huge.txt", content="Waves of troops\n\n" + body, batch_date="2026-11-20")
+    monkeypatch.setattr(get_nlp(), "max_length", 1_000)
+    rows = _rows([raw], Batching(chars=10**6))
+    assert "quarantine" not in rows
+    assert len(rows["articles"]) == 1 and len(rows["articles"][0]["body"]) > 1_000
+    assert {f["value"] for f in rows["figures"]} >= {1000.0, 59000.0}
+
+
+def test_an_article_the_model_fails_on_is_quarantined_alone():
+    from spacy.language import Language
+
+    from flows.nlp import get_nlp
+
+    if "_test_explode" not in Language.factories:
+        @Language.component("_test_explode")
+        def _explode(doc):
+            if "EXPLODE" in doc.text:
+                raise ValueError("the model failed on this text")
+            return doc
+
+    nlp = get_nlp()
+    nlp.add_pipe("_test_explode", first=True)
+    try:
+        raws = [RawDoc(source_uri=f"/in/{i}.txt", batch_date="2026-11-20",
+                       content=f"Report {i}\n\nOfficials said {i},500 troops stay in Iraq{' EXPLODE' * (i == 1)}.\n")
+                for i in range(3)]
+        rows = _rows(raws, Batching())
+    finally:
+        nlp.remove_pipe("_test_explode")
+    assert [a["source_uri"] for a in rows["articles"]] == ["/in/0.txt", "/in/2.txt"]
+    (q,) = rows["quarantine"]
+    assert (q["source_uri"], q["stage"]) == ("/in/1.txt", "extract")
+    assert q["reason"] == "extraction failed: ValueError: the model failed on this text"
