@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from transforms.constants import ATTRIBUTION, FIGURE_WORDS
-from transforms.extract.entities import canonical_name
+from transforms.extract.entities import canonical_name, entity_at
 from transforms.extract.sentences import doc_text
 from transforms.extract.units import span_root
+
+_EXPANDED = "newsetl.expanded"  # doc.user_data: phrase -> its full form in the body, or None
 
 
 def attribution(sent, span, aliases: dict | None = None) -> str | None:
@@ -47,10 +49,10 @@ def _source_of(verb, span):
 def source_name(tok, aliases: dict | None = None) -> str:
     """The canonical name of a source phrase: an entity it ends in, or the phrase without determiners."""
     doc = tok.doc
-    for ent in doc.ents:
-        if ent.start <= tok.i < ent.end and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") \
-                and (ent.end - 1 == tok.i or ent.label_ == "ORG" and ent.start < tok.i):
-            return canonical_name(ent.text, ent.label_, aliases)
+    ent = entity_at(doc, tok.i)
+    if ent is not None and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") \
+            and (ent.end - 1 == tok.i or ent.label_ == "ORG" and ent.start < tok.i):
+        return canonical_name(ent.text, ent.label_, aliases)
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
     if appos is not None and appos.ent_type_:
         return source_name(appos, aliases)
@@ -63,10 +65,13 @@ def source_name(tok, aliases: dict | None = None) -> str:
 
 
 def _expand(doc, text: str) -> str | None:
-    """'defense ministry' -> 'Russian Defense Ministry' when the article names it in full earlier."""
+    """'defense ministry' -> 'Russian Defense Ministry' when the article names it in full earlier. A search
+    of the whole body: once per phrase and Doc (an article can attribute thousands of figures to 'the army')."""
     if not text or text[:1].isupper():
         return None
-    name = r"\s+".join(re.escape(w.capitalize()) for w in text.split())
-    pattern = re.compile(r"((?:[A-Z][\w-]*\s+){1,3})" + name + r"\b")
-    m = pattern.search(doc_text(doc))
-    return m.group(0) if m else None
+    found = doc.user_data.setdefault(_EXPANDED, {})
+    if text not in found:
+        name = r"\s+".join(re.escape(w.capitalize()) for w in text.split())
+        m = re.search(r"((?:[A-Z][\w-]*\s+){1,3})" + name + r"\b", doc_text(doc))
+        found[text] = m.group(0) if m else None
+    return found[text]
