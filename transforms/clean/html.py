@@ -8,6 +8,7 @@ expansion: trafilatura parses with lxml's safe settings.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 _OPTIONS: dict = {"include_comments": False, "include_tables": True, "deduplicate": False}
@@ -34,6 +35,9 @@ def extract_html(html: str) -> HtmlExtract:
     import trafilatura  # heavy: imported only when HTML arrives
     from trafilatura.core import bare_extraction
 
+    # a page with no main text is the cleaner's to report (a quarantine row); trafilatura's own warning
+    # ("discarding data") would be a bare line on a worker's stderr, once per setting
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     doc = bare_extraction(html, with_metadata=True, date_extraction_params={"original_date": True}, **_OPTIONS)
     get = (lambda name: getattr(doc, name, None) or None) if doc is not None else (lambda name: None)
     precise = trafilatura.extract(html, output_format="txt", favor_precision=True, **_OPTIONS) or ""
