@@ -74,13 +74,14 @@ def run_pipeline(corpus: Path, warehouse: Path, processes: int) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen([NEWSETL, "run", "--input", str(corpus), "--warehouse", str(warehouse), "--date", DATE],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak, roles, cpu = _watch(proc)
+    peak, pss, roles, cpu = _watch(proc)
     err = proc.stderr.read()
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"bench: newsetl run failed ({proc.returncode}): {err.strip().splitlines()[-1:]}")
     result = json.loads(summary.read_text())
-    return {"wall_s": wall, "peak_rss_mb": peak / 2**20, "stages": result.get("stage_seconds", {}),
+    return {"wall_s": wall, "peak_rss_mb": peak / 2**20, "peak_pss_mb": pss / 2**20,
+            "stages": result.get("stage_seconds", {}),
             "articles": result.get("articles_published", 0),
             "peak_rss_mb_by_role": {role: rss / 2**20 for role, rss in roles.items()}, "cpu_s_by_role": cpu}
 
@@ -91,21 +92,27 @@ def _role(p: psutil.Process, root: psutil.Process) -> str:
     return "prefect server" if any("uvicorn" in part for part in p.cmdline()) else "workers"
 
 
-def _watch(proc: subprocess.Popen) -> tuple[int, dict[str, int], dict[str, float]]:
-    """Peak of the summed RSS of a process and its children, sampled every 0.2 s; the peak of each
-    role's own sum (the flow's process, the temporary Prefect server, the worker processes); and the
-    CPU seconds each role used (each process's last sample: a process that ended keeps its count)."""
-    root, peak, roles, cpu = psutil.Process(proc.pid), 0, {}, {}
+def _watch(proc: subprocess.Popen) -> tuple[int, int, dict[str, int], dict[str, float]]:
+    """Peak of the summed RSS of a process and its children, sampled every 0.2 s; the peak of their
+    summed PSS (a shared page counted once, split between the processes that map it: the memory the
+    run takes from the machine, where the RSS sum counts the libraries every process maps again); the
+    peak of each role's own RSS sum (the flow's process, the temporary Prefect server, the worker
+    processes); and the CPU seconds each role used (each process's last sample: a process that ended
+    keeps its count)."""
+    root, peak, pss_peak, roles, cpu = psutil.Process(proc.pid), 0, 0, {}, {}
     while proc.poll() is None:
         try:
             now: dict[str, int] = {}
+            pss = 0
             for p in [root, *root.children(recursive=True)]:
                 if p.is_running():
                     role = _role(p, root)
-                    now[role] = now.get(role, 0) + p.memory_info().rss
+                    memory = p.memory_full_info()
+                    now[role] = now.get(role, 0) + memory.rss
+                    pss += memory.pss
                     times = p.cpu_times()  # a process keeps its first role (an ending one has no cmdline)
                     cpu[p.pid] = (cpu.get(p.pid, (role,))[0], times.user + times.system)
-            peak = max(peak, sum(now.values()))
+            peak, pss_peak = max(peak, sum(now.values())), max(pss_peak, pss)
             roles = {r: max(roles.get(r, 0), v) for r, v in {**roles, **now}.items()}
         except psutil.Error:
             pass
@@ -113,7 +120,7 @@ def _watch(proc: subprocess.Popen) -> tuple[int, dict[str, int], dict[str, float
     by_role: dict[str, float] = {}
     for role, seconds in cpu.values():
         by_role[role] = by_role.get(role, 0.0) + seconds
-    return peak, roles, by_role
+    return peak, pss_peak, roles, by_role
 
 
 def bodies(warehouse: Path) -> list[str]:
@@ -274,6 +281,7 @@ def main(argv=None) -> int:
                      "naive_s": naive, "naive_cpu_s": naive_cpu, "naive_articles_per_s": len(texts) / naive,
                      "naive_words_per_s": words / naive,
                      "ratio_to_naive": naive / run["wall_s"], "peak_rss_mb": run["peak_rss_mb"],
+                     "peak_pss_mb": run["peak_pss_mb"],
                      "peak_rss_mb_by_role": run["peak_rss_mb_by_role"], "stages": run["stages"],
                      "noop_wall_s": noop["wall_s"], "noop_ratio": noop["wall_s"] / run["wall_s"],
                      "noop_stages": noop["stages"], "cpu_s_by_role": run["cpu_s_by_role"]})
@@ -308,7 +316,8 @@ def _print_run(r: dict) -> None:
     cpu = sum(r["cpu_s_by_role"].values())
     print(f"  CPU seconds, all processes: newsetl {cpu:.0f}, naive script {r['naive_cpu_s']:.0f} "
           f"({r['naive_cpu_s'] / cpu:.2f}x; steadier than wall time when the machine's speed drifts)")
-    print(f"  peak RSS {r['peak_rss_mb']:.0f} MB (all processes); by role: "
+    print(f"  peak RSS {r['peak_rss_mb']:.0f} MB (all processes; PSS {r['peak_pss_mb']:.0f} MB, shared pages "
+          "counted once); by role: "
           + ", ".join(f"{k} {v:.0f} MB" for k, v in r["peak_rss_mb_by_role"].items()))
     print("  CPU by role: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["cpu_s_by_role"].items())
           + f" ({sum(r['cpu_s_by_role'].values()) / r['wall_s']:.2f} cores busy on average)")
@@ -338,7 +347,8 @@ def memory(sizes: list[int], processes: int) -> int:
         shutil.rmtree(wh, ignore_errors=True)
         run = run_pipeline(corpus, wh, processes)
         peaks[n] = run["peak_rss_mb"]
-        print(f"N={n}: peak RSS {peaks[n]:.0f} MB (process tree), {run['wall_s']:.0f} s, {processes} processes; "
+        print(f"N={n}: peak RSS {peaks[n]:.0f} MB (process tree; PSS {run['peak_pss_mb']:.0f} MB), "
+              f"{run['wall_s']:.0f} s, {processes} processes; "
               "peaks by role: " + ", ".join(f"{r} {v:.0f} MB" for r, v in run["peak_rss_mb_by_role"].items()))
         shutil.rmtree(wh, ignore_errors=True)
     print(f"peak RSS ratio {max(sizes)} vs {min(sizes)}: {peaks[max(sizes)] / peaks[min(sizes)]:.2f}")
