@@ -13,6 +13,7 @@ spaCy component's cost in the full and in the selective pipeline.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -94,22 +95,24 @@ def _role(p: psutil.Process, root: psutil.Process) -> str:
 
 def _watch(proc: subprocess.Popen) -> tuple[int, int, dict[str, int], dict[str, float]]:
     """Peak of the summed RSS of a process and its children, sampled every 0.2 s; the peak of their
-    summed PSS (a shared page counted once, split between the processes that map it: the memory the
-    run takes from the machine, where the RSS sum counts the libraries every process maps again); the
-    peak of each role's own RSS sum (the flow's process, the temporary Prefect server, the worker
-    processes); and the CPU seconds each role used (each process's last sample: a process that ended
-    keeps its count)."""
+    summed PSS every 2 s (a shared page counted once, split between the processes that map it: the
+    memory the run takes from the machine, where the RSS sum counts the libraries every process maps
+    again; reading it costs the kernel ~6 ms a process, which more often would take a share of a core
+    from the run); the peak of each role's own RSS sum (the flow's process, the temporary Prefect
+    server, the worker processes); and the CPU seconds each role used (each process's last sample: a
+    process that ended keeps its count)."""
     root, peak, pss_peak, roles, cpu = psutil.Process(proc.pid), 0, 0, {}, {}
-    while proc.poll() is None:
+    for sample in itertools.count():
+        if proc.poll() is not None:
+            break
         try:
             now: dict[str, int] = {}
             pss = 0
             for p in [root, *root.children(recursive=True)]:
                 if p.is_running():
                     role = _role(p, root)
-                    memory = p.memory_full_info()
-                    now[role] = now.get(role, 0) + memory.rss
-                    pss += memory.pss
+                    now[role] = now.get(role, 0) + p.memory_info().rss
+                    pss += p.memory_full_info().pss if sample % 10 == 0 else 0
                     times = p.cpu_times()  # a process keeps its first role (an ending one has no cmdline)
                     cpu[p.pid] = (cpu.get(p.pid, (role,))[0], times.user + times.system)
             peak, pss_peak = max(peak, sum(now.values())), max(pss_peak, pss)
