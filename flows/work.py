@@ -98,8 +98,9 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching:
         try:
             p = prepare(raw, DEFAULT, templates.get(raw.source_key, frozenset()))
         except Exception as exc:  # a bug must not lose the batch: quarantine with the reason
-            out["quarantine"].append(quarantine_row(raw.source_uri, raw.batch_date, f"cleaner failed: "
-                                                    f"{type(exc).__name__}: {exc}", content_id(raw.content), "clean"))
+            reason = f"cleaner failed: {type(exc).__name__}: {_first_line(exc)}"
+            out["quarantine"].append(quarantine_row(raw.source_uri, raw.batch_date, reason, content_id(raw.content),
+                                                    "clean"))
             continue
         if p.cleaned.body.strip():
             prepared.append(p)
@@ -116,8 +117,8 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching:
                 raise doc
             ents, figs = nlp_rows(p, doc, run_id, DEFAULT) if doc is not None else ([], [])
         except Exception as exc:
-            out["quarantine"].append(quarantine_row(p.raw.source_uri, p.raw.batch_date, f"extraction failed: "
-                                                    f"{type(exc).__name__}: {_first_line(exc)}", p.article_id,
+            reason = f"extraction failed: {type(exc).__name__}: {_first_line(exc)}"
+            out["quarantine"].append(quarantine_row(p.raw.source_uri, p.raw.batch_date, reason, p.article_id,
                                                     "extract"))
             ents = figs = None
         if ents is not None:
@@ -172,6 +173,7 @@ def _pipe(nlp, texts: Iterable[str], batching: Batching) -> Iterator:
 
 
 def _first_line(exc: BaseException) -> str:
+    """An error's message as a quarantine reason: its first line, at most 300 characters (spaCy's run to 400)."""
     return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
