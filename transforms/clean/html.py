@@ -38,13 +38,39 @@ def extract_html(html: str) -> HtmlExtract:
     # a page with no main text is the cleaner's to report (a quarantine row); trafilatura's own warning
     # ("discarding data") would be a bare line on a worker's stderr, once per setting
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    doc = bare_extraction(html, with_metadata=True, date_extraction_params={"original_date": True}, **_OPTIONS)
+    page = _page(html)
+    doc = bare_extraction(page(), with_metadata=True, date_extraction_params={"original_date": True}, **_OPTIONS)
     get = (lambda name: getattr(doc, name, None) or None) if doc is not None else (lambda name: None)
-    precise = trafilatura.extract(html, output_format="txt", favor_precision=True, **_OPTIONS) or ""
-    recall = trafilatura.extract(html, output_format="txt", favor_recall=True, **_OPTIONS) or ""
+    precise = trafilatura.extract(page(), output_format="txt", favor_precision=True, **_OPTIONS) or ""
+    recall = trafilatura.extract(page(), output_format="txt", favor_recall=True, **_OPTIONS) or ""
     try:
-        rendered = html_text.extract_text(html, guess_layout=True)
+        rendered = html_text.extract_text(page(), guess_layout=True)
     except (ValueError, TypeError):  # lxml refuses some documents (an XML declaration in a str)
         rendered = recall
     return HtmlExtract(text=get("text") or "", precise=precise, recall=recall, rendered=rendered, title=get("title"),
                        author=get("author"), source_name=get("sitename"), published=get("date"), url=get("url"))
+
+
+def _page(html: str):
+    """What each extractor is given: the page's text, which it parses itself; or, for a page nested deeper
+    than libxml2's default limit (256 levels: old pages leave an inline tag open in every paragraph),
+    a copy of a tree parsed without the limit. Their own parsers keep it, and drop the rest of such a
+    page (300 paragraphs of `<p><font>...` kept 127). trafilatura prunes the tree it is given: one
+    copy per call."""
+    import copy
+
+    from lxml import html as lxml_html
+
+    options = {"collect_ids": False, "default_doctype": False, "encoding": "utf-8", "remove_comments": True,
+               "remove_pis": True}  # trafilatura's parser, and then without the depth limit
+    data = html.encode("utf-8", "surrogatepass")
+    probe = lxml_html.HTMLParser(**options)
+    try:
+        lxml_html.fromstring(data, parser=probe)
+        deep = any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message for e in probe.error_log)
+        tree = lxml_html.fromstring(data, parser=lxml_html.HTMLParser(huge_tree=True, **options)) if deep else None
+    except (ValueError, TypeError, lxml_html.etree.LxmlError):
+        tree = None
+    if tree is None:
+        return lambda: html
+    return lambda: copy.deepcopy(tree)
