@@ -1,4 +1,6 @@
 """The worker-process path produces exactly the rows of the in-process path."""
+import pytest
+
 from flows.pool import POOL
 from flows.work import MIN_PARALLEL, Batching, process_parallel
 from tests.conftest import SEEDS
@@ -154,3 +156,14 @@ def test_an_article_the_model_fails_on_is_quarantined_alone():
     (q,) = rows["quarantine"]
     assert (q["source_uri"], q["stage"]) == ("/in/1.txt", "extract")
     assert q["reason"] == "extraction failed: ValueError: the model failed on this text"
+
+
+def test_worker_heap_kept_between_batches_on_glibc():
+    """Loading the model asks glibc's malloc to keep freed heap (M_TOP_PAD): NER's next batch reuses it."""
+    import platform
+
+    from flows.nlp import _keep_heap
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt's M_TOP_PAD is glibc's")
+    assert _keep_heap() is True
