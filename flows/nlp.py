@@ -7,9 +7,10 @@ tok2vec, tagger and parser layers cost a third less and the NER a quarter less, 
 entities, tags and trees (tests/transforms/test_golden.py). The greedy transition loops inside the
 parser and NER still call BLIS through thinc's CBlas, which has no Python hook. Loading also limits
 the process's BLAS to one thread: parallelism comes from the worker processes, and OpenBLAS's extra
-threads would compete with them for the cores. And it asks glibc's malloc to keep 128 MB of freed
-heap in the process (M_TOP_PAD): by default the heap is trimmed after every batch and the next
-batch's arrays land on fresh pages the kernel must zero (clear_page in `perf`), ~14% of NER's CPU.
+threads would compete with them for the cores. And it asks glibc's malloc to serve arrays up to
+64 MB from the heap (M_MMAP_THRESHOLD) and to keep 128 MB of it when freed (M_TOP_PAD): by default
+each batch's large arrays are fresh mappings, or heap trimmed after the batch before, whose pages
+the kernel must zero again (numpy asks for huge pages: clear_page, ~7-9% of NER's samples in `perf`).
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from flows.settings import SPACY_MODEL
 
 _LOCK = threading.Lock()
 _BLAS_THREADS = None  # the process's BLAS thread limit, kept while the model lives
-M_TOP_PAD, HEAP_PAD = -2, 128 << 20  # mallopt's parameter (glibc's malloc.h) and the heap kept beyond use
+# mallopt's parameters (glibc's malloc.h): the largest allocation served from the heap, the heap kept when freed
+HEAP_OPTIONS = {-3: 64 << 20, -2: 128 << 20}  # M_MMAP_THRESHOLD, M_TOP_PAD
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +44,10 @@ def _load():
 
 
 def _keep_heap() -> bool:
-    """Keep HEAP_PAD bytes of freed heap instead of returning them after each batch (glibc only; True if set)."""
+    """Large arrays from the heap, and freed heap kept for the next batch (glibc only; True if set)."""
     try:
-        return ctypes.CDLL(None).mallopt(M_TOP_PAD, HEAP_PAD) == 1
+        mallopt = ctypes.CDLL(None).mallopt
+        return all([mallopt(option, value) == 1 for option, value in HEAP_OPTIONS.items()])
     except (OSError, AttributeError):  # no mallopt (macOS): the allocator as it is
         return False
 

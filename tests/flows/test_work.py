@@ -159,11 +159,11 @@ def test_an_article_the_model_fails_on_is_quarantined_alone():
 
 
 def test_worker_heap_kept_between_batches_on_glibc():
-    """Loading the model asks glibc's malloc to keep freed heap (M_TOP_PAD): NER's next batch reuses it."""
+    """Loading the model asks glibc's malloc for large arrays from the heap, kept when freed for the next batch."""
     import platform
 
     from flows.nlp import _keep_heap
 
     if platform.libc_ver()[0] != "glibc":
-        pytest.skip("mallopt's M_TOP_PAD is glibc's")
+        pytest.skip("mallopt's M_MMAP_THRESHOLD and M_TOP_PAD are glibc's")
     assert _keep_heap() is True
