@@ -92,21 +92,21 @@ class Batch:
             log.info("%d files (%d unchanged since read, not read again), %d new articles, %d inputs quarantined",
                      s.files_seen, self.unread, new, len(quarantine))
             outcome = Outcome()
-            if quarantine:
-                outcome.add(*self._validate_and_stage({"quarantine": sources.quarantine_table(quarantine, s.run_id)},
-                                                      "q"))
+            # the inputs' quarantine rows wait for the first validation: the workers start on the chunks meanwhile
+            pooled = [{"quarantine": sources.quarantine_table(quarantine, s.run_id)}] if quarantine else []
             parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
-            pooled = self._chunks(parts, keep, templates, outcome, _progress(new))
+            pooled = self._chunks(parts, keep, templates, outcome, _progress(new), pooled)
         if pooled and outcome.success:
-            outcome.add(*self._validate_and_stage(concat(pooled), f"{len(parts) - 1:05d}"))
+            outcome.add(*self._validate_and_stage(concat(pooled), f"{max(len(parts) - 1, 0):05d}"))
         return outcome
 
-    def _chunks(self, parts: list[list], keep: dict, templates: dict, outcome: Outcome, progress) -> list[dict]:
+    def _chunks(self, parts: list[list], keep: dict, templates: dict, outcome: Outcome, progress,
+                pooled: list[dict[str, pa.Table]]) -> list[dict]:
         """Read each chunk and process it on the workers, a few chunks in flight; validate and stage the
-        results every validate_size articles. Returns the last chunks' tables, not yet validated."""
+        results (`pooled`: tables waiting for one validation) every validate_size articles. Returns the
+        last tables, not yet validated."""
         s, settings = self.summary, self.settings
         pending: deque = deque()
-        pooled: list[dict[str, pa.Table]] = []  # finished chunks waiting for one validation
         window = max(2, settings.n_process) + 1  # one chunk queued beyond the busy workers
         for seq, part in enumerate(parts):
             stopping.check()
