@@ -13,7 +13,7 @@ from flows.output import Output, print_rows
 from flows.settings import RECORDER_FLUSH_S, Settings
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_RETRY = 0, 1, 2, 75
-SETTLE_POLL_S = 0.25
+SETTLE_POLL_S = 0.1
 
 
 class UsageError(Exception):
@@ -88,7 +88,7 @@ def cmd_run(args, settings: Settings, out: Output) -> dict:
     runner = settings.task_runner()
     flow = daily.daily.with_options(task_runner=runner) if runner else daily.daily
     started = datetime.now(UTC)
-    result = _stoppable(flow, server, input_uri=settings.input, warehouse_uri=settings.warehouse,
+    result = _stoppable(flow, server, runner is None, input_uri=settings.input, warehouse_uri=settings.warehouse,
                         batch_date=args.date or daily.today(), return_state=True)
     return _summary([result], settings.warehouse, started, out)
 
@@ -104,8 +104,8 @@ def cmd_backfill(args, settings: Settings, out: Output) -> dict:
     open_warehouse(settings.warehouse)
     _, backfill = _flows()
     started = datetime.now(UTC)
-    results = _stoppable(backfill.backfill, server, input_uri=settings.input, warehouse_uri=settings.warehouse,
-                         start=args.start, end=args.end, return_state=True)
+    results = _stoppable(backfill.backfill, server, not settings.dask_address, input_uri=settings.input,
+                         warehouse_uri=settings.warehouse, start=args.start, end=args.end, return_state=True)
     return _summary(results, settings.warehouse, started, out)
 
 
@@ -140,21 +140,23 @@ def _dry_run(args, settings: Settings, out: Output) -> dict:
     return {"dry_run": True, "warehouse": settings.warehouse, "days": plan, "undated_files": undated}
 
 
-def _stoppable(flow, server: TemporaryServer | None, **params):
+def _stoppable(flow, server: TemporaryServer | None, tracked: bool = True, **params):
     """A flow run that SIGTERM or Ctrl-C ends within seconds (flows.stopping), its workers stopped first;
     its summary, read from its final state (`return_state=True`). With a temporary Prefect server,
-    the flow starts once it answers and the command waits until it has recorded the runs."""
+    the flow starts once it answers and the command waits until it has recorded the runs (`tracked`:
+    every task runs in this process, none on Dask's)."""
     from flows import stopping
     from flows.pool import POOL
     from flows.summary import summary_of
+    from flows.tasks import RAN
 
     stopping.on_stop(POOL.terminate)
     if server is not None:
         stopping.run(server.wait, startup_timeout())
-    started = datetime.now(UTC)
+    started, earlier = datetime.now(UTC), set(RAN)
     result = summary_of(stopping.run(flow, **params))
     if server is not None:
-        _settle(started)
+        _settle(started, RAN - earlier if tracked else None)
     return result
 
 
@@ -169,12 +171,13 @@ def cmd_serve(args, settings: Settings, out: Output) -> dict:
     return {"deployment": "newsetl-daily/newsetl-daily", "cron": args.cron}
 
 
-def _settle(since: datetime, timeout_s: float = 15.0) -> None:
+def _settle(since: datetime, ran: set[str] | None, timeout_s: float = 15.0) -> None:
     """Wait until the temporary Prefect server has recorded this command's task runs as finished:
     stopped earlier, its recorder is cancelled mid-write, which prints an ERROR with a traceback and
-    loses task runs. The events that record them are sent first; then the runs must stay final and
-    unchanged for longer than the recorder's flush interval. A real server (PREFECT_API_URL) keeps
-    running: no wait."""
+    loses task runs. The events that record them are sent first; then every task run started since
+    `since` must be final, and every one of `ran` (the runs this process ran) among them; unknown
+    (`ran` None: tasks ran on Dask), the runs must stay final and unchanged for longer than the
+    recorder's flush interval. A real server (PREFECT_API_URL) keeps running: no wait."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterStartTime
     from prefect.events.worker import EventsWorker
@@ -185,16 +188,28 @@ def _settle(since: datetime, timeout_s: float = 15.0) -> None:
         EventsWorker.drain_all(timeout=timeout_s, at_exit=False)
         with get_client(sync_client=True) as client:
             while time.monotonic() < deadline:
-                runs = client.read_task_runs(task_run_filter=recent)
+                runs = _task_runs(client, recent)
+                final = {str(r.id) for r in runs if r.state and r.state.is_final()}
+                if ran is not None and len(final) == len(runs) and ran <= final:
+                    return
                 states = sorted((str(r.id), r.state_type.value if r.state_type else "") for r in runs)
-                settled = states == seen and all(r.state and r.state.is_final() for r in runs)
-                unchanged = unchanged + 1 if settled else 0
-                if unchanged * SETTLE_POLL_S > RECORDER_FLUSH_S:
+                unchanged = unchanged + 1 if states == seen and len(final) == len(runs) else 0
+                if ran is None and unchanged * SETTLE_POLL_S > RECORDER_FLUSH_S:
                     return
                 seen = states
                 time.sleep(SETTLE_POLL_S)
     except Exception:  # the batch is published already: a bookkeeping wait never fails the command
         return
+
+
+def _task_runs(client, task_run_filter, page: int = 200) -> list:
+    """Every task run the filter matches, a page at a time (the server returns at most 200 at once)."""
+    runs: list = []
+    while True:
+        got = client.read_task_runs(task_run_filter=task_run_filter, limit=page, offset=len(runs))
+        runs += got
+        if len(got) < page:
+            return runs
 
 
 RUN_KEYS = ("run_id", "flow", "status", "reason", "files_seen", "articles_published", "rows_quarantined",

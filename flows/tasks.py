@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import errno
+import functools
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import task_run
 
 from flows import sources
 from flows.settings import Settings
@@ -40,15 +42,29 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
+RAN: set[str] = set()  # the ids of the task runs this process ran: a command waits until its server records them
+
+
+def _task(name: str, **options):
+    """A Prefect task whose runs, when they run in this process, are remembered in RAN."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def body(*args, **kwargs):
+            RAN.add(str(task_run.id))
+            return fn(*args, **kwargs)
+        return task(name=name, **options)(body)
+    return wrap
+
+
 _IO = {"retries": 2, "retry_delay_seconds": [1, 5], "retry_condition_fn": transient, "cache_policy": NO_CACHE}
 
 
-@task(name="discover inputs", **_IO)
+@_task(name="discover inputs", **_IO)
 def discover_inputs(input_uri: str, default_date: str):
     return sources.discover(input_uri, default_date)
 
 
-@task(name="read chunk", **_IO)
+@_task(name="read chunk", **_IO)
 def read_chunk(files: Bulk):
     docs, bad = [], []
     for f in files.value:
@@ -58,7 +74,7 @@ def read_chunk(files: Bulk):
     return docs, bad
 
 
-@task(name="clean and extract chunk", cache_policy=NO_CACHE)
+@_task(name="clean and extract chunk", cache_policy=NO_CACHE)
 def process_chunk(raws: Bulk, templates: Bulk, run_id: str, settings: Settings):
     """Clean, parse and extract a chunk, over settings.n_process worker processes: Arrow tables back."""
     from flows.work import Batching, process_parallel
@@ -67,7 +83,7 @@ def process_chunk(raws: Bulk, templates: Bulk, run_id: str, settings: Settings):
     return Bulk(process_parallel(raws.value, templates.value, run_id, settings.n_process, batching))
 
 
-@task(name="validate chunk", cache_policy=NO_CACHE)
+@_task(name="validate chunk", cache_policy=NO_CACHE)
 def validate_chunk(tables: Bulk, run_id: str, gx_root: str | None):
     """Great Expectations over a chunk: failing rows to quarantine, table failures block the batch."""
     from flows.validation import apply_validation
@@ -76,19 +92,19 @@ def validate_chunk(tables: Bulk, run_id: str, gx_root: str | None):
     return Bulk(out), summary
 
 
-@task(name="stage chunk", **_IO)
+@_task(name="stage chunk", **_IO)
 def stage_chunk(warehouse_uri: str, tables: Bulk, run_id: str, part: str) -> list[StagedFile]:
     return Lakehouse(warehouse_uri).stage(run_id, part, tables.value)
 
 
-@task(name="publish batch", **_IO)
+@_task(name="publish batch", **_IO)
 def publish_batch(warehouse_uri: str, run_id: str, files: Bulk, replace_dates: list[str], since: int,
                   originals: Bulk) -> None:
     """Commit the staged batch: one transaction per table, the runs row last."""
     Lakehouse(warehouse_uri).publish(run_id, files.value, replace_dates, since, originals.value)
 
 
-@task(name="refresh catalog", **_IO)
+@_task(name="refresh catalog", **_IO)
 def refresh_catalog(warehouse_uri: str, retention_hours: float) -> str | None:
     """The DuckDB catalog brought up to date, then the files no retained version needs deleted."""
     from warehouse.catalog import refresh

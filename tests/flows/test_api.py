@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import urllib.request
+import uuid
 
 import pytest
 
@@ -17,14 +18,15 @@ from tests.conftest import ROOT, SEEDS
 
 def test_a_run_without_prefect_api_url_records_every_task_run_on_its_own_server(tmp_path):
     """`newsetl run` as the entry point calls it, with a fresh PREFECT_HOME: the flow's process never imports
-    Prefect's server application, every task run is recorded as finished before the server stops, the
+    Prefect's server application, every task run it ran is recorded as finished before the server stops, the
     server is gone after the command, and nothing prints an ERROR."""
     code = ("import json, os, sys\n"
             "from flows.cli import main\n"
             f"status = main(['run', '--input', {str(SEEDS)!r}, '--warehouse', {str(tmp_path / 'wh')!r},"
             " '--date', '2026-11-20', '--json'])\n"
+            "from flows.tasks import RAN\n"
             "print(json.dumps({'status': status, 'server_imported': 'prefect.server.api.server' in sys.modules,"
-            " 'api': os.environ.get('PREFECT_API_URL')}), file=sys.stderr)\n"
+            " 'api': os.environ.get('PREFECT_API_URL'), 'ran': sorted(RAN)}), file=sys.stderr)\n"
             "sys.exit(status)\n")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PYTHONPATH=str(ROOT))
@@ -39,12 +41,13 @@ def test_a_run_without_prefect_api_url_records_every_task_run_on_its_own_server(
     run_id = json.loads(proc.stdout)["run_id"]
     with sqlite3.connect(tmp_path / "prefect-home" / "prefect.db") as db:
         flow_state = db.execute("select state_type from flow_run where id = ?", (run_id,)).fetchall()
-        tasks = db.execute("select name, state_type from task_run where flow_run_id = ?", (run_id,)).fetchall()
+        tasks = db.execute("select name, state_type, id from task_run where flow_run_id = ?", (run_id,)).fetchall()
     assert flow_state == [("COMPLETED",)]
-    names = {name.rsplit("-", 1)[0] for name, _ in tasks}
+    assert sorted(str(uuid.UUID(i)) for _, _, i in tasks) == seen["ran"]  # the command waited for exactly these
+    names = {name.rsplit("-", 1)[0] for name, _, _ in tasks}
     assert {"discover inputs", "read chunk", "clean and extract chunk", "validate chunk", "stage chunk",
             "publish batch", "refresh catalog"} <= names, names
-    assert {state for _, state in tasks} == {"COMPLETED"}, tasks
+    assert {state for _, state, _ in tasks} == {"COMPLETED"}, tasks
 
 
 def test_a_named_server_is_used_as_it_is(monkeypatch):
