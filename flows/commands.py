@@ -153,10 +153,14 @@ def _stoppable(flow, server: TemporaryServer | None, tracked: bool = True, **par
     stopping.on_stop(POOL.terminate)
     if server is not None:
         stopping.run(server.wait, startup_timeout())
-    started, earlier = datetime.now(UTC), set(RAN)
-    result = summary_of(stopping.run(flow, **params))
+    started, ran = datetime.now(UTC), set()
+    token = RAN.set(ran)
+    try:
+        result = summary_of(stopping.run(flow, **params))
+    finally:
+        RAN.reset(token)
     if server is not None:
-        _settle(started, RAN - earlier if tracked else None)
+        _settle(started, ran if tracked else None)
     return result
 
 

@@ -9,6 +9,7 @@ as a SIGKILL leaves it, readable, for the next run to complete or discard.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import os
 import signal
@@ -44,7 +45,8 @@ def on_stop(callback: Callable[[], None]) -> None:
 
 
 def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """fn(*args, **kwargs) in a thread, its result or exception handed back; a signal ends the process."""
+    """fn(*args, **kwargs) in a thread (with this thread's context variables), its result or exception
+    handed back; a signal ends the process."""
     outcome: dict[str, Any] = {}
 
     def target() -> None:
@@ -60,7 +62,8 @@ def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         _requested.set()
 
     previous = {s: signal.signal(s, handler) for s in EXIT_STATUS}
-    worker = threading.Thread(target=target, name="newsetl-command", daemon=True)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(target,), name="newsetl-command",
+                              daemon=True)
     worker.start()
     try:
         while worker.is_alive() and not received:

@@ -1,6 +1,7 @@
 """Prefect tasks: thin wrappers over plain functions, retried on I/O only, over chunks of articles."""
 from __future__ import annotations
 
+import contextvars
 import errno
 import functools
 
@@ -42,18 +43,27 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
-RAN: set[str] = set()  # the ids of the task runs this process ran: a command waits until its server records them
+RAN: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("newsetl_task_runs", default=None)
+"""While a command collects them (flows.commands), the ids of the task runs its flow runs in this process."""
 
 
 def _task(name: str, **options):
-    """A Prefect task whose runs, when they run in this process, are remembered in RAN."""
+    """A Prefect task whose runs are added to RAN's set, when there is one."""
     def wrap(fn):
         @functools.wraps(fn)
         def body(*args, **kwargs):
-            RAN.add(str(task_run.id))
+            _note_run()
             return fn(*args, **kwargs)
         return task(name=name, **options)(body)
     return wrap
+
+
+def _note_run() -> None:
+    """This task run's id into RAN's set, if any (a function of the module: Dask pickles it by name, and
+    a ContextVar cannot be pickled)."""
+    ran = RAN.get()
+    if ran is not None:
+        ran.add(str(task_run.id))
 
 
 _IO = {"retries": 2, "retry_delay_seconds": [1, 5], "retry_condition_fn": transient, "cache_policy": NO_CACHE}

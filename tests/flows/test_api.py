@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -18,15 +19,17 @@ from tests.conftest import ROOT, SEEDS
 
 def test_a_run_without_prefect_api_url_records_every_task_run_on_its_own_server(tmp_path):
     """`newsetl run` as the entry point calls it, with a fresh PREFECT_HOME: the flow's process never imports
-    Prefect's server application, every task run it ran is recorded as finished before the server stops, the
-    server is gone after the command, and nothing prints an ERROR."""
+    Prefect's server application, every task run it logged as finished is recorded as finished before the
+    server stops, the server is gone after the command, and nothing prints an ERROR."""
     code = ("import json, os, sys\n"
+            "import flows.commands as commands\n"
             "from flows.cli import main\n"
+            "waited, settle = [], commands._settle\n"  # the task run ids the command waits for
+            "commands._settle = lambda since, ran, **kw: (waited.append(sorted(ran)), settle(since, ran, **kw))[1]\n"
             f"status = main(['run', '--input', {str(SEEDS)!r}, '--warehouse', {str(tmp_path / 'wh')!r},"
             " '--date', '2026-11-20', '--json'])\n"
-            "from flows.tasks import RAN\n"
             "print(json.dumps({'status': status, 'server_imported': 'prefect.server.api.server' in sys.modules,"
-            " 'api': os.environ.get('PREFECT_API_URL'), 'ran': sorted(RAN)}), file=sys.stderr)\n"
+            " 'api': os.environ.get('PREFECT_API_URL'), 'waited': waited}), file=sys.stderr)\n"
             "sys.exit(status)\n")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PYTHONPATH=str(ROOT))
@@ -43,7 +46,9 @@ def test_a_run_without_prefect_api_url_records_every_task_run_on_its_own_server(
         flow_state = db.execute("select state_type from flow_run where id = ?", (run_id,)).fetchall()
         tasks = db.execute("select name, state_type, id from task_run where flow_run_id = ?", (run_id,)).fetchall()
     assert flow_state == [("COMPLETED",)]
-    assert sorted(str(uuid.UUID(i)) for _, _, i in tasks) == seen["ran"]  # the command waited for exactly these
+    assert seen["waited"] == [sorted(str(uuid.UUID(i)) for _, _, i in tasks)]  # it waited for exactly these runs
+    logged = re.findall(r"Task run '([^']+)' - Finished in state Completed", proc.stderr)
+    assert sorted(name for name, _, _ in tasks) == sorted(logged)
     names = {name.rsplit("-", 1)[0] for name, _, _ in tasks}
     assert {"discover inputs", "read chunk", "clean and extract chunk", "validate chunk", "stage chunk",
             "publish batch", "refresh catalog"} <= names, names
