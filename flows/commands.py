@@ -2,6 +2,7 @@
 output, says what it does in human lines and returns its result as a dict (what --json prints)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -156,12 +157,22 @@ def _stoppable(flow, server: TemporaryServer | None, tracked: bool = True, **par
     started, ran = datetime.now(UTC), set()
     token = RAN.set(ran)
     try:
-        result = summary_of(stopping.run(flow, **params))
+        with _no_heartbeats() if server is not None else contextlib.nullcontext():
+            result = summary_of(stopping.run(flow, **params))
     finally:
         RAN.reset(token)
     if server is not None:
         _settle(started, ran if tracked else None)
     return result
+
+
+def _no_heartbeats():
+    """Prefect's settings without flow run heartbeats, for a flow on the command's temporary server. They
+    let a server notice a flow run whose process died, but this server dies with the command; and a flow
+    run ends by joining the thread that sends them, which sleeps a second at a time (~1 s a flow run)."""
+    from prefect.settings import temporary_settings
+
+    return temporary_settings(updates={"flows.heartbeat_frequency": None})
 
 
 def cmd_serve(args, settings: Settings, out: Output) -> dict:

@@ -91,3 +91,18 @@ def test_the_recorder_flush_interval_is_whole_seconds():
 
     assert int(RECORDER_FLUSH_S) == RECORDER_FLUSH_S >= 1
     assert PREFECT_DEFAULTS["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL"] == str(RECORDER_FLUSH_S)
+
+
+def test_a_flow_on_the_temporary_server_sends_no_heartbeats():
+    """The setting reaches the thread the flow runs in (a flow run ends by joining its heartbeat thread:
+    ~1 s), and only for that flow."""
+    from prefect.settings import get_current_settings
+
+    from flows import stopping
+    from flows.commands import _no_heartbeats
+
+    before = get_current_settings().flows.heartbeat_frequency
+    with _no_heartbeats():
+        seen = stopping.run(lambda: get_current_settings().flows.heartbeat_frequency)
+    assert before is not None and seen is None
+    assert get_current_settings().flows.heartbeat_frequency == before
