@@ -4,8 +4,8 @@ Without PREFECT_API_URL, Prefect's client starts a temporary server itself, but 
 begins, and only after importing the whole server application into this process (about 6 s and
 ~100 MB that the command never uses). `temporary_server()` starts the same server instead, in its
 first second: uvicorn on Prefect's app factory with the environment Prefect gives it (no UI,
-ephemeral, the database under PREFECT_HOME), and points Prefect at it through PREFECT_API_URL before
-Prefect is imported. The server boots in its own process while this one imports the pipeline and
+ephemeral, the database under PREFECT_HOME) and without automations (SERVER_ENV), and points Prefect at
+it through PREFECT_API_URL before Prefect is imported. The server boots in its own process while this one imports the pipeline and
 opens the warehouse; `wait()` comes before the flow; it stops when the command exits.
 """
 from __future__ import annotations
@@ -21,6 +21,11 @@ import time
 import urllib.request
 
 PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind
+# The temporary server's environment (the user's own values win): no automations. Their services (triggers
+# and the actions they fire) load at start-up, ~0.45 s of the ~4 s before the server answers, and
+# nothing could define an automation for a server that lives as long as one command; a named server
+# (PREFECT_API_URL) runs them.
+SERVER_ENV = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 
 
 class ServerError(RuntimeError):
@@ -33,7 +38,7 @@ class TemporaryServer:
     def __init__(self) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        env = {**SERVER_ENV, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         env.pop("PREFECT_API_URL", None)
         self.proc: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app", "--host",

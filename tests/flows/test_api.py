@@ -73,12 +73,15 @@ def test_a_server_that_cannot_start_is_one_line_and_leaves_nothing_running(monke
     assert "\n" not in str(err.value) and proc is not None and proc.poll() is not None
 
 
-def test_a_started_server_answers_and_stops():
+def test_a_started_server_answers_runs_no_automations_and_stops():
     server = TemporaryServer()
     try:
         server.wait(180)
         with urllib.request.urlopen(f"{server.url}/health", timeout=5) as response:
             assert response.status == 200
+        with urllib.request.urlopen(f"{server.url}/admin/settings", timeout=5) as response:
+            services = json.load(response)["server"]["services"]
+        assert services["triggers"]["enabled"] is False and services["task_run_recorder"]["enabled"] is True
         proc = server.proc
     finally:
         server.stop()
