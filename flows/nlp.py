@@ -2,10 +2,12 @@
 
 The model computes with numpy's BLAS (OpenBLAS in numpy's wheels) instead of thinc's default BLIS:
 the same matrix products, about 4x faster a core on this project's machines (an x86-64 AMD EPYC: 65
-against 16 GFLOP/s; the `blis` wheel's kernels run far below the core's AVX2 peak), so the
-tok2vec, tagger and parser layers cost a third less and the NER a quarter less, with the same
-entities, tags and trees (tests/transforms/test_golden.py). The greedy transition loops inside the
-parser and NER still call BLIS through thinc's CBlas, which has no Python hook. Loading also limits
+against 16 GFLOP/s: the `blis` wheel knows AMD's cores up to Zen 2, so on a Zen 4 it runs its
+generic kernels, `BLIS_ARCH_DEBUG=1` says), so the tok2vec, tagger and parser layers cost a third
+less and the NER a quarter less, with the same entities, tags and trees
+(tests/transforms/test_golden.py). The greedy transition loops inside the parser and NER still call
+BLIS through thinc's CBlas, which has no Python hook; their products are small (with BLIS's AVX2
+kernels forced there, NER and parse took the same CPU over 342 bodies). Loading also limits
 the process's BLAS to one thread: parallelism comes from the worker processes, and OpenBLAS's extra
 threads would compete with them for the cores. And it asks glibc's malloc to serve arrays up to
 64 MB from the heap (M_MMAP_THRESHOLD) and to keep 128 MB of it when freed (M_TOP_PAD): by default
