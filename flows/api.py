@@ -4,9 +4,10 @@ Without PREFECT_API_URL, Prefect's client starts a temporary server itself, but 
 begins, and only after importing the whole server application into this process (about 6 s and
 ~100 MB that the command never uses). `temporary_server()` starts the same server instead, in its
 first second: uvicorn on Prefect's app factory with the environment Prefect gives it (no UI,
-ephemeral, the database under PREFECT_HOME) and without automations (SERVER_ENV), and points Prefect at
-it through PREFECT_API_URL before Prefect is imported. The server boots in its own process while this one imports the pipeline and
-opens the warehouse; `wait()` comes before the flow; it stops when the command exits.
+ephemeral, the database under PREFECT_HOME) and without automations (SERVER_ENV), and points Prefect
+at it through PREFECT_API_URL before Prefect is imported. The server boots in its own process while
+this one imports the pipeline and opens the warehouse; `wait()` comes before the flow; it stops when
+the command exits.
 """
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ class TemporaryServer:
     def __init__(self) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
-        env = {**SERVER_ENV, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        env = {**SERVER_ENV, **os.environ,
+               "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         env.pop("PREFECT_API_URL", None)
         self.proc: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app", "--host",
