@@ -211,6 +211,8 @@ class Measures(NamedTuple):
     units: dict = {
         "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
         "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "cm": "cm", "mm": "mm",
+        "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm", "millimetre": "mm",
+        "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
         "mile": "mile", "miles": "mile", "mi": "mile", "foot": "ft", "feet": "ft", "ft": "ft", "inch": "inch",
         "inches": "inch", "yard": "yard", "yards": "yard",
         "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "g": "g",
@@ -220,7 +222,8 @@ class Measures(NamedTuple):
         "liter": "l", "liters": "l", "l": "l", "gallon": "gallon", "gallons": "gallon",
         "mw": "mw", "megawatt": "mw", "megawatts": "mw", "gw": "gw", "gigawatt": "gw", "gigawatts": "gw",
         "kw": "kw", "kilowatt": "kw", "kilowatts": "kw", "kwh": "kwh", "mwh": "mwh", "gwh": "gwh", "twh": "twh",
-        "celsius": "celsius", "°c": "celsius", "fahrenheit": "fahrenheit", "°f": "fahrenheit",
+        "celsius": "celsius", "°c": "celsius", "° c": "celsius", "fahrenheit": "fahrenheit", "°f": "fahrenheit",
+        "° f": "fahrenheit",
         "degrees celsius": "celsius", "degree celsius": "celsius", "degrees c": "celsius", "c": "celsius",
         "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit", "degrees f": "fahrenheit",
         "hectare": "hectare", "hectares": "hectare", "ha": "hectare", "acre": "acre", "acres": "acre",

@@ -7,7 +7,7 @@ import re
 from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
 from transforms.extract.entities import entity_at
 from transforms.extract.numbers import is_glued, parse_number
-from transforms.extract.units import has_currency
+from transforms.extract.units import has_currency, measure
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
@@ -19,7 +19,8 @@ _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d
 def excluded(doc, span, value) -> bool:
     """Dates, years, ordinals, clock times, codes, ranks and numbers inside names."""
     first, last = span[0], span[-1]
-    if any(t.ent_type_ in _SKIP_ENTS for t in span) and _dated(doc, span) and not has_currency(doc, span):
+    if any(t.ent_type_ in _SKIP_ENTS for t in span) and _dated(doc, span) and not has_currency(doc, span) \
+            and measure(doc, span) is None:  # NER calls "45°C" a date
         return True
     if _CODE.search(span.text) and not is_glued(span.text) and not _HYPHEN_SCALE.fullmatch(span.text):
         return True
@@ -53,8 +54,9 @@ def excluded(doc, span, value) -> bool:
 
 def dated_number(doc, i: int, ent) -> bool:
     """Whether token i, inside the entity `ent`, is a number `excluded` drops whatever the parse says: in a
-    date, time or ordinal that names a date or time, no currency by it."""
-    return ent.label_ in _SKIP_ENTS and _dated(doc, doc[i:i + 1]) and not has_currency(doc, doc[i:i + 1])
+    date, time or ordinal that names a date or time, no currency or unit by it."""
+    span = doc[i:i + 1]
+    return ent.label_ in _SKIP_ENTS and _dated(doc, span) and not has_currency(doc, span) and measure(doc, span) is None
 
 
 def _dated(doc, span) -> bool:
@@ -108,15 +110,18 @@ def _tally_partner(doc, at: int, step: int) -> tuple[int, float] | None:
 
 
 def _ratio(doc, span) -> bool:
-    """A rate or a ratio: '1 in 10 children', 'two out of three voters', '3 per 100,000 people'."""
+    """A rate or a ratio: '1 in 10 children', 'two out of three voters', '3 per 100,000 people'.
+
+    With a noun between the numbers only 'per', 'out of', 'in every' make one: '12 deaths per 1,000
+    births', but '12 people in two attacks' counts people."""
     after = [t.lower_ for t in doc[span.end:span.end + 3]]
     before = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
     for joiner in FIGURE_WORDS.ratio_joiners:
         n = len(joiner)
         if after[:n] == list(joiner) and span.end + n < len(doc) and doc[span.end + n].like_num:
             return True
-        if after[1:n + 1] == list(joiner) and doc[span.end].pos_ == "NOUN" and span.end + n + 1 < len(doc) \
-                and doc[span.end + n + 1].like_num:
+        if joiner != ("in",) and after[1:n + 1] == list(joiner) and doc[span.end].pos_ == "NOUN" \
+                and span.end + n + 1 < len(doc) and doc[span.end + n + 1].like_num:
             return True  # "12 deaths per 1,000 births"
         if before[-n:] == list(joiner) and (joiner == ("per",) or span.start - n - 1 >= 0
                                             and doc[span.start - n - 1].like_num):

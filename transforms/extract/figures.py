@@ -80,8 +80,18 @@ def _number_spans(doc):
             j += 1
         while j > i + 1 and doc[j - 1].lower_ == "and":
             j -= 1
-        yield doc[i:j]
+        yield doc[_article_start(doc, i, end):j]
         end = j
+
+
+def _article_start(doc, i: int, end: int) -> int:
+    """Where a number that opens with a scale word starts: 'a million', 'half a million' take the article."""
+    start = i
+    if doc[i].lower_ in NUMBER_WORDS.full_scales and i - 1 >= end and doc[i - 1].lower_ in ("a", "an"):
+        start = i - 1
+        if start - 1 >= end and doc[start - 1].lower_ == "half":
+            start -= 1
+    return start
 
 
 def starts_number(tok) -> bool:
@@ -120,11 +130,16 @@ def _hyphen_joins(tok, prev) -> bool:
 
 
 def _glued_scale(tok, prev) -> bool:
-    """'60m people': a one-letter scale glued to digits and followed by a plural noun is a multiplier."""
+    """'60m people', '$3m', '£180m.': a one-letter scale glued to digits is a multiplier when a plural
+    noun follows or a currency comes before ('a 30m wall' is in metres). At a sentence's end the
+    tokenizer keeps the full stop with the letter ('m.', an abbreviation to it)."""
     doc = tok.doc
-    return (tok.lower_ in NUMBER_WORDS.scales and tok.lower_ not in NUMBER_WORDS.full_scales
-            and prev.whitespace_ == "" and prev.text[0].isdigit()
-            and tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNS", "NNPS"))
+    low = tok.lower_[:-1] if len(tok) == 2 and tok.text.endswith(".") else tok.lower_
+    if low not in NUMBER_WORDS.scales or low in NUMBER_WORDS.full_scales or prev.whitespace_ \
+            or not prev.text[0].isdigit():
+        return False
+    return tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNS", "NNPS") \
+        or prev.i > 0 and money(doc, doc[prev.i:prev.i + 1]) is not None
 
 
 def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure | None:
@@ -156,7 +171,10 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         subject = _of_phrase(doc, end)  # "40,000 tonnes of wheat", "8% of its workforce"
     elif subject is None and not unit_kind and _is_elliptical(span) and previous:
         subject = previous[-1].subject
-    return Figure(text=doc[start:end].text, start_char=doc[start].idx, end_char=doc[end - 1].idx + len(doc[end - 1]),
+    text, end_char = doc[start:end].text, doc[end - 1].idx + len(doc[end - 1])
+    if text.endswith("."):  # "£180m.": the sentence's full stop, which the tokenizer kept with the scale
+        text, end_char = text[:-1], end_char - 1
+    return Figure(text=text, start_char=doc[start].idx, end_char=end_char,
                   value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier,
                   subject=subject,
                   attributed_to=attribution(sent, span, aliases), sentence_idx=sent_index.get(sent.start, 0),

@@ -7,9 +7,10 @@ import re
 from transforms.constants import NUMBER_WORDS
 
 _DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-# Digits with a scale glued on ("30mln", "17k", "1.2bn"): every scale of NUMBER_WORDS, longest first.
+# Digits with a scale glued on ("30mln", "17k", "1.2bn"): every scale of NUMBER_WORDS, longest first; the
+# full stop of a sentence that ends "£180m." stays with the letter in spaCy's tokens.
 SCALE_SUFFIX = "|".join(sorted(map(re.escape, NUMBER_WORDS.scales), key=len, reverse=True))
-_GLUED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>{SCALE_SUFFIX})$", re.IGNORECASE)
+_GLUED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>{SCALE_SUFFIX})\.?$", re.IGNORECASE)
 _SPLIT = re.compile(r"[\s-]+")
 
 
@@ -31,7 +32,7 @@ def parse_glued(token: str) -> float | None:
     if not m:
         return None
     base = parse_digits(m.group("num"))
-    return None if base is None else base * NUMBER_WORDS.scales[m.group("suffix").lower()]
+    return None if base is None else _decimal(base * NUMBER_WORDS.scales[m.group("suffix").lower()])
 
 
 def is_number_token(text: str) -> bool:
@@ -45,8 +46,12 @@ def is_number_token(text: str) -> bool:
 def parse_number(text: str) -> float | None:
     """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k'); None if not one."""
     total, current, seen = 0.0, 0.0, False
+    previous = ""
     for word in _SPLIT.split(text.strip().lower()):
-        if not word or word == "and":
+        if not word:
+            continue
+        after_half, previous = previous == "half", word
+        if word == "and" or word in ("a", "an") and after_half:  # "half a million"
             continue
         value = parse_digits(word)
         if value is None:
@@ -64,4 +69,9 @@ def parse_number(text: str) -> float | None:
         else:
             return None
     result = total + current
-    return result if seen and math.isfinite(result) else None
+    return _decimal(result) if seen and math.isfinite(result) else None
+
+
+def _decimal(value: float) -> float:
+    """The value as written in decimals: '259.1 billion' is 259100000000, not 259100000000.00003."""
+    return float(f"{value:.12g}")

@@ -63,6 +63,21 @@ def figs(nlp, text):
     ("A 3% pay rise was offered to 500 nurses.", (3, None, "percent", "percent", "exact")),
     ("A 3% pay rise was offered to 500 nurses.", (500, None, "nurse", "count", "exact")),
     ("The party won 15 per cent of the vote.", (15, None, "percent", "percent", "exact")),
+    # a letter scale glued to digits multiplies after a currency, also where the full stop stays with it
+    ("The club paid €25m for the striker.", (2.5e7, None, "EUR", "money", "exact")),
+    ("They raised $3.2m from investors, up from $2.9m.", (2.9e6, None, "USD", "money", "exact")),
+    ("The deal was worth an estimated £180m.", (1.8e8, None, "GBP", "money", "approx")),
+    ("They built a 30m wall.", (30, None, "m", "quantity", "exact")),
+    # "a" and "half a" before a scale word
+    ("Nearly half a million people have fled.", (5e5, None, "people", "count", "at_most")),
+    ("More than a million people have fled.", (1e6, None, "people", "count", "at_least")),
+    # a count with "in" and another number after its noun is no ratio
+    ("Gunmen killed 12 people in two attacks on Sunday.", (12, None, "people", "count", "exact")),
+    ("The runner covered 42.2 km in two hours.", (42.2, None, "km", "quantity", "exact")),
+    # units written out, and degrees that NER takes for a date
+    ("The storm dumped 30 centimetres of snow.", (30, None, "cm", "quantity", "exact")),
+    ("Up to 250 millimeters of rain fell.", (250, None, "mm", "quantity", "at_most")),
+    ("Temperatures hit 45°C in Seville.", (45, None, "celsius", "quantity", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
@@ -126,6 +141,12 @@ def test_offsets_point_at_the_text(nlp):
     body = clean_text(seed_text("001_ae877c58f8d80608.txt")).body
     for f in extract_figures(nlp(body)):
         assert body[f.start_char:f.end_char] == f.text
+
+
+def test_a_figure_ends_before_the_full_stop_kept_with_its_scale(nlp):
+    body = "The club paid £25m. It was a record."
+    [f] = extract_figures(nlp(body))
+    assert (f.text, body[f.start_char:f.end_char], f.value) == ("£25m", "£25m", 2.5e7)
 
 
 def _norm(name):

@@ -8,6 +8,7 @@ from transforms.extract.numbers import parse_number
 @pytest.mark.parametrize("text,value", [
     ("3,000", 3000), ("1.2 billion", 1.2e9), ("one million", 1e6), ("30mln", 3e7), ("17k", 17000),
     ("twenty-five", 25), ("two hundred and fifty", 250), ("5bn", 5e9), ("157", 157), ("0.5", 0.5),
+    ("a million", 1e6), ("half a million", 5e5), ("180m.", 1.8e8),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
@@ -16,3 +17,9 @@ def test_parse_number_scales(text, value):
 @pytest.mark.parametrize("text", ["", "troops", "M-4", "million", "and"])
 def test_parse_number_rejects_non_numbers(text):
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text,value", [("259.1 billion", 259_100_000_000), ("4.3bn", 4_300_000_000),
+                                        ("1.15 million", 1_150_000), ("0.3", 0.3)])
+def test_parse_number_gives_the_written_decimal(text, value):
+    assert parse_number(text) == value  # exactly: 259.1 * 1e9 is 259100000000.00003 in binary floats
