@@ -139,7 +139,8 @@ class FigureWords(NamedTuple):
     # Words that say when a count happened, not a date: a number tagged TIME with them is still a count.
     when_words: frozenset = frozenset({"overnight", "today", "tonight", "yesterday", "now", "so", "far"})
     # Nouns that name a count, with what they count when nothing in the phrase says ("the toll rose to 45").
-    count_nouns: dict = {"number": None, "total": None, "toll": "death", "tally": None, "count": None}
+    count_nouns: dict = {"number": None, "total": None, "toll": "death", "tally": None, "count": None,
+                         "crowd": "people"}
     # A number after these is a rank or an identifier, not an amount ("Room 12", "Flight 370").
     rank_before: frozenset = frozenset({
         "no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section", "chapter", "page", "room",
@@ -149,7 +150,7 @@ class FigureWords(NamedTuple):
     non_units: frozenset = frozenset({
         "time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second", "decade", "century",
         "old", "%", "-", "point", "number", "score", "edition", "round", "place", "spot", "mark", "version", "page",
-        "chapter"})
+        "chapter", "other"})
     determiners: frozenset = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
                                         "her"})
     # Prepositions that link a figure to a place: where it is ("stationed in Iraq"), where it comes from.

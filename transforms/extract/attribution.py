@@ -24,7 +24,7 @@ def attribution(sent, span, aliases: dict | None = None) -> str | None:
         node = node.head
         if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
             subj = _source_of(node, span)
-            counted = any(c.lower_ in ("number", "figure", "toll", "total") for c in node.children)
+            counted = any(c.lower_ in ("number", "figure", "toll", "total", "crowd") for c in node.children)
             if subj is not None and (node.lemma_ != "put" or counted):
                 return source_name(subj, aliases)
     for tok in sent:
@@ -56,9 +56,10 @@ def source_name(tok, aliases: dict | None = None) -> str:
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
     if appos is not None and appos.ent_type_:
         return source_name(appos, aliases)
-    words = [t for t in doc[tok.left_edge.i:tok.i + 1] if t.dep_ != "case" and t.text not in ("'s", "’s")]
-    while words and (words[0].lower_ in FIGURE_WORDS.determiners or words[0].dep_ in ("det", "poss", "punct")):
-        words = words[1:]
+    words = list(doc[tok.left_edge.i:tok.i + 1])
+    while words and (words[0].lower_ in FIGURE_WORDS.determiners or words[0].dep_ in ("det", "punct")
+                     or words[0].dep_ == "poss" and words[0].pos_ == "PRON"):
+        words = words[1:]  # "the", "its"; a noun's "'s" stays: "the mayor's office" -> "mayor's office"
     text = "".join(t.text_with_ws for t in words).strip()
     expanded = _expand(doc, text)
     return expanded or text

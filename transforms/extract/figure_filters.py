@@ -118,7 +118,8 @@ def _ratio(doc, span) -> bool:
     before = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
     for joiner in FIGURE_WORDS.ratio_joiners:
         n = len(joiner)
-        if after[:n] == list(joiner) and span.end + n < len(doc) and doc[span.end + n].like_num:
+        if after[:n] == list(joiner) and span.end + n < len(doc) and doc[span.end + n].like_num \
+                and doc[span.end + n].ent_type_ not in _SKIP_ENTS:  # "fell to 12,000 in 2023" is no ratio
             return True
         if joiner != ("in",) and after[1:n + 1] == list(joiner) and doc[span.end].pos_ == "NOUN" \
                 and span.end + n + 1 < len(doc) and doc[span.end + n + 1].like_num:

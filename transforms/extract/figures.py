@@ -182,8 +182,9 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
 
 
 def _is_elliptical(span) -> bool:
+    """No noun of its own: 'almost 17,000 more', and '12 others' after 'killed five people'."""
     root = span_root(span)
-    return not (root.dep_ in ("nummod",) and root.head.pos_ in ("NOUN", "PROPN"))
+    return not (root.dep_ in ("nummod",) and root.head.pos_ in ("NOUN", "PROPN")) or root.head.lower_ == "others"
 
 
 def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) -> Counted | None:

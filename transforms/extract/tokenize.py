@@ -1,4 +1,5 @@
-"""Tokenizer rules for figures: currency prefixes and percent abbreviations glued to digits become tokens.
+"""Tokenizer rules for figures: currency prefixes, percent abbreviations and percent ranges glued to digits
+become tokens.
 
 spaCy keeps "HK$45.20", "Sh2.5", "R3.4" and "10pc" as one token, which hides the currency or the
 percent and the number. The forms come from CURRENCY.glued and MEASURES.percent, so the vocabulary
@@ -23,12 +24,19 @@ def glued_percent_suffix() -> str:
     return r"(?<=\d)(?i:" + "|".join(forms) + r")"
 
 
+# A range of percents written without spaces ("5.25%-5.5%"): spaCy splits dashes between letters only, and
+# what lies between two infixes stays one token, so the first percent sign is an infix too.
+PERCENT_RANGE = (r"(?<=\d)%(?=[-–—]\d)", r"(?<=%)[-–—](?=\d)")
+
+
 def customize(nlp):
-    """Split glued currency prefixes and percent abbreviations off their digits; keep 'Rs.' one token."""
-    from spacy.util import compile_prefix_regex, compile_suffix_regex
+    """Split glued currency prefixes and percent abbreviations off their digits, and ranges of percents at
+    their dash; keep 'Rs.' one token."""
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     nlp.tokenizer.prefix_search = compile_prefix_regex([glued_currency_prefix(), *nlp.Defaults.prefixes]).search
     nlp.tokenizer.suffix_search = compile_suffix_regex([glued_percent_suffix(), *nlp.Defaults.suffixes]).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*PERCENT_RANGE, *nlp.Defaults.infixes]).finditer
     for form in ("Rs.", "RS.", "rs."):
         nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     return nlp

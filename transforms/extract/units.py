@@ -152,7 +152,9 @@ def counted_noun(doc, span) -> Counted | None:
 def number_of(doc, span) -> Counted | None:
     """A count with no noun after it takes the noun of its phrase: 'the number of trucks ... rose to
     150' (trucks), 'the death toll rose to 212' (deaths), 'put the casualty count at 76'."""
-    if span_root(span).dep_ not in ("pobj", "attr", "dobj"):
+    root = span_root(span)
+    misread = root.dep_ == "nummod" and root.head.ent_type_ == "DATE" and root.ent_type_ != "DATE"
+    if root.dep_ not in ("pobj", "attr", "dobj") and not misread:  # "reached 45,000 last year": not of the year
         return None
     for tok in span.sent:
         if tok.lemma_ in FIGURE_WORDS.count_nouns and tok.i < span.start:

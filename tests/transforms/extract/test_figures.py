@@ -78,6 +78,14 @@ def figs(nlp, text):
     ("The storm dumped 30 centimetres of snow.", (30, None, "cm", "quantity", "exact")),
     ("Up to 250 millimeters of rain fell.", (250, None, "mm", "quantity", "at_most")),
     ("Temperatures hit 45°C in Seville.", (45, None, "celsius", "quantity", "exact")),
+    # the phrase's noun when the parser hangs the number on a date, or a year follows "in"
+    ("The number of migrants crossing the Channel reached 45,000 last year.",
+     (45000, None, "migrant", "count", "exact")),
+    ("The number of visitors fell to 12,000 in 2023.", (12000, None, "visitor", "count", "exact")),
+    # "others" counts what the count before it counted
+    ("A bomber killed five people and wounded 12 others.", (12, None, "people", "count", "exact")),
+    ("The Fed held its rate at 5.25%-5.5%.", (5.25, 5.5, "percent", "percent", "range")),
+    ("Organisers put the crowd at 50,000.", (50000, None, "people", "count", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
@@ -135,6 +143,16 @@ def test_attribution_names_the_source(nlp):
               "according to the Pentagon.")
     by_value = {f.value: f.attributed_to for f in extract_figures(doc)}
     assert by_value == {2500: "US government", 3000: "Iraqi sources", 700: "Pentagon"}
+
+
+@pytest.mark.parametrize("text,source", [
+    ("An estimated 2,000 people were evacuated, the mayor's office said.", "mayor's office"),
+    ("Bolivia’s public defender’s office said another 30 people had been injured.",
+     "Bolivia’s public defender’s office"),
+    ("Its spokesman said 30 people were hurt.", "spokesman"),
+])
+def test_a_source_keeps_its_owner_not_a_pronoun(nlp, text, source):
+    assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
 
 
 def test_offsets_point_at_the_text(nlp):
