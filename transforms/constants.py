@@ -154,7 +154,8 @@ class FigureWords(NamedTuple):
     determiners: frozenset = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
                                         "her"})
     # Prepositions that link a figure to a place: where it is ("stationed in Iraq"), where it comes from.
-    place_at: frozenset = frozenset({"in", "into", "inside", "to", "at", "across", "within", "near", "throughout"})
+    place_at: frozenset = frozenset({"in", "into", "inside", "to", "at", "across", "within", "near", "throughout",
+                                     "through"})
     place_from: frozenset = frozenset({"from", "out"})
     # "1 in 10", "two out of three", "3 per 100,000": a rate or a ratio, not a count of the noun.
     ratio_joiners: tuple = (("out", "of"), ("of", "every"), ("in", "every"), ("in",), ("per",))

@@ -61,8 +61,8 @@ def annotate(doc, figures: list, title: str | None = None, aliases: dict | None 
     for i, fig in enumerate(figures):
         span = doc.char_span(fig.start_char, fig.end_char, alignment_mode="expand")
         noun = _counted_token(span, fig, opts.counted_noun_window) if span is not None else None
-        measure = _measure(noun, span, fig, vocab, aliases) if span is not None else None
-        place = _place(noun, span, aliases) if span is not None else None
+        measure, owner = _measure(noun, span, fig, vocab, aliases) if span is not None else (None, None)
+        place = (_place(noun, span, aliases) or owner) if span is not None else None
         if noun is None or measure is None:  # elliptical: the antecedent's measure and place
             before = next((out[j] for j in range(i - 1, -1, -1) if figures[j].unit == fig.unit
                            and figures[j].kind == fig.kind), None)
@@ -157,12 +157,16 @@ def _elliptical(span, antecedent: str | None, vocab: Vocabulary) -> str | None:
     return f"{actor} {cls}".strip()
 
 
-def _measure(noun, span, fig, vocab: Vocabulary, aliases) -> str | None:
+def _measure(noun, span, fig, vocab: Vocabulary, aliases) -> tuple[str | None, str | None]:
+    """The measure, and the place its noun's owner names when that is where an amount is about: 'Turkey's
+    inflation' is inflation in Turkey, but 'US troops' are the United States' troops wherever they are."""
     if noun is None:
-        return None
+        return None, None
     cls = _class(noun, fig, vocab)
     actor = _actor(noun, vocab, aliases)
-    return _increment(span, f"{actor} {cls}" if actor else cls, vocab)
+    if actor is not None and actor[1] and fig.kind != "count":
+        return _increment(span, cls, vocab), actor[0]
+    return _increment(span, f"{actor[0]} {cls}" if actor else cls, vocab), None
 
 
 def _class(noun, fig, vocab: Vocabulary) -> str:
@@ -180,8 +184,10 @@ def _class(noun, fig, vocab: Vocabulary) -> str:
     return vocab.nouns.get(pair or lemma, lemma)
 
 
-def _actor(noun, vocab: Vocabulary, aliases) -> str | None:
-    """The nationality or organisation a counted noun's modifiers name ('US troops', 'American soldiers')."""
+def _actor(noun, vocab: Vocabulary, aliases) -> tuple[str, bool] | None:
+    """The nationality or organisation a counted noun's modifiers name ('US troops', 'American soldiers'),
+    and whether they name it as a place ('Turkey's', not 'Turkish': 'French artists' are from France,
+    not necessarily in it)."""
     for child in noun.lefts:
         if child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod"):
             continue
@@ -189,9 +195,10 @@ def _actor(noun, vocab: Vocabulary, aliases) -> str | None:
             if tok.ent_type_ in _ACTOR_LABELS:
                 ent = entity_at(tok.doc, tok.i)
                 text = ent.text if ent is not None else tok.text
-                return vocab.demonyms.get(text.lower()) or canonical_name(text, tok.ent_type_, aliases)
+                name = vocab.demonyms.get(text.lower()) or canonical_name(text, tok.ent_type_, aliases)
+                return name, tok.ent_type_ == "GPE"
             if tok.lower_ in vocab.demonyms:
-                return vocab.demonyms[tok.lower_]
+                return vocab.demonyms[tok.lower_], False
     return None
 
 

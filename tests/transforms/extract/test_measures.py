@@ -23,6 +23,9 @@ def claims(nlp, text, title=None):
     ("The death toll in Pakistan rose to 40 on Friday.", (40, "deaths", "Pakistan")),
     ("The floods left 40 dead in Pakistan.", (40, "deaths", "Pakistan")),
     ("Inflation in Turkey rose to 85% in October.", (85, "inflation", "Turkey")),
+    ("Turkey's annual inflation rose to 85% in October.", (85, "inflation", "Turkey")),
+    ("China's exports fell 7.5% in May.", (7.5, "export", "China")),
+    ("Some 50,000 protesters marched through Paris.", (50000, "protesters", "Paris")),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
      (750, "troops", "Middle East")),
 ])
