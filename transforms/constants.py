@@ -198,7 +198,31 @@ class Currency(NamedTuple):
                    "shekel": "ILS", "shekels": "ILS", "dirham": "AED", "dirhams": "AED", "riyal": "SAR",
                    "riyals": "SAR", "dinar": "IQD", "dinars": "IQD", "rial": "IRR", "rials": "IRR",
                    "ringgit": "MYR", "baht": "THB", "rupiah": "IDR", "dong": "VND", "shilling": "KES",
-                   "shillings": "KES", "cedi": "GHS", "bitcoin": "BTC", "bitcoins": "BTC"}
+                   "shillings": "KES", "cedi": "GHS", "bitcoin": "BTC", "bitcoins": "BTC", "zloty": "PLN",
+                   "zlotys": "PLN", "forint": "HUF", "forints": "HUF", "koruna": "CZK", "kronor": "SEK",
+                   "krona": "SEK"}
+    # A name with its country: the country decides the code ("Swiss francs", "Hong Kong dollars"); the
+    # singular forms, a plural "s" is read off ("Canadian dollars").
+    qualified: dict = {
+        "us dollar": "USD", "u.s. dollar": "USD", "american dollar": "USD", "canadian dollar": "CAD",
+        "australian dollar": "AUD", "new zealand dollar": "NZD", "hong kong dollar": "HKD",
+        "singapore dollar": "SGD", "taiwan dollar": "TWD", "new taiwan dollar": "TWD", "british pound": "GBP",
+        "egyptian pound": "EGP", "lebanese pound": "LBP", "syrian pound": "SYP", "sudanese pound": "SDG",
+        "swiss franc": "CHF", "cfa franc": "XOF", "congolese franc": "CDF", "indian rupee": "INR",
+        "pakistani rupee": "PKR", "sri lankan rupee": "LKR", "nepalese rupee": "NPR", "mexican peso": "MXN",
+        "argentine peso": "ARS", "philippine peso": "PHP", "chilean peso": "CLP", "colombian peso": "COP",
+        "brazilian real": "BRL", "south african rand": "ZAR", "japanese yen": "JPY", "chinese yuan": "CNY",
+        "russian rouble": "RUB", "russian ruble": "RUB", "turkish lira": "TRY", "south korean won": "KRW",
+        "korean won": "KRW", "saudi riyal": "SAR", "qatari riyal": "QAR", "iranian rial": "IRR", "omani rial": "OMR",
+        "yemeni rial": "YER", "iraqi dinar": "IQD", "kuwaiti dinar": "KWD", "jordanian dinar": "JOD",
+        "bahraini dinar": "BHD", "libyan dinar": "LYD", "algerian dinar": "DZD", "tunisian dinar": "TND",
+        "serbian dinar": "RSD", "uae dirham": "AED", "emirati dirham": "AED", "moroccan dirham": "MAD",
+        "nigerian naira": "NGN", "kenyan shilling": "KES", "ugandan shilling": "UGX", "tanzanian shilling": "TZS",
+        "ghanaian cedi": "GHS", "israeli shekel": "ILS", "new shekel": "ILS", "danish krone": "DKK",
+        "danish kroner": "DKK", "norwegian krone": "NOK", "norwegian kroner": "NOK", "swedish krona": "SEK",
+        "swedish kronor": "SEK", "polish zloty": "PLN", "hungarian forint": "HUF", "czech koruna": "CZK",
+        "ukrainian hryvnia": "UAH", "hryvnia": "UAH", "hryvnias": "UAH", "bangladeshi taka": "BDT", "taka": "BDT",
+        "malaysian ringgit": "MYR", "thai baht": "THB", "indonesian rupiah": "IDR", "vietnamese dong": "VND"}
     # Written glued to the digits ("HK$45", "Sh2.5 billion", "R3.4bn"); the tokenizer splits them off.
     # Letter-only prefixes count as money only before a scale or a formatted number ("N95" is a code).
     glued: dict = {"hk$": "HKD", "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",

@@ -12,6 +12,7 @@ from transforms.extract.units import has_currency, measure
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 
@@ -65,6 +66,9 @@ def _dated(doc, span) -> bool:
     ent = entity_at(doc, span.start)
     if ent is None:
         return True
+    if ent.label_ in ("DATE", "TIME") and not any(t.lower_.rstrip(".").isalpha() and t.lower_ not in _RANGE_WORDS
+                                                  or _YEAR.match(t.text) for t in ent):
+        return False  # "between 10 and 15 people": numbers alone, no month ("Nov."), day or year, name no date
     rest = [t for t in ent if not span.start <= t.i < span.end]
     return not rest or any(t.lower_ not in FIGURE_WORDS.when_words for t in rest)
 

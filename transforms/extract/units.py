@@ -41,6 +41,11 @@ def money(doc, span) -> Unit | None:
     end = _scale_end(doc, span.end)
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
         end += 1  # "a 2-billion-euro deal"
+    for n in (3, 2):  # "Hong Kong dollars", "Swiss francs"
+        words = " ".join(t.lower_ for t in doc[end:end + n])
+        code = CURRENCY.qualified.get(words) or words.endswith("s") and CURRENCY.qualified.get(words[:-1])
+        if code and end + n <= len(doc):
+            return Unit(code, "money", first.i, end + n)
     after = doc[end] if end < len(doc) else None
     if after is not None:
         code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
@@ -61,7 +66,8 @@ def _currency_before(doc, before, span) -> tuple[str, int] | None:
     if low in CURRENCY.glued and not before.whitespace_:
         if not before.is_alpha:
             return CURRENCY.glued[low], before.i
-        scaled = _scale_end(doc, span.end) > span.end or len(span) > 1
+        scaled = _scale_end(doc, span.end) > span.end or len(span) > 1 or span.end < len(doc) \
+            and not span[-1].whitespace_ and doc[span.end].lower_.rstrip(".") in NUMBER_WORDS.letter_scales
         if scaled or "," in span[0].text or "." in span[0].text:
             return CURRENCY.glued[low], before.i  # "Sh2.5 billion", "N500 million"; not "N95"
     return None

@@ -86,6 +86,13 @@ def figs(nlp, text):
     ("A bomber killed five people and wounded 12 others.", (12, None, "people", "count", "exact")),
     ("The Fed held its rate at 5.25%-5.5%.", (5.25, 5.5, "percent", "percent", "range")),
     ("Organisers put the crowd at 50,000.", (50000, None, "people", "count", "exact")),
+    # a DATE of numbers alone is no date
+    ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
+    # a currency's country decides its code; a letter prefix before a glued scale
+    ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
+    ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
+    ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
+    ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
@@ -105,6 +112,8 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "They won after a 2-1 victory on Saturday.",
     "Call 1-800-555-0199 or visit us 24/7.",
     "The meeting is at 10:30 a.m. in Room 204.",
+    "The Nov. 9 loss ended their run.",
+    "The talks will be held between 10 and 15 May.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
