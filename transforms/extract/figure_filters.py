@@ -42,6 +42,8 @@ def excluded(doc, span, value) -> bool:
         return True  # "35-year-old"
     if _fraction(doc, last) or _score(doc, span, value) or _inside_name(doc, span) and not has_currency(doc, span):
         return True
+    if _one_of_the_most(doc, span):
+        return True
     if prev is not None and prev.is_alpha and not prev.whitespace_ and not has_currency(doc, span):
         return True  # "N95", "A 320" split by the tokenizer
     if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper \
@@ -132,6 +134,13 @@ def _ratio(doc, span) -> bool:
                                             and doc[span.start - n - 1].like_num):
             return True
     return False
+
+
+def _one_of_the_most(doc, span) -> bool:
+    """'one of the most powerful men', 'one of the few': a superlative after 'one of' ranks, it counts nothing."""
+    if span.text.lower() != "one" or span.end + 2 >= len(doc) or doc[span.end].lower_ != "of":
+        return False
+    return any(t.tag_ in ("JJS", "RBS") or t.lower_ in ("most", "few") for t in doc[span.end + 1:span.end + 4])
 
 
 def _fraction(doc, last) -> bool:

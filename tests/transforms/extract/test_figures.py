@@ -114,6 +114,8 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "The meeting is at 10:30 a.m. in Room 204.",
     "The Nov. 9 loss ended their run.",
     "The talks will be held between 10 and 15 May.",
+    "He is one of the most powerful men in the country.",
+    "It is one of the largest camps in the region.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
