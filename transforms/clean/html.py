@@ -29,6 +29,11 @@ class HtmlExtract:
     url: str | None
 
 
+# htmldate's parameters: the original publication date, with its time and zone when the page gives them
+# ("article:published_time"; htmldate's default output is the day alone); a date alone comes as midnight.
+DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+
+
 def extract_html(html: str) -> HtmlExtract:
     """Main text at three settings, the page as text, and metadata of an HTML page."""
     import html_text
@@ -39,7 +44,7 @@ def extract_html(html: str) -> HtmlExtract:
     # ("discarding data") would be a bare line on a worker's stderr, once per setting
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     page = _page(html)
-    doc = bare_extraction(page(), with_metadata=True, date_extraction_params={"original_date": True}, **_OPTIONS)
+    doc = bare_extraction(page(), with_metadata=True, date_extraction_params=DATE_PARAMS, **_OPTIONS)
     get = (lambda name: getattr(doc, name, None) or None) if doc is not None else (lambda name: None)
     precise = trafilatura.extract(page(), output_format="txt", favor_precision=True, **_OPTIONS) or ""
     recall = trafilatura.extract(page(), output_format="txt", favor_recall=True, **_OPTIONS) or ""

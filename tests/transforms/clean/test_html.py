@@ -1,5 +1,8 @@
-"""HTML extraction keeps pages that nest deeper than libxml2's default limit."""
+"""HTML extraction: pages that nest deeper than libxml2's default limit; the publication time."""
+import pytest
+
 from transforms.clean.html import _page, extract_html
+from transforms.meta.metadata import parse_published
 
 
 def _legacy_page(paragraphs: int) -> str:
@@ -20,3 +23,13 @@ def test_a_page_within_the_limit_goes_to_the_extractors_as_text():
     assert _page(html)() == html
     deep = _page(_legacy_page(300))
     assert deep() is not deep()  # a copy per extractor: trafilatura prunes the tree it is given
+
+
+@pytest.mark.parametrize("meta,expected", [
+    ('<meta property="article:published_time" content="2026-08-14T09:30:00+02:00">', "2026-08-14 07:30:00+00:00"),
+    ('<meta property="article:published_time" content="2026-08-14T09:30:00Z">', "2026-08-14 09:30:00+00:00"),
+    ('<meta name="date" content="2026-08-14">', "2026-08-14 00:00:00+00:00"),
+])
+def test_the_publication_time_keeps_its_hour_and_zone(meta, expected):
+    html = _legacy_page(5).replace("<title>", meta + "<title>")
+    assert str(parse_published(extract_html(html).published)) == expected
