@@ -175,7 +175,7 @@ def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
                            encoding_source=how + ("+ftfy" if repaired and "+ftfy" not in how else ""),
                            batch_date=f.batch_date, url=url, title=_str(record.get("title")),
                            author=_str(record.get("author")), source_name=_str(record.get("source")),
-                           published=_str(record.get("published")),
+                           published=_published(record.get("published")),
                            source_key=urlparse(url).netloc if url else _folder(f.uri)))
     if not docs and not bad:
         bad.append(_q(f.uri, f.batch_date, "empty JSONL file (no records)"))
@@ -209,6 +209,13 @@ def _record(line: str) -> tuple[dict, str | None]:
 
 def _str(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _published(value) -> str | None:
+    """A record's publication time: a string, or a number of seconds (or milliseconds) since 1970."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return str(int(value))
+    return _str(value)
 
 
 def _folder(uri: str) -> str:

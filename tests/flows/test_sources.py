@@ -25,3 +25,15 @@ def test_the_input_index_round_trips_and_an_unreadable_one_is_empty(tmp_path):
     with open(lake._input_index_path("/in"), "wb") as broken:
         broken.write(b"not parquet")
     assert lake.input_index("/in") == {}
+
+
+def test_a_jsonl_record_gives_its_publication_time_as_text_or_unix_seconds(tmp_path):
+    from flows.sources import InputFile, read_file
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "a", "published": 1786700000}\n{"text": "b", "published": "2026-08-14T09:30:00Z"}\n'
+                    '{"text": "c", "published": 1786700000123}\n{"text": "d", "published": true}\n', "utf-8")
+    docs, quarantined = read_file(InputFile(uri=str(path), path=str(path), size=path.stat().st_size,
+                                            batch_date="2026-08-14"))
+    assert quarantined == []
+    assert [d.published for d in docs] == ["1786700000", "2026-08-14T09:30:00Z", "1786700000123", None]

@@ -6,18 +6,28 @@ import warnings
 from datetime import UTC, datetime
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
+_EPOCH = re.compile(r"^\d{10}(\d{3})?$")  # Unix time in seconds or milliseconds, as feeds give it
+# Zone abbreviations news pages print ("9:30 AM EST"), UTC offsets in seconds; the ambiguous ones (IST, CST
+# in China) are left out and taken as UTC, as is every name dateutil does not know.
+ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+         "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600, "BST": 3600, "CET": 3600,
+         "CEST": 7200, "EET": 7200, "EEST": 3 * 3600, "MSK": 3 * 3600, "JST": 9 * 3600, "KST": 9 * 3600,
+         "AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600}
 
 
 def parse_published(value: str | None) -> datetime | None:
     """A publication time as UTC (naive times taken as UTC); None when the string is not a date."""
     if not value or _REL.search(value) or not any(ch.isdigit() for ch in value):
         return None
+    if _EPOCH.match(value.strip()):
+        seconds = int(value) / (1000 if len(value.strip()) == 13 else 1)
+        return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)
     from dateutil import parser
 
     try:
         with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning
             warnings.simplefilter("ignore")
-            parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1))
+            parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), tzinfos=ZONES)
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1990 <= parsed.year <= 2100:
