@@ -140,7 +140,7 @@ class FigureWords(NamedTuple):
     when_words: frozenset = frozenset({"overnight", "today", "tonight", "yesterday", "now", "so", "far"})
     # Nouns that name a count, with what they count when nothing in the phrase says ("the toll rose to 45").
     count_nouns: dict = {"number": None, "total": None, "toll": "death", "tally": None, "count": None,
-                         "crowd": "people"}
+                         "crowd": "people", "population": "people"}
     # A number after these is a rank or an identifier, not an amount ("Room 12", "Flight 370").
     rank_before: frozenset = frozenset({
         "no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section", "chapter", "page", "room",

@@ -24,7 +24,7 @@ def attribution(sent, span, aliases: dict | None = None) -> str | None:
         node = node.head
         if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
             subj = _source_of(node, span)
-            counted = any(c.lower_ in ("number", "figure", "toll", "total", "crowd") for c in node.children)
+            counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lower_ == "figure" for c in node.children)
             if subj is not None and (node.lemma_ != "put" or counted):
                 return source_name(subj, aliases)
     for tok in sent:

@@ -86,6 +86,7 @@ def figs(nlp, text):
     ("A bomber killed five people and wounded 12 others.", (12, None, "people", "count", "exact")),
     ("The Fed held its rate at 5.25%-5.5%.", (5.25, 5.5, "percent", "percent", "range")),
     ("Organisers put the crowd at 50,000.", (50000, None, "people", "count", "exact")),
+    ("The population is estimated at 8 million.", (8e6, None, "people", "count", "exact")),
     # a DATE of numbers alone is no date
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     # a currency's country decides its code; a letter prefix before a glued scale
