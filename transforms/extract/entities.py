@@ -67,13 +67,31 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
             and any(ch.isalpha() for ch in e.text)]
     canon = [canonical_name(e.text, e.label_, aliases) for e in ents]
     people = _longest_person_forms([c for e, c in zip(ents, canon, strict=False) if e.label_ == "PERSON"])
+    surnames = _surnames(doc, [(e, people.get(c, c)) for e, c in zip(ents, canon, strict=False)
+                               if e.label_ == "PERSON"])
     out = []
     for ent, name in zip(ents, canon, strict=False):
         if ent.label_ == "PERSON":
             name = people.get(name, name)
+        elif ent.label_ == "ORG":  # NER often takes a surname alone for an organisation: "Starmer agreed"
+            name = surnames.get(name, name)
         out.append(Entity(text=ent.text, label=ent.label_, canonical=name, start_char=ent.start_char,
                           end_char=ent.end_char, sentence_idx=sent_index.get(ent.sent.start, 0)))
     return out
+
+
+def _surnames(doc, people: list) -> dict[str, str]:
+    """'Starmer' -> 'Keir Starmer': the last word of exactly one full name of a person in the article. A
+    full name counts when every word of it is capitalised and the article names the person so inside a
+    sentence at least once (NER takes 'Recent Samsung' opening a paragraph for a person)."""
+    by_last: dict[str, set[str]] = {}
+    inside: dict[str, bool] = {}
+    for ent, full in people:
+        words = full.split()
+        if len(words) > 1 and all(w[:1].isupper() for w in words):
+            by_last.setdefault(words[-1], set()).add(full)
+            inside[full] = inside.get(full, False) or not ent[0].is_sent_start
+    return {last: full for last, names in by_last.items() if len(names) == 1 for full in names if inside[full]}
 
 
 def _longest_person_forms(names: list[str]) -> dict[str, str]:

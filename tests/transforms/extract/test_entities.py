@@ -45,3 +45,37 @@ def test_entity_at_finds_what_doc_ents_holds_for_every_token(nlp):
         assert (found is None) == (expected is None), token.i
         if expected is not None:
             assert (found.start, found.end, found.label_) == (expected.start, expected.end, expected.label_)
+
+
+def _doc(nlp, text: str, ents: list[tuple[str, str]]):
+    """A Doc of `text` with the given (mention, label) entities, one sentence per '. '."""
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(text)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0 or doc[i - 1].text == "."
+    spans, start = [], 0
+    for mention, label in ents:
+        at = text.index(mention, start)
+        spans.append(Span(doc, *_token_range(doc, at, at + len(mention)), label=label))
+        start = at + len(mention)
+    doc.ents = spans
+    return doc
+
+
+def _token_range(doc, start_char: int, end_char: int) -> tuple[int, int]:
+    span = doc.char_span(start_char, end_char)
+    return span.start, span.end
+
+
+def test_a_surname_ner_took_for_an_organisation_takes_the_persons_full_name(nlp):
+    doc = _doc(nlp, "Talks with Prime Minister Keir Starmer ended. Starmer said they went well.",
+               [("Keir Starmer", "PERSON"), ("Starmer", "ORG")])
+    assert [(e.text, e.label, e.canonical) for e in extract_entities(doc)] == [
+        ("Keir Starmer", "PERSON", "Keir Starmer"), ("Starmer", "ORG", "Keir Starmer")]
+
+
+def test_a_common_word_opening_a_sentence_is_no_full_name(nlp):
+    doc = _doc(nlp, "Recent Samsung phones sold well. Samsung said so.",
+               [("Recent Samsung", "PERSON"), ("Samsung", "ORG")])
+    assert [e.canonical for e in extract_entities(doc)] == ["Recent Samsung", "Samsung"]
