@@ -146,11 +146,12 @@ class FigureWords(NamedTuple):
         "no", "no.", "number", "#", "nr", "nr.", "grade", "level", "article", "section", "chapter", "page", "room",
         "route", "highway", "flight", "phase", "season", "episode", "vol", "vol.", "volume", "part", "step", "stage",
         "gate", "line", "platform", "lane"})
-    # Nouns after a number that are not what it counts (time units, ages, scores, editions).
+    # Nouns after a number that are not what it counts (time units, ages, scores, editions), or count no
+    # quantity anyone would compare ("5 things to know", "three ways to", "two reasons").
     non_units: frozenset = frozenset({
         "time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second", "decade", "century",
         "old", "%", "-", "point", "number", "score", "edition", "round", "place", "spot", "mark", "version", "page",
-        "chapter", "other"})
+        "chapter", "other", "thing", "way", "reason", "takeaway"})
     determiners: frozenset = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
                                         "her"})
     # Prepositions that link a figure to a place: where it is ("stationed in Iraq"), where it comes from.

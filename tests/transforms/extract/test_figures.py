@@ -117,6 +117,8 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "The talks will be held between 10 and 15 May.",
     "He is one of the most powerful men in the country.",
     "It is one of the largest camps in the region.",
+    "5 things to know about the election.",
+    "There are three ways to read the result, for two reasons.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
