@@ -12,6 +12,7 @@ from transforms.options import CleanOptions
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _NON_WORD = re.compile(r"\W+")
+_PUBLISHED = re.compile(r"(first )?(published|posted)\b\D{0,20}\d")  # the publication date's own line
 
 
 def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: list, opts: CleanOptions,
@@ -37,10 +38,10 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
             meta["author"] = m.group(1).strip()
             reasons[i] = "byline"
             break
-    for i in range((t or -1) + 1, start):
-        if signals[i] == "date_line":
-            meta["published"] = texts[i]
-            break
+    dated = [i for i in range((t or -1) + 1, start) if signals[i] == "date_line"
+             or signals[i] == "widget" and _PUBLISHED.match(lines.lower[i])]
+    if dated:  # "Published 2 November 2023, 10:14 GMT" before a bare date line, either before "Updated ..."
+        meta["published"] = texts[min(dated, key=lambda i: (not _PUBLISHED.match(lines.lower[i]), i))]
     if end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] and not TEASER_MARKER(lines.lower[end]):
         meta["source_name"] = texts[end]
         reasons[end] = "signature"

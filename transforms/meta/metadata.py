@@ -6,6 +6,8 @@ import warnings
 from datetime import UTC, datetime
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
+# A line that gives a second date after the first: "PUBLISHED: Nov 19, 2019 at 8:59 pm | UPDATED: ..."
+_SECOND_DATE = re.compile(r"\b(?:last )?(?:updated|modified)\b", re.IGNORECASE)
 _EPOCH = re.compile(r"^\d{10}(\d{3})?$")  # Unix time in seconds or milliseconds, as feeds give it
 # Zone abbreviations news pages print ("9:30 AM EST"), UTC offsets in seconds; the ambiguous ones (IST, CST
 # in China) are left out and taken as UTC, as is every name dateutil does not know.
@@ -19,6 +21,7 @@ def parse_published(value: str | None) -> datetime | None:
     """A publication time as UTC (naive times taken as UTC); None when the string is not a date."""
     if not value or _REL.search(value) or not any(ch.isdigit() for ch in value):
         return None
+    value = next((part for part in _SECOND_DATE.split(value) if part and any(ch.isdigit() for ch in part)), value)
     if _EPOCH.match(value.strip()):
         seconds = int(value) / (1000 if len(value.strip()) == 13 else 1)
         return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)

@@ -13,6 +13,10 @@ from transforms.meta.metadata import parse_published
     ("1786700000", "2026-08-14 09:33:20+00:00"),      # Unix seconds, as feeds give them
     ("1786700000000", "2026-08-14 09:33:20+00:00"),   # and milliseconds
     ("August 14, 2026", "2026-08-14 00:00:00+00:00"),
+    ("November 18, 2019 | 4:10pm", "2019-11-18 16:10:00+00:00"),
+    # the first of two dates: when it was published, not updated
+    ("PUBLISHED: November 19, 2019 at 8:59 pm | UPDATED: November 19, 2019 at 9:10 pm", "2019-11-19 20:59:00+00:00"),
+    ("Published Tue, Nov 19 2019 7:05 AM EST Updated Tue, Nov 19 2019 7:16 AM EST", "2019-11-19 12:05:00+00:00"),
 ])
 def test_a_publication_time_in_utc(value, expected):
     assert str(parse_published(value)) == expected
@@ -21,3 +25,14 @@ def test_a_publication_time_in_utc(value, expected):
 @pytest.mark.parametrize("value", [None, "", "3 hours ago", "yesterday", "Monday", "1200 BC"])
 def test_not_a_publication_time(value):
     assert parse_published(value) is None
+
+
+def test_a_text_page_gives_its_published_line_not_its_updated_one():
+    from transforms.clean import clean_text
+
+    page = ("World\nSport\nStorm Ciaran: Thousands without power as winds hit 100mph\nBy Jane Doe\n"
+            "Updated 3 hours ago\nPublished 2 November 2023, 10:14 GMT\n"
+            + "Storm Ciaran has left about 150,000 homes without power across southern England, with gusts of "
+              "up to 100mph recorded on the coast, forecasters said on Thursday.\n" * 3
+            + "Related Topics\nWeather\n")
+    assert str(parse_published(clean_text(page).published)) == "2023-11-02 10:14:00+00:00"
