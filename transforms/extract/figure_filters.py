@@ -68,9 +68,11 @@ def _dated(doc, span) -> bool:
     ent = entity_at(doc, span.start)
     if ent is None:
         return True
-    if ent.label_ in ("DATE", "TIME") and not any(t.lower_.rstrip(".").isalpha() and t.lower_ not in _RANGE_WORDS
-                                                  or _YEAR.match(t.text) for t in ent):
-        return False  # "between 10 and 15 people": numbers alone, no month ("Nov."), day or year, name no date
+    if ent.label_ in ("DATE", "TIME") and any(t.lower_ in _RANGE_WORDS for t in ent) \
+            and not any(t.lower_.rstrip(".").isalpha() and t.lower_ not in _RANGE_WORDS or _YEAR.match(t.text)
+                        for t in ent):
+        return False  # "between 10 and 15 people": a range of bare numbers, no month ("Nov."), day or year
+    # (one bare number stays dated: NER tags ages so, "Carlineo Jr., 55, faces ...")
     rest = [t for t in ent if not span.start <= t.i < span.end]
     return not rest or any(t.lower_ not in FIGURE_WORDS.when_words for t in rest)
 

@@ -140,6 +140,7 @@ def test_not_figures(nlp, text):
     ("The infection rate is 3 per 100,000 people.", 100000),
     ("The murder rate fell to 4.5 per 1,000 residents.", 1000),
     ("Infant mortality stands at 12 deaths per 1,000 births.", 12),
+    ("Police seized two shotguns. Patrick Carlineo Jr., 55, faces up to 10 years in prison.", 55),  # an age
 ])
 def test_not_counts_of_the_noun(nlp, text, wrong):
     """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
