@@ -36,8 +36,11 @@ def attribution(sent, span, aliases: dict | None = None) -> str | None:
 
 
 def _source_of(verb, span):
-    """The active subject, or the passive agent ('by X'), of an attribution verb; not the figure itself."""
+    """The active subject, or the passive agent ('by X'), of an attribution verb, the noun a relative clause
+    ('which says') hangs on; not the figure itself."""
     for child in verb.children:
+        if child.dep_ == "nsubj" and child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+            return verb.head  # "the Kremlin, which says 50,000 soldiers have died"
         if (child.dep_ == "nsubj" and child.pos_ != "PRON"
                 and not (child.left_edge.i <= span.start < child.right_edge.i + 1)):
             return child

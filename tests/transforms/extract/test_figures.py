@@ -165,6 +165,7 @@ def test_attribution_names_the_source(nlp):
     ("Bolivia’s public defender’s office said another 30 people had been injured.",
      "Bolivia’s public defender’s office"),
     ("Its spokesman said 30 people were hurt.", "spokesman"),
+    ("The Kremlin, which says 50,000 soldiers have died, disputes the figure.", "Kremlin"),
 ])
 def test_a_source_keeps_its_owner_not_a_pronoun(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
