@@ -265,8 +265,9 @@ def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
                 break
             return q, start - n
     after = [t.lower_ for t in doc[end:end + 2]]
-    if after[:2] == ["or", "more"] or after[:2] == ["or", "above"]:
-        return "at_least", start
+    if after[:2] == ["or", "more"] or after[:2] == ["or", "above"] \
+            or after[:2] == ["-", "plus"] and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        return "at_least", start  # "2,000 or more", "the 500-plus delegates"
     return "exact", start
 
 

@@ -58,6 +58,8 @@ def parse_number(text: str) -> float | None:
             value = parse_glued(word)
         if value is not None:
             current, seen = current + value, True
+        elif word == "dozen" and seen:
+            current *= 12  # "two dozen"
         elif word in NUMBER_WORDS.units:
             current, seen = current + NUMBER_WORDS.units[word], True
         elif word in NUMBER_WORDS.scales and seen:

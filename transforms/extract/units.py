@@ -136,6 +136,8 @@ def counted_noun(doc, span) -> Counted | None:
     root = span_root(span)
     modifies = root.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and root.head.i > root.i
     head = root.head if modifies else None
+    if head is not None and head.lower_ == "plus" and head.head.i > head.i:
+        head = head.head  # "the 500-plus delegates"
     if head is None:
         nxt = doc[span.end] if span.end < len(doc) else None
         if (nxt is not None and nxt.pos_ in ("NOUN", "PROPN")

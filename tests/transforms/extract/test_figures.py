@@ -87,6 +87,8 @@ def figs(nlp, text):
     ("The Fed held its rate at 5.25%-5.5%.", (5.25, 5.5, "percent", "percent", "range")),
     ("Organisers put the crowd at 50,000.", (50000, None, "people", "count", "exact")),
     ("The population is estimated at 8 million.", (8e6, None, "people", "count", "exact")),
+    ("Two dozen people were arrested.", (24, None, "people", "count", "exact")),
+    ("The 500-plus delegates voted.", (500, None, "delegate", "count", "at_least")),
     # a DATE of numbers alone is no date
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     # a currency's country decides its code; a letter prefix before a glued scale
