@@ -189,7 +189,7 @@ class Currency(NamedTuple):
                      "mxn": "MXN", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "₪": "ILS",
                      "ils": "ILS", "aed": "AED", "sar": "SAR", "egp": "EGP", "pkr": "PKR", "irr": "IRR",
                      "iqd": "IQD", "syp": "SYP", "try": "TRY", "₱": "PHP", "php": "PHP", "idr": "IDR",
-                     "rp": "IDR", "thb": "THB", "฿": "THB", "vnd": "VND", "₫": "VND", "kes": "KES",
+                     "rp": "IDR", "thb": "THB", "฿": "THB", "vnd": "VND", "₫": "VND", "kes": "KES", "ksh": "KES",
                      "ghs": "GHS", "btc": "BTC"}
     names: dict = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
                    "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "rupee": "INR", "rupees": "INR",

@@ -10,6 +10,9 @@ from transforms.extract.numbers import parse_number
 _PERCENT_WORDS = sorted(MEASURES.percent, key=lambda p: -len(p.split()))  # "per cent" before "per"
 
 
+_TITLED_SYMBOLS = frozenset({"rs", "rs.", "rp", "ksh"})  # currency abbreviations written "Rs", "Rp", "KSh"
+
+
 class Unit(NamedTuple):
     """What a number is in (money, percent, a measure) and the tokens [start, end) the figure spans with it."""
 
@@ -61,7 +64,8 @@ def _currency_before(doc, before, span) -> tuple[str, int] | None:
     if low == "$" and prior is not None and len(prior) > 1 and prior.is_upper and prior.whitespace_ \
             and CURRENCY.glued.get(prior.lower_ + "$"):
         return CURRENCY.glued[prior.lower_ + "$"], prior.i  # "US $5"
-    if low in CURRENCY.symbols and (not before.is_alpha or before.is_upper or before.is_title):
+    if low in CURRENCY.symbols and (not before.is_alpha or before.is_upper  # "$", "USD"; "Try 5 times" is no lira
+                                    or before.text[0].isupper() and low in _TITLED_SYMBOLS):
         return CURRENCY.symbols[low], before.i
     if low in CURRENCY.glued and not before.whitespace_:
         if not before.is_alpha:

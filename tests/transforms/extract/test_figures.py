@@ -89,6 +89,7 @@ def figs(nlp, text):
     ("The population is estimated at 8 million.", (8e6, None, "people", "count", "exact")),
     ("Two dozen people were arrested.", (24, None, "people", "count", "exact")),
     ("The 500-plus delegates voted.", (500, None, "delegate", "count", "at_least")),
+    ("Kenya borrowed KSh 50 billion.", (5e10, None, "KES", "money", "exact")),
     # a DATE of numbers alone is no date
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     # a currency's country decides its code; a letter prefix before a glued scale
@@ -121,6 +122,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "It is one of the largest camps in the region.",
     "5 things to know about the election.",
     "There are three ways to read the result, for two reasons.",
+    "Try 5 minutes of stretching.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
