@@ -9,24 +9,32 @@ from transforms.extract.entities import canonical_name, entity_at
 from transforms.extract.sentences import doc_text
 from transforms.extract.units import span_root
 
+_PRONOUNS = frozenset({"he", "she", "it", "they"})  # a source's stand-ins that `attribution` resolves
 _EXPANDED = "newsetl.expanded"  # doc.user_data: phrase -> its full form in the body, or None
 
 
-def attribution(sent, span, aliases: dict | None = None) -> str | None:
-    """Who the sentence says stated the figure: 'according to X', 'X said', 'X's estimates'."""
+def attribution(sent, span, aliases: dict | None = None, earlier: str | None = None) -> str | None:
+    """Who the sentence says stated the figure: 'according to X', 'X said', 'X's estimates'. A pronoun
+    that says it stands for its antecedent: 'he'/'she' for the person named last in the sentences just
+    before, 'it'/'they' for `earlier` (who stated the figure before, if it was near)."""
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             obj = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
             if obj is not None:
                 return source_name(obj, aliases)
-    node = span_root(span)
+    node, stands_for = span_root(span), None
     while node.head.i != node.i:
         node = node.head
         if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
             subj = _source_of(node, span)
             counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lower_ == "figure" for c in node.children)
             if subj is not None and (node.lemma_ != "put" or counted):
-                return source_name(subj, aliases)
+                if subj.pos_ != "PRON":
+                    return source_name(subj, aliases)  # also above a pronoun: "Reed has said that he expects"
+                if stands_for is None:
+                    stands_for = _person_before(subj, aliases) if subj.lower_ in ("he", "she") else earlier
+    if stands_for is not None:
+        return stands_for
     for tok in sent:
         if tok.lemma_ in ATTRIBUTION.possessive_nouns and tok.tag_ in ("NNS", "NN"):
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
@@ -41,12 +49,23 @@ def _source_of(verb, span):
     for child in verb.children:
         if child.dep_ == "nsubj" and child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
             return verb.head  # "the Kremlin, which says 50,000 soldiers have died"
-        if (child.dep_ == "nsubj" and child.pos_ != "PRON"
+        if (child.dep_ == "nsubj" and (child.pos_ != "PRON" or child.lower_ in _PRONOUNS)
                 and not (child.left_edge.i <= span.start < child.right_edge.i + 1)):
             return child
         if child.dep_ == "agent":
             return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
+
+
+def _person_before(pronoun, aliases: dict | None) -> str | None:
+    """The person named last before a 'he' or 'she', in its sentence or the two before it (a name of
+    capitalised words: NER takes "Punjab’s Bhatinda" for a person)."""
+    doc = pronoun.doc
+    sents = list(doc[:pronoun.i].sents) if pronoun.i else []
+    floor = sents[-min(3, len(sents))].start if sents else 0
+    person = next((e for e in reversed(doc.ents) if e.label_ == "PERSON" and floor <= e.start and e.end <= pronoun.i
+                   and all(w[:1].isupper() and w[-2:] not in ("'s", "’s") for w in e.text.split())), None)
+    return canonical_name(person.text, "PERSON", aliases) if person is not None else None
 
 
 def source_name(tok, aliases: dict | None = None) -> str:

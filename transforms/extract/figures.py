@@ -174,11 +174,16 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     text, end_char = doc[start:end].text, doc[end - 1].idx + len(doc[end - 1])
     if text.endswith("."):  # "£180m.": the sentence's full stop, which the tokenizer kept with the scale
         text, end_char = text[:-1], end_char - 1
+    here = sent_index.get(sent.start, 0)
     return Figure(text=text, start_char=doc[start].idx, end_char=end_char,
-                  value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier,
-                  subject=subject,
-                  attributed_to=attribution(sent, span, aliases), sentence_idx=sent_index.get(sent.start, 0),
-                  sentence=sent.text.strip())
+                  value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier, subject=subject,
+                  attributed_to=attribution(sent, span, aliases, _earlier_source(previous, here)),
+                  sentence_idx=here, sentence=sent.text.strip())
+
+
+def _earlier_source(previous: list[Figure], here: int) -> str | None:
+    """Who stated the figure before this one, when it was in this sentence or the one before ('It added ...')."""
+    return previous[-1].attributed_to if previous and here - previous[-1].sentence_idx <= 1 else None
 
 
 def _is_elliptical(span) -> bool:

@@ -170,8 +170,11 @@ def test_attribution_names_the_source(nlp):
      "Bolivia’s public defender’s office"),
     ("Its spokesman said 30 people were hurt.", "spokesman"),
     ("The Kremlin, which says 50,000 soldiers have died, disputes the figure.", "Kremlin"),
+    # a pronoun stands for its antecedent: the person named just before, or who stated the figure before
+    ("Defense Secretary Lloyd Austin spoke on Monday. He said 3,000 troops would be sent to Poland.", "Lloyd Austin"),
+    ("Reed has said that he expects to save as much as $300 million.", "Reed"),
 ])
-def test_a_source_keeps_its_owner_not_a_pronoun(nlp, text, source):
+def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
 
 
@@ -204,3 +207,8 @@ def test_seed_gold_figures_and_sources(nlp, seeds_gold):
             assert hits[0].qualifier == g["qualifier"], f"{name}: qualifier of {g['anchor']}"
             if g.get("attributed_to"):
                 assert _norm(hits[0].attributed_to) == _norm(g["attributed_to"]), f"{name}: source of {g['anchor']}"
+
+
+def test_it_stands_for_who_stated_the_figure_before(nlp):
+    doc = nlp("The ministry said 40 people were killed. It added that 120 were wounded.")
+    assert [(f.value, f.attributed_to) for f in extract_figures(doc)] == [(40, "ministry"), (120, "ministry")]
