@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -10,7 +11,7 @@ import numpy as np
 from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
-from transforms.extract.numbers import is_number_token, parse_number
+from transforms.extract.numbers import decimal, is_glued, is_number_token, parse_number
 from transforms.extract.sentences import doc_text, sentence_index
 from transforms.extract.units import (
     Counted,
@@ -151,9 +152,9 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     unit_kind = money(doc, span) or percent(doc, span) or measure(doc, span)
     if unit_kind:
         unit, kind, start, end = unit_kind
-        value_max, end, _ = _range_end(doc, span, end, consumed, (unit, kind))
+        value_max, end, _, scale = _range_end(doc, span, end, consumed, (unit, kind))
     else:
-        value_max, end, upper = _range_end(doc, span, end, consumed, None)
+        value_max, end, upper, scale = _range_end(doc, span, end, consumed, None)
         found = upper and upper.unit or counted_noun(doc, span) or number_of(doc, span)
         if found is None and upper is not None:  # "3,000 to 4,000 people": the noun follows the upper end
             found = counted_noun(doc, upper.span) or Counted(of_noun(doc, upper.span), "count")
@@ -163,6 +164,7 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
             consumed.difference_update(range(span.end, end))
             return None
         unit, kind = found[0], found[1]
+    value = decimal(value * scale)
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"
@@ -220,6 +222,7 @@ class RangeEnd(NamedTuple):
     value_max: float | None
     end: int
     upper: Upper | None
+    scale: float = 1.0  # what the lower end is multiplied by when it shares the upper's scale ("$5-6 billion")
 
 
 def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, str] | None) -> RangeEnd:
@@ -232,10 +235,15 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, st
     if end + 1 >= len(doc) or doc[end].lower_ not in FIGURE_WORDS.range_joiners:
         return none
     joiner = doc[end].lower_
-    before = [t for t in doc[max(0, span.start - 3):span.start]]
+    currency = money(doc, span)  # "between $1m and $2m": the word before the currency
+    start = currency.start if currency is not None and currency.start < span.start else span.start
+    before = [t for t in doc[max(0, start - 3):start]]
     first_before = before[-1].lower_ if before else ""
-    if joiner in ("and", "or") and first_before != "between" or joiner == "to" and first_before == "from":
-        return none
+    verbs = doc[max(0, start - 7):start]
+    changing = first_before == "from" and (not parse_number(span.text) or any(
+        t.lemma_ in FIGURE_WORDS.change_verbs or t.lower_ in FIGURE_WORDS.change_verbs for t in verbs))
+    if joiner in ("and", "or") and first_before != "between" or joiner == "to" and changing:
+        return none  # "rose from 10,000 to 15,000" is a change, "from zero to 60 mph" a speed; "from $6 to $12" a range
     if joiner == "to" and any(t.lower_ == "by" or t.pos_ in ("VERB", "AUX") and t.lemma_ in FIGURE_WORDS.change_verbs
                               for t in before):
         return none
@@ -243,7 +251,8 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, st
     if j < len(doc) and (CURRENCY.symbols.get(doc[j].lower_) or CURRENCY.glued.get(doc[j].lower_)):
         j += 1
     k = j
-    while k < len(doc) and is_number_token(doc[k].text) and doc[k].lower_ != "and":
+    while k < len(doc) and (is_number_token(doc[k].text) and doc[k].lower_ != "and"
+                            or k > j and _glued_scale(doc[k], doc[k - 1])):  # "and $2m"
         k += 1
     upper = parse_number(doc[j:k].text) if k > j else None
     low = parse_number(span.text)
@@ -257,7 +266,25 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, st
         return none
     consumed.update(range(j, k))
     unit = (tail.unit, tail.kind) if tail else None
-    return RangeEnd(upper, tail.end if tail else max(end, k), Upper(upper_span, unit))
+    return RangeEnd(upper, tail.end if tail else max(end, k), Upper(upper_span, unit),
+                    _shared_scale(span, upper_span, low))
+
+
+def _shared_scale(lower, upper_span, low: float) -> float:
+    """'$5-6 billion', 'between 2 and 3 million': a lower end without a scale of its own, smaller than the
+    upper end's number, takes the upper end's scale ('500 to 1 million' does not)."""
+    if any(t.lower_ in NUMBER_WORDS.scales or is_glued(t.text) for t in lower):
+        return 1.0
+    last = upper_span[-1]
+    if last.lower_ in NUMBER_WORDS.scales and len(upper_span) > 1:
+        base, scale = parse_number(upper_span[:-1].text), NUMBER_WORDS.scales[last.lower_]
+    elif len(upper_span) == 1 and is_glued(last.text):
+        scale = parse_number(last.text) or 0.0
+        base = parse_number(re.sub(r"[^\d.,]+\.?$", "", last.text))
+        scale = scale / base if base else 1.0
+    else:
+        return 1.0
+    return float(scale) if base is not None and low < base else 1.0
 
 
 def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:

@@ -32,7 +32,7 @@ def parse_glued(token: str) -> float | None:
     if not m:
         return None
     base = parse_digits(m.group("num"))
-    return None if base is None else _decimal(base * NUMBER_WORDS.scales[m.group("suffix").lower()])
+    return None if base is None else decimal(base * NUMBER_WORDS.scales[m.group("suffix").lower()])
 
 
 def is_number_token(text: str) -> bool:
@@ -71,9 +71,9 @@ def parse_number(text: str) -> float | None:
         else:
             return None
     result = total + current
-    return _decimal(result) if seen and math.isfinite(result) else None
+    return decimal(result) if seen and math.isfinite(result) else None
 
 
-def _decimal(value: float) -> float:
+def decimal(value: float) -> float:
     """The value as written in decimals: '259.1 billion' is 259100000000, not 259100000000.00003."""
     return float(f"{value:.12g}")

@@ -27,16 +27,19 @@ def glued_percent_suffix() -> str:
 # A range of percents written without spaces ("5.25%-5.5%"): spaCy splits dashes between letters only, and
 # what lies between two infixes stays one token, so the first percent sign is an infix too.
 PERCENT_RANGE = (r"(?<=\d)%(?=[-–—]\d)", r"(?<=%)[-–—](?=\d)")
+# The same for amounts with the currency again after the dash ("$1.2bn-$1.5bn", "$5-$6 million").
+CURRENCY_RANGE = (r"(?<=\w)[-–—](?=[$€£¥₹]\d)", r"(?<=[-–—])[$€£¥₹](?=\d)")
 
 
 def customize(nlp):
-    """Split glued currency prefixes and percent abbreviations off their digits, and ranges of percents at
-    their dash; keep 'Rs.' one token."""
+    """Split glued currency prefixes and percent abbreviations off their digits, and ranges of percents or
+    amounts at their dash; keep 'Rs.' one token."""
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     nlp.tokenizer.prefix_search = compile_prefix_regex([glued_currency_prefix(), *nlp.Defaults.prefixes]).search
     nlp.tokenizer.suffix_search = compile_suffix_regex([glued_percent_suffix(), *nlp.Defaults.suffixes]).search
-    nlp.tokenizer.infix_finditer = compile_infix_regex([*PERCENT_RANGE, *nlp.Defaults.infixes]).finditer
+    infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, *nlp.Defaults.infixes]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for form in ("Rs.", "RS.", "rs."):
         nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     return nlp

@@ -90,6 +90,13 @@ def figs(nlp, text):
     ("Two dozen people were arrested.", (24, None, "people", "count", "exact")),
     ("The 500-plus delegates voted.", (500, None, "delegate", "count", "at_least")),
     ("Kenya borrowed KSh 50 billion.", (5e10, None, "KES", "money", "exact")),
+    # ranges: a shared scale, the currency again, "ranging from"
+    ("The project will cost $5-6 billion.", (5e9, 6e9, "USD", "money", "range")),
+    ("Between 2 and 3 million people were displaced.", (2e6, 3e6, "people", "count", "range")),
+    ("Between 500 and 1 million people were displaced.", (500, 1e6, "people", "count", "range")),
+    ("The deal is worth between $1m and $2m.", (1e6, 2e6, "USD", "money", "range")),
+    ("The fund will grow to $1.2bn-$1.5bn.", (1.2e9, 1.5e9, "USD", "money", "range")),
+    ("Estimates range from 10,000 to 15,000 deaths.", (10000, 15000, "death", "count", "range")),
     # a DATE of numbers alone is no date
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     # a currency's country decides its code; a letter prefix before a glued scale
