@@ -97,6 +97,9 @@ def _tally(doc, span, value: float) -> bool:
     other = _tally_partner(doc, span.end, 1) or _tally_partner(doc, span.start - 1, -1)
     if other is None:
         return False
+    first_at = min(other[0], span.start)
+    if first_at > 0 and doc[first_at - 1].lower_ == "from":
+        return False  # "fell from 2,000 to 1,500 people": a change
     first, second = (value, other[1]) if other[0] > span.start else (other[1], value)
     if second < first:
         return True

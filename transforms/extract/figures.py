@@ -159,6 +159,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         if found is None and upper is not None:  # "3,000 to 4,000 people": the noun follows the upper end
             found = counted_noun(doc, upper.span) or Counted(of_noun(doc, upper.span), "count")
         if found is None or found[0] is None:
+            found = _change_target(doc, span)
+        if found is None or found[0] is None:
             found = _elliptical(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
         if found is None or found[0] is None:
             consumed.difference_update(range(span.end, end))
@@ -181,6 +183,22 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
                   value=value, value_max=value_max, unit=unit, kind=kind, qualifier=qualifier, subject=subject,
                   attributed_to=attribution(sent, span, aliases, _earlier_source(previous, here)),
                   sentence_idx=here, sentence=sent.text.strip())
+
+
+def _change_target(doc, span) -> Counted | None:
+    """'rose from 10,000 to 15,000 euros': a 'from' amount without a unit takes that of its 'to' amount."""
+    j = span.end + 1
+    if span.start == 0 or doc[span.start - 1].lower_ != "from" or j >= len(doc) or doc[span.end].lower_ != "to" \
+            or not parse_number(span.text):
+        return None  # not "from zero to 60 mph" either
+    k = j
+    while k < len(doc) and is_number_token(doc[k].text) and doc[k].lower_ != "and":
+        k += 1
+    if k == j:
+        return None
+    target = doc[j:k]
+    unit = money(doc, target) or percent(doc, target) or measure(doc, target)
+    return Counted(unit.unit, unit.kind) if unit else counted_noun(doc, target)
 
 
 def _earlier_source(previous: list[Figure], here: int) -> str | None:

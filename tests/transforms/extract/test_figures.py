@@ -97,6 +97,10 @@ def figs(nlp, text):
     ("The deal is worth between $1m and $2m.", (1e6, 2e6, "USD", "money", "range")),
     ("The fund will grow to $1.2bn-$1.5bn.", (1.2e9, 1.5e9, "USD", "money", "range")),
     ("Estimates range from 10,000 to 15,000 deaths.", (10000, 15000, "death", "count", "range")),
+    # a change: both amounts, the first in the second's unit, even falling
+    ("Prices rose from 10,000 to 15,000 euros.", (10000, None, "EUR", "money", "exact")),
+    ("Membership fell from 2,000 to 1,500 people.", (2000, None, "people", "count", "exact")),
+    ("Membership fell from 2,000 to 1,500 people.", (1500, None, "people", "count", "exact")),
     # a DATE of numbers alone is no date
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     # a currency's country decides its code; a letter prefix before a glued scale
