@@ -131,7 +131,10 @@ def _about(span):
     for _i, tok in enumerate(after):
         if tok.lower_ == "of":
             return next((c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
-    node = _root(span)
+    root = _root(span)
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+        return root.head.head  # "revenue of $4.3bn", "a net profit of 3.2 billion francs"
+    node = root
     for _ in range(4):
         if node.head.i == node.i:
             break

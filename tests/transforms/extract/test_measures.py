@@ -26,6 +26,8 @@ def claims(nlp, text, title=None):
     ("Turkey's annual inflation rose to 85% in October.", (85, "inflation", "Turkey")),
     ("China's exports fell 7.5% in May.", (7.5, "export", "China")),
     ("Some 50,000 protesters marched through Paris.", (50000, "protesters", "Paris")),
+    ("The company reported revenue of $4.3bn.", (4.3e9, "revenue", None)),
+    ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, "profit", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
      (750, "troops", "Middle East")),
 ])
