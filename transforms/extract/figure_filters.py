@@ -13,6 +13,8 @@ _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
+_STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive",
+                           "square", "terrace", "crescent", "strasse", "straße", "rue", "via", "calle"})
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 
@@ -31,7 +33,9 @@ def excluded(doc, span, value) -> bool:
     prev = doc[first.i - 1] if first.i > 0 else None
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
     if prev is not None and (prev.lower_ in FIGURE_WORDS.rank_before
-                             or prev.text in ("-", "/") and prev.i > 0 and doc[prev.i - 1].is_alpha):
+                             or prev.text in ("-", "/") and prev.i > 0 and doc[prev.i - 1].is_alpha
+                             or prev.text == "." and prev.i > 0 and not doc[prev.i - 1].whitespace_
+                             and doc[prev.i - 1].lower_ + "." in FIGURE_WORDS.rank_before):  # "No" "." "10"
         return True
     if _model_number(doc, span) and not has_currency(doc, span):
         return True  # "Boeing 787", "Apollo 11 crew", "Windows 11 licences"
@@ -46,9 +50,12 @@ def excluded(doc, span, value) -> bool:
         return True
     if prev is not None and prev.is_alpha and not prev.whitespace_ and not has_currency(doc, span):
         return True  # "N95", "A 320" split by the tokenizer
-    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper \
-            and nxt.text not in ("K", "M", "B", "L", "T"):
-        return True  # "5G", "3D"
+    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper:
+        return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people")
+    if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_.startswith("for"):
+        return True  # "a 2-for-1 offer"
+    if _street(doc, last):
+        return True  # "10 Downing Street"
     if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":
         return True
     return (nxt is not None and nxt.text in (":", ".") and nxt.whitespace_ == "" and nxt.i + 1 < len(doc)
@@ -146,6 +153,16 @@ def _one_of_the_most(doc, span) -> bool:
     if span.text.lower() != "one" or span.end + 2 >= len(doc) or doc[span.end].lower_ != "of":
         return False
     return any(t.tag_ in ("JJS", "RBS") or t.lower_ in ("most", "few") for t in doc[span.end + 1:span.end + 4])
+
+
+def _street(doc, last) -> bool:
+    """An address: the number before a street's name ('10 Downing Street', '1600 Pennsylvania Avenue')."""
+    for tok in doc[last.i + 1:last.i + 4]:
+        if not tok.text[:1].isupper():
+            return False
+        if tok.lower_.rstrip(".") in _STREET_WORDS:
+            return True
+    return False
 
 
 def _fraction(doc, last) -> bool:

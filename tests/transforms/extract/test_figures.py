@@ -134,6 +134,10 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "5 things to know about the election.",
     "There are three ways to read the result, for two reasons.",
     "Try 5 minutes of stretching.",
+    "He lives at 10 Downing Street.",
+    "The TV supports 4K and 8K video.",
+    "He wore the No. 10 shirt.",
+    "The 2-for-1 offer ends soon.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
