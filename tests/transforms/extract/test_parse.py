@@ -53,3 +53,34 @@ def test_every_model_computes_with_numpy_s_blas_in_one_thread(nlp):
     models = [c.model for _, c in components if getattr(c, "model", None) is not None]
     assert len(models) >= 5 and all(m.ops.use_blis is False for m in models)  # thinc's BLIS is 4x slower here
     assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+
+RULE_TEXTS = [  # rules over one token and over two ("gon na", "y' all", "ai n't", "there is"), with dependencies
+    "There is a problem, and there are 3,000 more. Y'all ain't gonna like it, but I told you it was nothin'.",
+    "It is what it is: he does, she did not, and they have had 12 of them since 2020 , which I doubt.",
+    "  \n\nWho said that?  The mayor's office did (on Monday) -- 45% of voters agree; $3m was spent.",
+]
+
+
+def test_the_cached_attribute_rules_give_what_spacy_s_attribute_ruler_gives():
+    import spacy
+    from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
+    from spacy.tokens import Doc
+
+    from flows.settings import SPACY_MODEL
+    from transforms.extract.parse import CachedAttributeRuler
+
+    full = spacy.load(SPACY_MODEL, exclude=["lemmatizer", "ner", "senter"])
+    ruler = full.get_pipe("attribute_ruler")
+    texts = RULE_TEXTS + [clean_text(p.read_text("utf-8")).body for p in sorted(SEEDS.glob("*.txt"))]
+    with full.select_pipes(disable=["attribute_ruler"]):
+        parsed = [d.to_bytes() for d in full.pipe(texts)]
+    attrs = [POS, MORPH, LEMMA, TAG, DEP, HEAD]
+    expected = [ruler(Doc(full.vocab).from_bytes(b)).to_array(attrs) for b in parsed]
+    for cache_size in (200_000, 5):  # the second clears its cache on the way
+        cached = CachedAttributeRuler(ruler, cache_size=cache_size)
+        for _ in range(2):  # filling the cache, then reading it
+            got = [d.to_array(attrs) for d in cached.pipe(Doc(full.vocab).from_bytes(b) for b in parsed)]
+            assert all((g == e).all() for g, e in zip(got, expected, strict=True))
+    doc = cached(Doc(full.vocab).from_bytes(parsed[0]))
+    assert {t.text: t.lemma_ for t in doc if t.text in ("gon", "na", "ai")} == {"gon": "go", "na": "to", "ai": "be"}
