@@ -31,7 +31,9 @@ class HtmlExtract:
 
 # htmldate's parameters: the original publication date, with its time and zone when the page gives them
 # ("article:published_time"; htmldate's default output is the day alone); a date alone comes as midnight.
-DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+# First from the markup alone (meta tags, JSON-LD, <time>, the URL); `_text_date` then searches the text.
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+DATE_PARAMS = {"original_date": True, "outputformat": DATE_FORMAT, "extensive_search": False}
 
 
 def extract_html(html: str) -> HtmlExtract:
@@ -53,7 +55,20 @@ def extract_html(html: str) -> HtmlExtract:
     except (ValueError, TypeError):  # lxml refuses some documents (an XML declaration in a str)
         rendered = recall
     return HtmlExtract(text=get("text") or "", precise=precise, recall=recall, rendered=rendered, title=get("title"),
-                       author=get("author"), source_name=get("sitename"), published=get("date"), url=get("url"))
+                       author=get("author"), source_name=get("sitename"), published=get("date") or _text_date(page()),
+                       url=get("url"))
+
+
+def _text_date(page) -> str | None:
+    """A publication date from the page's text (htmldate's extensive search) when it names a day. Its last
+    resorts, a bare year or a month ("© 1996-2024", an archive's "November 2023"), come as the 1st of a
+    month: dropped, as no date is better than a wrong one (on the open-web dev pages 21 of the 38 dates
+    found only this way were such: 1996-01-01 three times). A day-1 date stated in the text alone is
+    lost with them."""
+    from htmldate import find_date
+
+    found = find_date(page, original_date=True, outputformat=DATE_FORMAT, extensive_search=True)
+    return found if found and found[8:10] != "01" else None
 
 
 def _page(html: str):

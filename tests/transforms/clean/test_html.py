@@ -33,3 +33,24 @@ def test_a_page_within_the_limit_goes_to_the_extractors_as_text():
 def test_the_publication_time_keeps_its_hour_and_zone(meta, expected):
     html = _legacy_page(5).replace("<title>", meta + "<title>")
     assert str(parse_published(extract_html(html).published)) == expected
+
+
+def _dated_page(head: str = "", text: str = "") -> str:
+    return _legacy_page(5).replace("<title>", head + "<title>").replace("</body>", f"<p>{text}</p></body>")
+
+
+@pytest.mark.parametrize("text", ["Copyright 1996-2024 The Valley Courier. All rights reserved.",
+                                  "Archive: November 2023 | October 2023 | September 2023"])
+def test_a_bare_year_or_month_in_the_text_is_no_publication_date(text):
+    assert extract_html(_dated_page(text=text)).published is None  # htmldate's fallback: the 1st of the month
+
+
+def test_a_day_stated_in_the_text_is_the_publication_date_when_the_markup_has_none():
+    page = extract_html(_dated_page(text="Posted on March 14, 2024 by the news desk. Copyright 2024."))
+    assert str(parse_published(page.published)) == "2024-03-14 00:00:00+00:00"
+
+
+def test_the_markup_s_date_wins_over_a_date_in_the_text():  # the text's may be a widget's "today"
+    page = extract_html(_dated_page('<meta property="article:published_time" content="2019-02-08T10:00:00Z">',
+                                    "Friday, 19 February 2020. Posted on 13 January 2019."))
+    assert str(parse_published(page.published)) == "2019-02-08 10:00:00+00:00"
