@@ -55,8 +55,23 @@ def extract_html(html: str) -> HtmlExtract:
     except (ValueError, TypeError):  # lxml refuses some documents (an XML declaration in a str)
         rendered = recall
     return HtmlExtract(text=get("text") or "", precise=precise, recall=recall, rendered=rendered, title=get("title"),
-                       author=get("author"), source_name=get("sitename"), published=get("date") or _text_date(page()),
-                       url=get("url"))
+                       author=_author(get("author")), source_name=get("sitename"),
+                       published=get("date") or _text_date(page()), url=get("url"))
+
+
+# Words of a byline that name a role, not a person: trafilatura splits "By Jane Miller, Staff Writer" at the comma
+_ROLE_WORDS = {"staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist", "senior",
+               "chief", "political", "news", "desk", "contributing", "special", "foreign", "freelance", "journalist"}
+
+
+def _author(found: str | None) -> str | None:
+    """trafilatura's author ("Jane Miller; Staff Writer", "Priya Natarajan; May 5" from "By Priya Natarajan |
+    May 5, 2024") without the parts that are a date, or a role beside a name."""
+    if not found:
+        return None
+    undated = [p.strip() for p in found.split(";") if p.strip() and not any(c.isdigit() for c in p)]
+    people = [p for p in undated if not set(p.lower().replace("-", " ").split()) <= _ROLE_WORDS]
+    return "; ".join(people or undated) or None  # a role alone ("Staff") is what the page says
 
 
 def _text_date(page) -> str | None:

@@ -54,3 +54,13 @@ def test_the_markup_s_date_wins_over_a_date_in_the_text():  # the text's may be 
     page = extract_html(_dated_page('<meta property="article:published_time" content="2019-02-08T10:00:00Z">',
                                     "Friday, 19 February 2020. Posted on 13 January 2019."))
     assert str(parse_published(page.published)) == "2019-02-08 10:00:00+00:00"
+
+
+@pytest.mark.parametrize("byline,author", [
+    ("By Priya Natarajan | May 5, 2024", "Priya Natarajan"), ("By Jane Miller, Staff Writer", "Jane Miller"),
+    ("By Ann Lee and Tom Reyes", "Ann Lee; Tom Reyes"), ("By Staff", "Staff"),
+])
+def test_the_author_is_the_byline_s_names_without_its_date_or_role(byline, author):
+    html = _legacy_page(5).replace("<body>", f'<body><p class="byline">{byline}</p>')
+    html = html.replace("<title>", f'<meta name="author" content="{byline.removeprefix("By ")}"><title>')
+    assert extract_html(html).author == author
