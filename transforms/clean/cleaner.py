@@ -23,6 +23,7 @@ from transforms.clean.result import Cleaned, Removed, assemble
 from transforms.clean.rules import rule_reasons
 from transforms.clean.signals import SHAPE_MAX_CHARS, SHAPES, TEASER_MARKER, comment_headers, menu_runs, teaser_runs
 from transforms.clean.stopwords import stop_words
+from transforms.constants import BYLINE_RE
 from transforms.meta.language import detect_language
 from transforms.options import DEFAULT, CleanOptions
 
@@ -129,7 +130,7 @@ def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint
         cleaned = clean_text(page.text, opts, title_hint=title, keep_region=True, model=None)
     else:
         cleaned = _combine_settings(page, model, opts, title)
-    cleaned.author = cleaned.author or page.author
+    cleaned.author = page.author or cleaned.author
     cleaned.source_name = page.source_name or cleaned.source_name
     cleaned.published = page.published or cleaned.published
     return cleaned
@@ -155,16 +156,22 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     title_key = _key(title) if title else None
     removed_title = [t for t in body if title_key and _key(t) == title_key]
     body = [t for t in body if not (title_key and _key(t) == title_key)]
+    byline = next(((i, m) for i, t in enumerate(body[:3]) if (m := BYLINE_RE.fullmatch(t)) and not t.endswith(".")),
+                  None)  # "By Jane Miller, Staff Writer" on top: the author, as on a text page
+    author = byline[1].group(1).strip() if byline else None
+    bylines = [body.pop(byline[0])] if byline else []
     kept = {_key(t) for t in body}
     offered = _runs([i for i, t in enumerate(rendered.text) if _key(t) in seen and _key(t) not in kept])
     learned = {i: reason for run, reason in zip(offered, model.reasons(features[[r[0] for r in offered]])
                                                 if offered else [], strict=False) for i in run}
+    byline_keys = {_key(t) for t in bylines}
     reasons = [None if _key(t) in kept else "title" if title_key and _key(t) == title_key
-               else learned.get(i, "dom_extractor") for i, t in enumerate(rendered.text)]
+               else "byline" if _key(t) in byline_keys else learned.get(i, "dom_extractor")
+               for i, t in enumerate(rendered.text)]
     removed = assemble(rendered.text, reasons, {}).removed
     if removed_title and not any(r.reason == "title" for r in removed):
         removed.insert(0, Removed(removed_title[0], "title"))
-    return Cleaned(body="\n\n".join(body), title=title, removed=removed)
+    return Cleaned(body="\n\n".join(body), title=title, author=author, removed=removed)
 
 
 def _key(text: str) -> str:

@@ -64,3 +64,15 @@ def test_the_author_is_the_byline_s_names_without_its_date_or_role(byline, autho
     html = _legacy_page(5).replace("<body>", f'<body><p class="byline">{byline}</p>')
     html = html.replace("<title>", f'<meta name="author" content="{byline.removeprefix("By ")}"><title>')
     assert extract_html(html).author == author
+
+
+def test_a_byline_at_the_top_of_an_html_article_is_its_author_not_its_text():
+    from transforms.clean.cleaner import clean_html
+
+    top = "<h2>Troops move to the base</h2><p>By Jane Miller, Staff Writer</p>"
+    html = _legacy_page(6).replace("<body>", "<body>" + top)
+    cleaned = clean_html(extract_html(html))
+    assert cleaned.author == "Jane Miller" and "Jane Miller" not in cleaned.body and "Paragraph 0:" in cleaned.body
+    assert [r.text for r in cleaned.removed if r.reason == "byline"] == ["By Jane Miller, Staff Writer"]
+    with_meta = html.replace("<title>", '<meta name="author" content="Jane Quinn Miller"><title>')
+    assert clean_html(extract_html(with_meta)).author == "Jane Quinn Miller"  # the markup's name first
