@@ -122,8 +122,8 @@ def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint
                model=_DEFAULT_MODEL) -> Cleaned:
     """The article of an HTML page: what trafilatura keeps even when it leans to precision, and the
     lines only its default or recall-leaning settings keep when the model, scoring the whole
-    rendered page, judges them article text (model.meta's html thresholds). Without the model,
-    trafilatura's default text with the line signals."""
+    rendered page, judges them article text (model.meta's html thresholds); a byline on top is the
+    author (the markup's author first). Without the model, trafilatura's default text with the line signals."""
     model = load_model() if model is _DEFAULT_MODEL else model
     title = title_hint or page.title
     if model is None:
