@@ -123,13 +123,16 @@ def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint
     """The article of an HTML page: what trafilatura keeps even when it leans to precision, and the
     lines only its default or recall-leaning settings keep when the model, scoring the whole
     rendered page, judges them article text (model.meta's html thresholds); a byline on top is the
-    author (the markup's author first). Without the model, trafilatura's default text with the line signals."""
+    author (the markup's author first). A page with no text but its JSON-LD's articleBody (its scripts
+    render it) is that body. Without the model, trafilatura's default text with the line signals."""
     model = load_model() if model is _DEFAULT_MODEL else model
     title = title_hint or page.title
     if model is None:
         cleaned = clean_text(page.text, opts, title_hint=title, keep_region=True, model=None)
     else:
         cleaned = _combine_settings(page, model, opts, title)
+    if not cleaned.body and len(page.stated.split()) >= opts.prose_min_words:  # the page's text comes by script
+        cleaned.body = "\n\n".join(page.stated.splitlines())
     cleaned.author = page.author or cleaned.author
     cleaned.source_name = page.source_name or cleaned.source_name
     cleaned.published = page.published or cleaned.published

@@ -9,8 +9,10 @@ expansion: trafilatura parses with lxml's safe settings.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
+_JSON_LD = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
 _OPTIONS: dict = {"include_comments": False, "include_tables": True, "deduplicate": False}
 
 
@@ -27,6 +29,7 @@ class HtmlExtract:
     source_name: str | None
     published: str | None
     url: str | None
+    stated: str = ""   # the articleBody the page's JSON-LD states (schema.org), for a page its scripts render
 
 
 # htmldate's parameters: the original publication date, with its time and zone when the page gives them
@@ -56,7 +59,37 @@ def extract_html(html: str) -> HtmlExtract:
         rendered = recall
     return HtmlExtract(text=get("text") or "", precise=precise, recall=recall, rendered=rendered, title=get("title"),
                        author=_author(get("author")), source_name=get("sitename"),
-                       published=get("date") or _text_date(page()), url=get("url"))
+                       published=get("date") or _text_date(page()), url=get("url"), stated=stated_body(html))
+
+
+def stated_body(html: str) -> str:
+    """The longest `articleBody` in the page's JSON-LD blocks (anywhere in them: @graph, nested), as text."""
+    import html as html_lib
+    import json
+
+    found = []
+    for block in _JSON_LD.findall(html):
+        try:
+            stack = [json.loads(block)]
+        except ValueError:
+            continue
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                body = item.get("articleBody")
+                if isinstance(body, str):
+                    found.append(body)
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    if not found:
+        return ""
+    body = max(found, key=len)
+    if "<" in body:
+        import html_text
+
+        body = html_text.extract_text(body, guess_layout=True)
+    return "\n".join(" ".join(line.split()) for line in html_lib.unescape(body).splitlines() if line.strip())
 
 
 # Words of a byline that name a role, not a person: trafilatura splits "By Jane Miller, Staff Writer" at the comma

@@ -76,3 +76,23 @@ def test_a_byline_at_the_top_of_an_html_article_is_its_author_not_its_text():
     assert [r.text for r in cleaned.removed if r.reason == "byline"] == ["By Jane Miller, Staff Writer"]
     with_meta = html.replace("<title>", '<meta name="author" content="Jane Quinn Miller"><title>')
     assert clean_html(extract_html(with_meta)).author == "Jane Quinn Miller"  # the markup's name first
+
+
+_SHELL = ('<html><head><title>Floods recede</title><script type="application/ld+json">'
+          '{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Daily Planet"}, '
+          '{"@type": "NewsArticle", "headline": "Floods recede", '
+          '"articleBody": "Flood waters began to recede on Thursday, officials said.\\nAt least 42 people have died '
+          'since the rains began, and more than 15,000 remain in shelters &amp; schools."}]}</script></head>'
+          '<body><div id="root"></div><noscript>Enable JavaScript to run this app.</noscript></body></html>')
+
+
+def test_a_page_its_scripts_render_is_the_article_body_its_json_ld_states():
+    from transforms.clean.cleaner import clean_html
+
+    cleaned = clean_html(extract_html(_SHELL))
+    assert cleaned.body.split("\n\n") == [
+        "Flood waters began to recede on Thursday, officials said.",
+        "At least 42 people have died since the rains began, and more than 15,000 remain in shelters & schools."]
+    rendered = _legacy_page(6).replace("</head>", _SHELL.split("</title>")[1].split("</head>")[0] + "</head>")
+    assert "Flood waters" not in clean_html(extract_html(rendered)).body  # a page with text is read, not its JSON-LD
+    assert clean_html(extract_html(_SHELL.replace("articleBody", "description"))).body == ""
