@@ -79,7 +79,11 @@ def _dated(doc, span) -> bool:
             and not any(t.lower_.rstrip(".").isalpha() and t.lower_ not in _RANGE_WORDS or _YEAR.match(t.text)
                         for t in ent):
         return False  # "between 10 and 15 people": a range of bare numbers, no month ("Nov."), day or year
-    # (one bare number stays dated: NER tags ages so, "Carlineo Jr., 55, faces ...")
+    # (one bare number stays dated: NER tags ages so, "Carlineo Jr., 55, faces ..."; but not a previous
+    # value, "won 48 seats, down from 55", which is no year)
+    if len(ent) == 1 and not _YEAR.match(ent.text) and ent.start >= 2 and doc[ent.start - 1].lower_ == "from" \
+            and doc[ent.start - 2].lower_ in ("up", "down"):
+        return False
     rest = [t for t in ent if not span.start <= t.i < span.end]
     return not rest or any(t.lower_ not in FIGURE_WORDS.when_words for t in rest)
 

@@ -101,8 +101,9 @@ def figs(nlp, text):
     ("Prices rose from 10,000 to 15,000 euros.", (10000, None, "EUR", "money", "exact")),
     ("Membership fell from 2,000 to 1,500 people.", (2000, None, "people", "count", "exact")),
     ("Membership fell from 2,000 to 1,500 people.", (1500, None, "people", "count", "exact")),
-    # a DATE of numbers alone is no date
+    # a DATE of numbers alone is no date, nor a previous value NER tags DATE
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
+    ("The party won 48 seats, down from 55.", (55, None, "seat", "count", "exact")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
