@@ -76,13 +76,25 @@ def _number_spans(doc):
     for i in np.flatnonzero(candidates).tolist():
         if i < end or not starts_number(doc[i]):
             continue
-        j = i + 1
+        j = _digit_groups(doc, i)
         while j < len(doc) and _continues_number(doc[j], doc[j - 1]):
             j += 1
         while j > i + 1 and doc[j - 1].lower_ == "and":
             j -= 1
         yield doc[_article_start(doc, i, end):j]
         end = j
+
+
+def _digit_groups(doc, i: int) -> int:
+    """The end of the number at token i when it is digits grouped by spaces with a "000" group ("20 000",
+    "1 250 000": numbers.GROUPED); else i + 1."""
+    j = i + 1
+    if not (doc[i].text.isdigit() and len(doc[i].text) <= 3):
+        return j
+    while j < len(doc) and len(doc[j].text) == 3 and doc[j].text.isdigit() and doc[j - 1].whitespace_ == " ":
+        j += 1
+    last_round = max((k for k in range(i + 1, j) if doc[k].text == "000"), default=None)
+    return last_round + 1 if last_round is not None else i + 1
 
 
 def _article_start(doc, i: int, end: int) -> int:

@@ -12,6 +12,10 @@ _DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 SCALE_SUFFIX = "|".join(sorted(map(re.escape, NUMBER_WORDS.scales), key=len, reverse=True))
 _GLUED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>{SCALE_SUFFIX})\.?$", re.IGNORECASE)
 _SPLIT = re.compile(r"[\s-]+")
+# Digits grouped by spaces, as SI and many European sites write them ("20 000", "1 250 000"; often a
+# no-break or thin space that cleaning made a space): read as one number when a group is "000", as a
+# grouped number always has one when it is round, and "12 100-metre races" is two numbers.
+GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def parse_digits(token: str) -> float | None:
@@ -47,6 +51,8 @@ def parse_number(text: str) -> float | None:
     """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k'); None if not one."""
     total, current, seen = 0.0, 0.0, False
     previous = ""
+    if GROUPED.fullmatch(text.strip()):
+        text = "".join(text.split())
     for word in _SPLIT.split(text.strip().lower()):
         if not word:
             continue

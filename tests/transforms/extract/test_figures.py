@@ -104,6 +104,9 @@ def figs(nlp, text):
     # a DATE of numbers alone is no date, nor a previous value NER tags DATE
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     ("The party won 48 seats, down from 55.", (55, None, "seat", "count", "exact")),
+    # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
+    ("About 20 000 workers joined the strike.", (20000, None, "worker", "count", "approx")),
+    ("It cost €1 250 000 in total.", (1250000, None, "EUR", "money", "exact")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
@@ -228,3 +231,8 @@ def test_seed_gold_figures_and_sources(nlp, seeds_gold):
 def test_it_stands_for_who_stated_the_figure_before(nlp):
     doc = nlp("The ministry said 40 people were killed. It added that 120 were wounded.")
     assert [(f.value, f.attributed_to) for f in extract_figures(doc)] == [(40, "ministry"), (120, "ministry")]
+
+
+def test_digits_a_space_apart_stay_two_numbers_without_a_round_group(nlp):
+    assert [f.value for f in extract_figures(nlp("He won 12 100-metre races."))] == [12, 100]
+    assert [f.text for f in extract_figures(nlp("About 20 000 people attended."))] == ["About 20 000"]

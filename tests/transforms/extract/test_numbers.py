@@ -9,6 +9,7 @@ from transforms.extract.numbers import parse_number
     ("3,000", 3000), ("1.2 billion", 1.2e9), ("one million", 1e6), ("30mln", 3e7), ("17k", 17000),
     ("twenty-five", 25), ("two hundred and fifty", 250), ("5bn", 5e9), ("157", 157), ("0.5", 0.5),
     ("a million", 1e6), ("half a million", 5e5), ("180m.", 1.8e8), ("two dozen", 24), ("dozen", 12),
+    ("20 000", 20_000), ("1 250 000", 1_250_000),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
