@@ -71,7 +71,8 @@ def _number_spans(doc):
         return
     rows = doc.to_array([LIKE_NUM, IDX])
     text = doc_text(doc)
-    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() for x in rows[:, 1].tolist()])
+    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() or text.startswith(("dozen", "Dozen"), x)
+                                                     for x in rows[:, 1].tolist()])
     end = 0
     for i in np.flatnonzero(candidates).tolist():
         if i < end or not starts_number(doc[i]):
@@ -98,9 +99,11 @@ def _digit_groups(doc, i: int) -> int:
 
 
 def _article_start(doc, i: int, end: int) -> int:
-    """Where a number that opens with a scale word starts: 'a million', 'half a million' take the article."""
+    """Where a number that opens with a scale word starts: 'a million', 'half a million', 'a dozen' take the
+    article."""
     start = i
-    if doc[i].lower_ in NUMBER_WORDS.full_scales and i - 1 >= end and doc[i - 1].lower_ in ("a", "an"):
+    if (doc[i].lower_ in NUMBER_WORDS.full_scales or doc[i].lower_ == "dozen") and i - 1 >= end \
+            and doc[i - 1].lower_ in ("a", "an"):
         start = i - 1
         if start - 1 >= end and doc[start - 1].lower_ == "half":
             start -= 1
@@ -112,6 +115,8 @@ def starts_number(tok) -> bool:
     low = tok.lower_
     if low in NUMBER_WORDS.scales and low not in NUMBER_WORDS.full_scales:
         return False
+    if low == "dozen":  # "a dozen people", "half a dozen"; "two dozen" starts at "two"
+        return tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("a", "an")
     return is_number_token(tok.text) and low != "and" and (tok.like_num or tok.text[0].isdigit())
 
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LEMMA, LIKE_NUM, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -60,7 +60,7 @@ def selective(nlp: Language) -> Language:
 def needed_tokens(doc: Doc) -> np.ndarray:
     """The indices of the tokens of the sentences extraction reads (NER has run):
 
-    - a sentence with a number that can make a figure: a number word or a token with a digit, unless it
+    - a sentence with a number that can make a figure: a number word ("dozen" too) or a token with a digit, unless it
       sits in a date, time or ordinal that `excluded` drops without reading the parse ("March 3, 2024");
     - a sentence of the opening paragraphs that names a place (`main_place` reads what governs it).
     """
@@ -69,7 +69,7 @@ def needed_tokens(doc: Doc) -> np.ndarray:
     starts = sentence_starts(doc)
     bounds = np.append(np.flatnonzero(starts == np.arange(len(doc))), len(doc))
     text = doc_text(doc)
-    number = doc.to_array(LIKE_NUM).astype(bool)
+    number = doc.to_array(LIKE_NUM).astype(bool) | (doc.to_array(LOWER) == doc.vocab.strings.add("dozen"))
     digits = [m.start() for m in _DIGIT.finditer(text)]
     if digits:
         number[np.searchsorted(doc.to_array(IDX).astype(np.int64), digits, side="right") - 1] = True

@@ -137,6 +137,9 @@ def measure(doc, span) -> Unit | None:
 
 def counted_noun(doc, span) -> Counted | None:
     """(lemma of the counted noun, 'count') from the dependency parse."""
+    strong = _strong(doc, span.end)
+    if strong is not None:
+        return Counted(singular(strong), "count")
     root = span_root(span)
     modifies = root.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and root.head.i > root.i
     head = root.head if modifies else None
@@ -159,6 +162,14 @@ def counted_noun(doc, span) -> Counted | None:
     if unit in FIGURE_WORDS.non_units or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
         return None
     return Counted(unit, "count")
+
+
+def _strong(doc, end: int):
+    """The noun of 'a 12,000-strong workforce', 'the 300-strong crowd': what the number counts the members of."""
+    if end + 2 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ == "strong" \
+            and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
+        return next((t for t in doc[end + 2:end + 5] if t.pos_ in ("NOUN", "PROPN")), None)
+    return None
 
 
 def number_of(doc, span) -> Counted | None:

@@ -104,6 +104,11 @@ def figs(nlp, text):
     # a DATE of numbers alone is no date, nor a previous value NER tags DATE
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     ("The party won 48 seats, down from 55.", (55, None, "seat", "count", "exact")),
+    # "a dozen", "half a dozen"; a number "-strong" counts the members of the noun after it
+    ("At least a dozen people were hurt.", (12, None, "people", "count", "at_least")),
+    ("Half a dozen soldiers were wounded.", (6, None, "soldier", "count", "exact")),
+    ("The company will cut 10% of its 12,000-strong workforce.", (12000, None, "workforce", "count", "exact")),
+    ("A 300-strong crowd gathered outside.", (300, None, "crowd", "count", "exact")),
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
     ("About 20 000 workers joined the strike.", (20000, None, "worker", "count", "approx")),
     ("It cost €1 250 000 in total.", (1250000, None, "EUR", "money", "exact")),
