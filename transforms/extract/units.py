@@ -119,6 +119,8 @@ def _percent_context(doc, span) -> bool:
 
 
 def measure(doc, span) -> Unit | None:
+    if span.start > 0 and doc[span.start - 1].lower_ == "magnitude":  # "a magnitude 6.1 earthquake"
+        return Unit("magnitude", "quantity", span.start - 1, span.end)
     end = _scale_end(doc, span.end)
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
         end += 1  # "a 10-kilometre stretch"
