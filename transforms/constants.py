@@ -258,6 +258,7 @@ class Measures(NamedTuple):
         "square miles": "mile2", "square mile": "mile2", "mph": "mph", "km/h": "km/h", "kph": "km/h",
         "knot": "knot", "knots": "knot", "gb": "gb", "tb": "tb", "mb": "mb",
         "bcm": "bcm", "mcm": "mcm", "cubic metres": "m3", "cubic meters": "m3",
+        "degree": "degree", "degrees": "degree",  # a temperature without its scale, an angle
         "magnitude": "magnitude",  # an earthquake's: "a 6.1-magnitude quake"; "magnitude 6.1" in units.measure
     }
     durations: dict = {"second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",

@@ -126,6 +126,9 @@ def measure(doc, span) -> Unit | None:
         end += 1  # "a 10-kilometre stretch"
     if end >= len(doc):
         return None
+    three = "".join(t.lower_ for t in doc[end:end + 3]) if end + 2 < len(doc) else ""
+    if three in MEASURES.units and "/" in three and not doc[end].whitespace_ and not doc[end + 1].whitespace_:
+        return Unit(MEASURES.units[three], "quantity", span.start, end + 3)  # "200 km/h": spaCy splits the slash
     two = f"{doc[end].lower_} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
     if two in MEASURES.units:
         return Unit(MEASURES.units[two], "quantity", span.start, end + 2)

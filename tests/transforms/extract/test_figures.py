@@ -104,6 +104,9 @@ def figs(nlp, text):
     # a DATE of numbers alone is no date, nor a previous value NER tags DATE
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     ("The party won 48 seats, down from 55.", (55, None, "seat", "count", "exact")),
+    # a unit spaCy splits at its slash; degrees without a scale
+    ("Winds of up to 200 km/h were recorded.", (200, None, "km/h", "quantity", "at_most")),
+    ("Temperatures reached 40 degrees on Sunday.", (40, None, "degree", "quantity", "exact")),
     # an earthquake's magnitude is a measure, not a count of earthquakes
     ("A magnitude 6.1 earthquake struck off the coast.", (6.1, None, "magnitude", "quantity", "exact")),
     ("A 7.8-magnitude quake hit the region.", (7.8, None, "magnitude", "quantity", "exact")),
