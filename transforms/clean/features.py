@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -90,21 +91,51 @@ def line_features(lines: Lines, facts: PageFacts, lexicon: Lexicon | None, opts:
     return np.column_stack([cols[name] for name in NAMES])
 
 
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane: bit 1 a letter, 2 upper case, 4 a digit (as
+    str.isalpha, isupper and isdigit say), 8 a space or plain punctuation."""
+    chars = list(map(chr, range(0x10000)))
+    plain = set(_PLAIN_PUNCTUATION) | {" "}
+    flags = [np.fromiter(map(test, chars), dtype=np.uint8, count=len(chars))
+             for test in (str.isalpha, str.isupper, str.isdigit, plain.__contains__)]
+    return flags[0] | flags[1] << 1 | flags[2] << 2 | flags[3] << 3
+
+
+def _char_counts(texts: list[str]) -> np.ndarray:
+    """Per line (a row): its letters, upper-case letters, digits, spaces and plain punctuation, and its words
+    that start upper case, counted over the page's code points at once (lines hold single spaces only)."""
+    joined = "\n".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _char_classes()[np.minimum(points, 0xFFFF)]
+    for i in np.flatnonzero(points > 0xFFFF).tolist():  # beyond the BMP (emoji, rare scripts): one by one
+        c = joined[i]
+        classes[i] = c.isalpha() | c.isupper() << 1 | c.isdigit() << 2
+    word_start = np.empty(len(points), dtype=bool)
+    word_start[0] = True
+    word_start[1:] = (points[:-1] == 32) | (points[:-1] == 10)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    bits = np.stack([classes & 1, classes >> 1 & 1, classes >> 2 & 1, classes >> 3 & 1,
+                     (classes >> 1 & 1) * word_start], axis=1).astype(np.int64)
+    return np.add.reduceat(bits, starts, axis=0)
+
+
 def _line_shape(lines: Lines, facts: PageFacts, opts: CleanOptions) -> dict[str, np.ndarray]:
     """Features of each line alone."""
     line_tokens = [_WORD.findall(low) for low in lines.lower]
     rows = []
     stop_counts = facts.stop_words.count(line_tokens)
-    for text, low, tokens, stop_count, words, cjk, sig in zip(lines.text, lines.lower, line_tokens, stop_counts,
-                                                              lines.words, lines.cjk, facts.signals, strict=False):
+    counts = _char_counts(lines.text).tolist()
+    for text, low, tokens, stop_count, words, cjk, sig, (letters, upper, digits, plain, titled) in zip(
+            lines.text, lines.lower, line_tokens, stop_counts, lines.words, lines.cjk, facts.signals, counts,
+            strict=False):
         chars = len(text)
-        letters, upper, digits = sum(map(str.isalpha, text)), sum(map(str.isupper, text)), sum(map(str.isdigit, text))
-        symbols = chars - letters - digits - text.count(" ") - sum(map(text.count, _PLAIN_PUNCTUATION))
+        symbols = chars - letters - digits - plain
         rows.append((
             chars, words, chars / max(words, 1), ends_sentence(text),
             len(_SENTENCE_MARKS.findall(text)) / max(words, 1),
             text.count(",") / max(words, 1), digits / max(chars, 1), upper / max(letters, 1),
-            sum(1 for w in text.split() if w[:1].isupper()) / max(words, 1), symbols / max(chars, 1),
+            titled / max(words, 1), symbols / max(chars, 1),
             bool(_BULLET.match(text)), sum(text.count(s) for s in _SEPARATORS), text.endswith(":"),
             text.endswith(("...", "…")), bool(_URLISH.search(low)), stop_count / max(len(tokens), 1), stop_count,
             cjk, _SHAPE_CODE.get(sig, 0) if sig else 0, not sig and prose(text, words, cjk, opts), len(tokens),

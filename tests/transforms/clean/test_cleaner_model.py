@@ -85,6 +85,17 @@ def test_stop_words_are_counted_line_by_line():
     assert english.count([words, [w + "#" for w in words]]).tolist() == [len(words), 0]
 
 
+def test_characters_are_counted_per_line_as_python_counts_them():
+    from transforms.clean.features import _PLAIN_PUNCTUATION, _char_counts
+
+    texts = ["Über Straße: ½ ² ३ digits, ÀÉÎ (upper)!", "Emoji 😀 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Math 𝐀𝐁 letters", "x",
+             "«Ça» - 中文 Ünd 42"]
+    expected = [[sum(map(str.isalpha, t)), sum(map(str.isupper, t)), sum(map(str.isdigit, t)),
+                 t.count(" ") + sum(map(t.count, _PLAIN_PUNCTUATION)), sum(1 for w in t.split() if w[:1].isupper())]
+                for t in texts]
+    assert _char_counts(texts).tolist() == expected
+
+
 def test_lexicon_scores_are_the_same_in_any_order():
     lexicon = Lexicon({"newsletter": -2.5, "said": 1.25, "the": 0.1, "p:newsl": -1.0, "the newsletter": -0.7})
     scores = lexicon.line_scores(["subscribe to the newsletter", "the minister said"])
