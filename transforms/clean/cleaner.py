@@ -123,8 +123,9 @@ def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint
     """The article of an HTML page: what trafilatura keeps even when it leans to precision, and the
     lines only its default or recall-leaning settings keep when the model, scoring the whole
     rendered page, judges them article text (model.meta's html thresholds); a byline on top is the
-    author (the markup's author first). A page with no text but its JSON-LD's articleBody (its scripts
-    render it) is that body. Without the model, trafilatura's default text with the line signals."""
+    author (the markup's author first), the headline on top (the title's words, a few more) no text.
+    A page with no text but its JSON-LD's articleBody (its scripts render it) is that body. Without
+    the model, trafilatura's default text with the line signals."""
     model = load_model() if model is _DEFAULT_MODEL else model
     title = title_hint or page.title
     if model is None:
@@ -157,6 +158,8 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
                 or probability.get(key, 0.0) >= model.meta["html_recall_threshold"]:
             body.append(text)
     title_key = _key(title) if title else None
+    if title_key and body and _headline_of(body[0], title_key, opts):
+        title_key = _key(body[0])  # the page's headline on top, worded a little apart from <title>
     removed_title = [t for t in body if title_key and _key(t) == title_key]
     body = [t for t in body if not (title_key and _key(t) == title_key)]
     byline = next(((i, m) for i, t in enumerate(body[:3]) if (m := BYLINE_RE.fullmatch(t)) and not t.endswith(".")),
@@ -175,6 +178,16 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     if removed_title and not any(r.reason == "title" for r in removed):
         removed.insert(0, Removed(removed_title[0], "title"))
     return Cleaned(body="\n\n".join(body), title=title, author=author, removed=removed)
+
+
+def _headline_of(line: str, title_key: str, opts: CleanOptions) -> bool:
+    """A line that reads as the page's headline: short, no sentence, sharing nearly all its words with
+    the title ("Council approves $12.5 million budget" under <title> "Council approves budget")."""
+    words, title = set(_key(line).split()), set(title_key.split())
+    if not words or len(words) > opts.max_title_words or line.rstrip()[-1:] in ".!?\"”":
+        return False
+    shared = len(words & title)
+    return shared >= 0.8 * len(title) and shared >= 0.5 * len(words)
 
 
 def _key(text: str) -> str:

@@ -3,6 +3,7 @@ import pytest
 
 from transforms.clean.html import _page, extract_html
 from transforms.meta.metadata import parse_published
+from transforms.options import DEFAULT
 
 
 def _legacy_page(paragraphs: int) -> str:
@@ -96,3 +97,19 @@ def test_a_page_its_scripts_render_is_the_article_body_its_json_ld_states():
     rendered = _legacy_page(6).replace("</head>", _SHELL.split("</title>")[1].split("</head>")[0] + "</head>")
     assert "Flood waters" not in clean_html(extract_html(rendered)).body  # a page with text is read, not its JSON-LD
     assert clean_html(extract_html(_SHELL.replace("articleBody", "description"))).body == ""
+
+
+def test_the_headline_on_top_worded_apart_from_the_title_is_no_body_text():
+    from transforms.clean.cleaner import clean_html
+
+    html = _legacy_page(6).replace("<title>Troops</title>", "<title>Troops move to base | The Courier</title>")
+    html = html.replace("<body>", "<body><h1>Troops move to the new base</h1>")
+    cleaned = clean_html(extract_html(html))
+    assert "Troops move to the new base" not in cleaned.body and "Paragraph 0:" in cleaned.body
+    assert [r.text for r in cleaned.removed if r.reason == "title"] == ["Troops move to the new base"]
+    from transforms.clean.cleaner import _headline_of, _key
+
+    title = _key("Troops move to base")
+    assert _headline_of("Troops move to the new base", title, DEFAULT.clean)
+    assert not _headline_of("Weather warning for the coast", title, DEFAULT.clean)
+    assert not _headline_of("Troops move to base, officials said.", title, DEFAULT.clean)  # a sentence
