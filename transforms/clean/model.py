@@ -8,13 +8,14 @@ the cleaner falls back to its rules (`rules.py`).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
 
 from transforms.clean.features import GROUPS, NAMES
 from transforms.clean.lexicon import Lexicon
+from transforms.clean.treeshap import TreeShap, supported
 
 DATA = "data/cleaner"
 
@@ -30,6 +31,16 @@ class CleanerModel:
         self.extend_threshold: float = meta.get("extend_threshold", self.threshold)
         self.version: str = meta["version"]
 
+    @cached_property
+    def _tabled(self) -> TreeShap | None:
+        return TreeShap(self.booster) if supported(self.booster) else None
+
+    def shap(self, features: np.ndarray) -> np.ndarray:
+        """SHAP values per feature of each row: tabled (`treeshap.py`) when the trees allow, else LightGBM's own."""
+        if self._tabled is not None:
+            return self._tabled(features)
+        return self.booster.predict(features, pred_contrib=True, num_threads=1)[:, :-1]
+
     def keep(self, features: np.ndarray) -> np.ndarray:
         """Which lines to keep: hysteresis over their probabilities (threshold, extend_threshold)."""
         return hysteresis(self.keep_probability(features), self.threshold, self.extend_threshold)
@@ -44,7 +55,7 @@ class CleanerModel:
         """For each row, the feature group that pulled its probability down the most (its SHAP share)."""
         if not len(features):
             return []
-        contributions = self.booster.predict(features, pred_contrib=True, num_threads=1)[:, :-1]
+        contributions = self.shap(features)
         groups = sorted(set(GROUPS))
         column = {g: [i for i, name in enumerate(GROUPS) if name == g] for g in groups}
         by_group = np.column_stack([contributions[:, column[g]].sum(axis=1) for g in groups])
