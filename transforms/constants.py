@@ -249,8 +249,8 @@ class Measures(NamedTuple):
         "liter": "l", "liters": "l", "l": "l", "gallon": "gallon", "gallons": "gallon",
         "mw": "mw", "megawatt": "mw", "megawatts": "mw", "gw": "gw", "gigawatt": "gw", "gigawatts": "gw",
         "kw": "kw", "kilowatt": "kw", "kilowatts": "kw", "kwh": "kwh", "mwh": "mwh", "gwh": "gwh", "twh": "twh",
-        "celsius": "celsius", "°c": "celsius", "° c": "celsius", "fahrenheit": "fahrenheit", "°f": "fahrenheit",
-        "° f": "fahrenheit",
+        "celsius": "celsius", "°c": "celsius", "° c": "celsius", "ºc": "celsius", "fahrenheit": "fahrenheit",
+        "°f": "fahrenheit", "° f": "fahrenheit", "ºf": "fahrenheit",  # º: the ordinal sign typed for a degree
         "degrees celsius": "celsius", "degree celsius": "celsius", "degrees c": "celsius", "c": "celsius",
         "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit", "degrees f": "fahrenheit",
         "hectare": "hectare", "hectares": "hectare", "ha": "hectare", "acre": "acre", "acres": "acre",

@@ -1,9 +1,9 @@
-"""Tokenizer rules for figures: currency prefixes, percent abbreviations and percent ranges glued to digits
-become tokens.
+"""Tokenizer rules for figures: currency prefixes, percent abbreviations, units and percent ranges glued to
+digits become tokens.
 
-spaCy keeps "HK$45.20", "Sh2.5", "R3.4" and "10pc" as one token, which hides the currency or the
-percent and the number. The forms come from CURRENCY.glued and MEASURES.percent, so the vocabulary
-stays data.
+spaCy keeps "HK$45.20", "Sh2.5", "R3.4", "10pc" and "500MW" as one token, which hides the currency, the
+percent or the unit and the number. The forms come from CURRENCY.glued, MEASURES.percent and
+MEASURES.units, so the vocabulary stays data.
 """
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ def glued_percent_suffix() -> str:
     return r"(?<=\d)(?i:" + "|".join(forms) + r")"
 
 
+def glued_unit_suffix() -> str:
+    """A suffix pattern for units of measure written against the digits ("500MW", "5MWh", "100kph", "45ºC"):
+    the unit forms of two characters or more (spaCy splits some, "500km", by its own list). One letter stays
+    glued: "4C" is as often a flat or a code as 4 degrees."""
+    forms = sorted((u for u in MEASURES.units if len(u) >= 2 and " " not in u and "/" not in u), key=len,
+                   reverse=True)
+    return r"(?<=\d)(?i:" + "|".join(re.escape(f) for f in forms) + r")"
+
+
 # A range of percents written without spaces ("5.25%-5.5%"): spaCy splits dashes between letters only, and
 # what lies between two infixes stays one token, so the first percent sign is an infix too.
 PERCENT_RANGE = (r"(?<=\d)%(?=[-–—]\d)", r"(?<=%)[-–—](?=\d)")
@@ -32,12 +41,13 @@ CURRENCY_RANGE = (r"(?<=\w)[-–—](?=[$€£¥₹]\d)", r"(?<=[-–—])[$€�
 
 
 def customize(nlp):
-    """Split glued currency prefixes and percent abbreviations off their digits, and ranges of percents or
-    amounts at their dash; keep 'Rs.' one token."""
+    """Split glued currency prefixes, percent abbreviations and units off their digits, and ranges of percents
+    or amounts at their dash; keep 'Rs.' one token."""
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     nlp.tokenizer.prefix_search = compile_prefix_regex([glued_currency_prefix(), *nlp.Defaults.prefixes]).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex([glued_percent_suffix(), *nlp.Defaults.suffixes]).search
+    suffixes = [glued_percent_suffix(), glued_unit_suffix(), *nlp.Defaults.suffixes]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, *nlp.Defaults.infixes]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for form in ("Rs.", "RS.", "rs."):

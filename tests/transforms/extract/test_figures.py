@@ -38,6 +38,12 @@ def figs(nlp, text):
     ("The network covers 60m people.", (6e7, None, "people", "count", "exact")),
     ("About 17k people were infected.", (17000, None, "people", "count", "approx")),
     ("Temperatures reached 45 degrees Celsius in Delhi.", (45, None, "celsius", "quantity", "exact")),
+    # units glued to the digits
+    ("The plant will produce 500MW of electricity.", (500, None, "mw", "quantity", "exact")),
+    ("The wind farm has a capacity of 1.2GW.", (1.2, None, "gw", "quantity", "exact")),
+    ("Oil output rose to 300,000bpd.", (300000, None, "barrel", "quantity", "exact")),
+    ("The truck was doing 100kph.", (100, None, "km/h", "quantity", "exact")),
+    ("Temperatures hit 45ºC in Seville.", (45, None, "celsius", "quantity", "exact")),
     ("Oil spilled along a 10-kilometre stretch of coast.", (10, None, "km", "quantity", "exact")),
     ("An estimated 3,000 to 4,000 people attended.", (3000, 4000, "people", "count", "range")),
     ("Fewer than 100 of the 2,000 staff will stay.", (100, None, "staff", "count", "at_most")),
@@ -151,6 +157,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "Try 5 minutes of stretching.",
     "He lives at 10 Downing Street.",
     "The TV supports 4K and 8K video.",
+    "She lives in flat 4C.",
     "He wore the No. 10 shirt.",
     "The 2-for-1 offer ends soon.",
 ])
