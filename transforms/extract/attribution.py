@@ -27,7 +27,8 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
         node = node.head
         if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
             subj = _source_of(node, span)
-            counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lower_ == "figure" for c in node.children)
+            counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lemma_ in ATTRIBUTION.put_objects
+                          for c in node.children)
             if subj is not None and (node.lemma_ != "put" or counted):
                 if subj.pos_ != "PRON":
                     return source_name(subj, aliases)  # also above a pronoun: "Reed has said that he expects"

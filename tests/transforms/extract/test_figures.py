@@ -210,6 +210,11 @@ def test_attribution_names_the_source(nlp):
     # a pronoun stands for its antecedent: the person named just before, or who stated the figure before
     ("Defense Secretary Lloyd Austin spoke on Monday. He said 3,000 troops would be sent to Poland.", "Lloyd Austin"),
     ("Reed has said that he expects to save as much as $300 million.", "Reed"),
+    # "put ... at" estimates an amount too; "put" that moves things attributes nothing
+    ("Insurers put the damage at more than $3 billion.", "Insurers"),
+    ("The mayor's office put the cost at $2.1 million.", "mayor's office"),
+    ("The company put 2,000 workers on furlough.", None),
+    ("Human Rights Watch documented at least 45 cases of torture.", "Human Rights Watch"),
 ])
 def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
