@@ -180,6 +180,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         if found is None or found[0] is None:
             found = _elliptical(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
         if found is None or found[0] is None:
+            found = _people_by_verb(span)
+        if found is None or found[0] is None:
             consumed.difference_update(range(span.end, end))
             return None
         unit, kind = found[0], found[1]
@@ -242,6 +244,19 @@ def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
         if fig.kind in ("money", "quantity") and fig.sentence_idx == here and before in ("from", "to", "than", "at"):
             return Counted(fig.unit, fig.kind)
     return None
+
+
+def _people_by_verb(span) -> Counted | None:
+    """'30 were killed', 'killing 12 and wounding 40': a number with no noun, the subject or object of a verb
+    done to people (the measure table's: killed, died, injured, arrested, fled, evacuated; not deployed,
+    which counts troops), counts people."""
+    from transforms.extract.measures import vocabulary
+
+    root = span_root(span)
+    verbs = vocabulary().verbs
+    if root.lower_ in ("one", "a", "an") or root.head.pos_ != "VERB" or verbs.get(root.head.lemma_) in (None, "troops"):
+        return None
+    return Counted("people", "count") if root.dep_ in ("nsubj", "nsubjpass", "dobj") else None
 
 
 class Upper(NamedTuple):

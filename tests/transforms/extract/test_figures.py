@@ -38,6 +38,10 @@ def figs(nlp, text):
     ("The network covers 60m people.", (6e7, None, "people", "count", "exact")),
     ("About 17k people were infected.", (17000, None, "people", "count", "approx")),
     ("Temperatures reached 45 degrees Celsius in Delhi.", (45, None, "celsius", "quantity", "exact")),
+    # no noun: the subject or object of a verb done to people counts people
+    ("At least 30 were killed in the attack.", (30, None, "people", "count", "at_least")),
+    ("The blast killed 12 and injured 100.", (100, None, "people", "count", "exact")),
+    ("Dozens of people were hurt and 30 died.", (30, None, "people", "count", "exact")),
     # units glued to the digits
     ("The plant will produce 500MW of electricity.", (500, None, "mw", "quantity", "exact")),
     ("The wind farm has a capacity of 1.2GW.", (1.2, None, "gw", "quantity", "exact")),
