@@ -128,6 +128,10 @@ class FigureWords(NamedTuple):
         "lower", "reduce", "boost", "widen", "narrow", "sink", "slide", "advance", "retreat", "shed", "trim",
         "hike", "expand", "contract", "dip", "spike", "leap", "rebound", "recover", "ease", "firm", "weaken",
         "strengthen", "go", "come", "move"})
+    # A sentence with one of these (lemmas) speaks of temperatures: "40C" in it is 40 degrees, not a flat or a code.
+    temperature_words: frozenset = frozenset({
+        "temperature", "heat", "heatwave", "warming", "warm", "hot", "cold", "cool", "freeze", "freezing",
+        "degree", "thermometer", "mercury", "weather", "forecast", "forecaster", "celsius", "fahrenheit", "climate"})
     # Two numbers joined so, falling, or in a sentence about votes or games, are a tally or a score.
     tally_joiners: frozenset = frozenset({"to", "-", "–", "—", "against"})
     tally_nouns: frozenset = frozenset({"vote", "goal", "point", "seat", "run"})
@@ -253,7 +257,8 @@ class Measures(NamedTuple):
         "mw": "mw", "megawatt": "mw", "megawatts": "mw", "gw": "gw", "gigawatt": "gw", "gigawatts": "gw",
         "kw": "kw", "kilowatt": "kw", "kilowatts": "kw", "kwh": "kwh", "mwh": "mwh", "gwh": "gwh", "twh": "twh",
         "celsius": "celsius", "°c": "celsius", "° c": "celsius", "ºc": "celsius", "fahrenheit": "fahrenheit",
-        "°f": "fahrenheit", "° f": "fahrenheit", "ºf": "fahrenheit",  # º: the ordinal sign typed for a degree
+        # º: the ordinal sign typed for a degree
+        "°f": "fahrenheit", "° f": "fahrenheit", "ºf": "fahrenheit", "f": "fahrenheit",
         "degrees celsius": "celsius", "degree celsius": "celsius", "degrees c": "celsius", "c": "celsius",
         "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit", "degrees f": "fahrenheit",
         "hectare": "hectare", "hectares": "hectare", "ha": "hectare", "acre": "acre", "acres": "acre",

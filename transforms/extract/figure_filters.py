@@ -7,7 +7,7 @@ import re
 from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
 from transforms.extract.entities import entity_at
 from transforms.extract.numbers import is_glued, parse_number
-from transforms.extract.units import has_currency, measure
+from transforms.extract.units import glued_degrees, has_currency, measure
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
@@ -50,7 +50,8 @@ def excluded(doc, span, value) -> bool:
         return True
     if prev is not None and prev.is_alpha and not prev.whitespace_ and not has_currency(doc, span):
         return True  # "N95", "A 320" split by the tokenizer
-    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper:
+    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper \
+            and not glued_degrees(doc, span, nxt.i):
         return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people")
     if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_.startswith("for"):
         return True  # "a 2-for-1 offer"

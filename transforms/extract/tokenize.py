@@ -26,11 +26,12 @@ def glued_percent_suffix() -> str:
 
 def glued_unit_suffix() -> str:
     """A suffix pattern for units of measure written against the digits ("500MW", "5MWh", "100kph", "45ºC"):
-    the unit forms of two characters or more (spaCy splits some, "500km", by its own list). One letter stays
-    glued: "4C" is as often a flat or a code as 4 degrees."""
+    the unit forms of two characters or more (spaCy splits some, "500km", by its own list), and a capital C
+    or F ("40C": degrees or a flat, which `units.measure` tells by the sentence; "40c" may be cents)."""
     forms = sorted((u for u in MEASURES.units if len(u) >= 2 and " " not in u and "/" not in u), key=len,
                    reverse=True)
-    return r"(?<=\d)(?i:" + "|".join(re.escape(f) for f in forms) + r")"
+    # and the full stop after "40C", which spaCy leaves on a capital letter (an initial: "John C.")
+    return r"(?:(?<=\d)(?:(?i:" + "|".join(re.escape(f) for f in forms) + r")|[CF])|(?<=\d[CF])\.)"
 
 
 # A range of percents written without spaces ("5.25%-5.5%"): spaCy splits dashes between letters only, and

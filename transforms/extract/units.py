@@ -133,11 +133,22 @@ def measure(doc, span) -> Unit | None:
     if two in MEASURES.units:
         return Unit(MEASURES.units[two], "quantity", span.start, end + 2)
     low = doc[end].lower_
+    if glued_degrees(doc, span, end):
+        return Unit(MEASURES.units[low], "quantity", span.start, end + 1)
     if low in MEASURES.units and (len(low) > 1 or doc[end].whitespace_ or end + 1 == len(doc)):
         if low in ("pound", "pounds") or (low == "m" and end > span.end):
             return None
         return Unit(MEASURES.units[low], "quantity", span.start, end + 1)
     return None
+
+
+def glued_degrees(doc, span, end: int) -> bool:
+    """'1.5C', '40C' in a sentence about temperatures: degrees. '4C' elsewhere is a flat or a code ('5G', '4K')."""
+    tok = doc[end]
+    if tok.text not in ("C", "F") or doc[end - 1].whitespace_ or not doc[end - 1].text[-1:].isdigit():
+        return False
+    return "." in doc[end - 1].text or any(t.lemma_.lower() in FIGURE_WORDS.temperature_words or
+                                           t.lower_ in FIGURE_WORDS.temperature_words for t in span.sent)
 
 
 def counted_noun(doc, span) -> Counted | None:

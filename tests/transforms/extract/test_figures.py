@@ -48,6 +48,10 @@ def figs(nlp, text):
     ("Oil output rose to 300,000bpd.", (300000, None, "barrel", "quantity", "exact")),
     ("The truck was doing 100kph.", (100, None, "km/h", "quantity", "exact")),
     ("Temperatures hit 45ºC in Seville.", (45, None, "celsius", "quantity", "exact")),
+    # a capital C or F against the digits: degrees when decimal or when the sentence speaks of temperatures
+    ("Emissions must fall by 2035 to limit warming to 1.5C.", (1.5, None, "celsius", "quantity", "exact")),
+    ("Temperatures reached 40C on Tuesday.", (40, None, "celsius", "quantity", "exact")),
+    ("It was 104F in Phoenix, the hottest day of the year.", (104, None, "fahrenheit", "quantity", "exact")),
     ("Oil spilled along a 10-kilometre stretch of coast.", (10, None, "km", "quantity", "exact")),
     ("An estimated 3,000 to 4,000 people attended.", (3000, 4000, "people", "count", "range")),
     ("Fewer than 100 of the 2,000 staff will stay.", (100, None, "staff", "count", "at_most")),
@@ -162,6 +166,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "He lives at 10 Downing Street.",
     "The TV supports 4K and 8K video.",
     "She lives in flat 4C.",
+    "The rule is in Section 45C of the tax code.",
     "He wore the No. 10 shirt.",
     "The 2-for-1 offer ends soon.",
 ])
