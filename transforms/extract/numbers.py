@@ -50,7 +50,7 @@ def is_number_token(text: str) -> bool:
 def parse_number(text: str) -> float | None:
     """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k'); None if not one."""
     total, current, seen = 0.0, 0.0, False
-    previous = ""
+    previous, group = "", 0.0  # group: what the last scale word added ("12 lakh": 1,200,000)
     if GROUPED.fullmatch(text.strip()):
         text = "".join(text.split())
     for word in _SPLIT.split(text.strip().lower()):
@@ -72,8 +72,10 @@ def parse_number(text: str) -> float | None:
             scale = NUMBER_WORDS.scales[word]
             if scale == 100:
                 current *= scale
+            elif current == 0 and group:  # stacked scales multiply: "12 lakh crore", "5 thousand crore"
+                total, group = total + group * (scale - 1), group * scale
             else:
-                total, current = total + current * scale, 0.0
+                total, current, group = total + current * scale, 0.0, current * scale
         else:
             return None
     result = total + current

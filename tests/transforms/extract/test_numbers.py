@@ -10,6 +10,9 @@ from transforms.extract.numbers import parse_number
     ("twenty-five", 25), ("two hundred and fifty", 250), ("5bn", 5e9), ("157", 157), ("0.5", 0.5),
     ("a million", 1e6), ("half a million", 5e5), ("180m.", 1.8e8), ("two dozen", 24), ("dozen", 12),
     ("20 000", 20_000), ("1 250 000", 1_250_000),
+    # stacked scales multiply (Indian English), a smaller scale after a number adds
+    ("12 lakh crore", 1.2e13), ("1.5 lakh crore", 1.5e12), ("45 thousand crore", 4.5e11),
+    ("one million two hundred thousand", 1_200_000), ("3 hundred thousand", 300_000),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
