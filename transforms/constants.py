@@ -132,6 +132,9 @@ class FigureWords(NamedTuple):
     temperature_words: frozenset = frozenset({
         "temperature", "heat", "heatwave", "warming", "warm", "hot", "cold", "cool", "freeze", "freezing",
         "degree", "thermometer", "mercury", "weather", "forecast", "forecaster", "celsius", "fahrenheit", "climate"})
+    # Verbs that bring an amount to a level: "infections exceeded 10,000" (with change_verbs: "deaths rose to 1,200").
+    threshold_verbs: frozenset = frozenset({"top", "exceed", "surpass", "reach", "hit", "pass", "near", "approach",
+                                            "stand", "total", "number"})
     # Two numbers joined so, falling, or in a sentence about votes or games, are a tally or a score.
     tally_joiners: frozenset = frozenset({"to", "-", "–", "—", "against"})
     tally_nouns: frozenset = frozenset({"vote", "goal", "point", "seat", "run"})

@@ -7,7 +7,7 @@ import re
 from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
 from transforms.extract.entities import entity_at
 from transforms.extract.numbers import is_glued, parse_number
-from transforms.extract.units import glued_degrees, has_currency, measure
+from transforms.extract.units import glued_degrees, has_currency, measure, percent
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"})
@@ -37,6 +37,9 @@ def excluded(doc, span, value) -> bool:
                              or prev.text == "." and prev.i > 0 and not doc[prev.i - 1].whitespace_
                              and doc[prev.i - 1].lower_ + "." in FIGURE_WORDS.rank_before):  # "No" "." "10"
         return True
+    if prev is not None and prev.lower_ == "top" and prev.pos_ != "VERB" and not has_currency(doc, span) \
+            and percent(doc, span) is None:
+        return True  # "the top 10 universities", "Top 5 reasons": a ranking; "could top 1,000" and "the top 1%" stay
     if _model_number(doc, span) and not has_currency(doc, span):
         return True  # "Boeing 787", "Apollo 11 crew", "Windows 11 licences"
     if _tally(doc, span, value) or _ratio(doc, span):

@@ -345,6 +345,8 @@ def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
         if n <= len(words) and words[-n:] == phrase:
             if phrase == ["between"]:
                 break
+            if phrase[0] in ("top", "tops") and doc[start - 1].pos_ != "VERB":
+                continue  # "the top 1% of earners": a rank, where "could top 1,000" is at least
             return q, start - n
     after = [t.lower_ for t in doc[end:end + 2]]
     if after[:2] == ["or", "more"] or after[:2] == ["or", "above"] \

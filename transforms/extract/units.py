@@ -200,7 +200,21 @@ def number_of(doc, span) -> Counted | None:
             noun = _counted_by(tok)
             if noun is not None:
                 return Counted(noun, "count")
-    return None
+    return _risen_to(root)
+
+
+def _risen_to(root) -> Counted | None:
+    """'Deaths rose to 1,200', 'infections exceeded 10,000': a number a change or threshold verb brings its
+    subject to counts that subject, when it is a plural the measure table knows (deaths, cases, troops, ...)."""
+    from transforms.extract.measures import vocabulary
+
+    verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "to" else root.head
+    if verb.pos_ != "VERB" or verb.lemma_ not in FIGURE_WORDS.change_verbs | FIGURE_WORDS.threshold_verbs:
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.tag_ != "NNS" or singular(subj) not in vocabulary().nouns:
+        return None
+    return Counted(singular(subj), "count")
 
 
 def _counted_by(count_noun) -> str | None:

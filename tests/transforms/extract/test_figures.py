@@ -42,6 +42,11 @@ def figs(nlp, text):
     ("At least 30 were killed in the attack.", (30, None, "people", "count", "at_least")),
     ("The blast killed 12 and injured 100.", (100, None, "people", "count", "exact")),
     ("Dozens of people were hurt and 30 died.", (30, None, "people", "count", "exact")),
+    # no noun: a verb brings its plural subject (one the measure table knows) to the number
+    ("Deaths rose to 1,200.", (1200, None, "death", "count", "exact")),
+    ("The top 1% of earners pay most of the tax.", (1, None, "percent", "percent", "exact")),
+    ("The death toll could top 1,000.", (1000, None, "death", "count", "at_least")),
+    ("Infections exceeded 10,000 last week.", (10000, None, "infection", "count", "at_least")),
     # units glued to the digits
     ("The plant will produce 500MW of electricity.", (500, None, "mw", "quantity", "exact")),
     ("The wind farm has a capacity of 1.2GW.", (1.2, None, "gw", "quantity", "exact")),
@@ -166,6 +171,8 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "He lives at 10 Downing Street.",
     "The TV supports 4K and 8K video.",
     "She lives in flat 4C.",
+    "It ranks among the top 100 universities in the world.",
+    "Temperatures rose to 40 in the afternoon.",
     "The rule is in Section 45C of the tax code.",
     "He wore the No. 10 shirt.",
     "The 2-for-1 offer ends soon.",
