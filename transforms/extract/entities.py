@@ -12,12 +12,17 @@ _I, _B = 1, 3  # Token.ent_iob: 1 inside an entity, 3 its beginning (2 outside, 
 
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
-_TITLES = re.compile(
-    r"^((US|U\.S\.|Iraqi|Russian|Iranian|Syrian|former|late|then|deputy|vice|acting)\s+)*"
-    r"(President|Prime Minister|PM|Minister|Secretary|General|Gen\.|Lieutenant General|Lt\. Gen\.|Brigadier General|"
-    r"Major General|Colonel|Col\.|Commander|Spokesman|Spokeswoman|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Judge|"
-    r"Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|King|Queen|Prince|Sheikh|Ayatollah|Pope|Chancellor|CEO|Chairman|Director)\s+",
-    re.IGNORECASE)
+_TITLE_WORDS = (r"President|Prime Minister|PM|Minister|Secretary|General|Gen\.|Lieutenant General|Lt\. Gen\.|"
+                r"Brigadier General|Major General|Colonel|Col\.|Commander|Spokesman|Spokeswoman|Senator|Sen\.|Rep\.|"
+                r"Governor|Gov\.|Mayor|Judge|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|King|Queen|Prince|Sheikh|Ayatollah|Pope|"
+                r"Chancellor|CEO|Chairman|Director")
+_TITLES = re.compile(r"^((US|U\.S\.|Iraqi|Russian|Iranian|Syrian|former|late|then|deputy|vice|acting)\s+)*"
+                     rf"({_TITLE_WORDS})\s+", re.IGNORECASE)
+# A "person" that is a title alone: NER cuts "Brig. Gen. Pat Ryder" into "Brig" and "Pat Ryder"
+_TITLE_ALONE = re.compile(rf"(?:{_TITLE_WORDS}|Gen|Brig|Maj|Capt|Sgt|Adm|Lt|Col|Cpl|Pvt|Cmdr|Sen|Rep|Gov)\.?",
+                          re.IGNORECASE)
+# "Secretary of State Antony Blinken", "the Minister of Finance": a portfolio in a title, not an organisation named
+_PORTFOLIO_OF = frozenset({"secretary", "minister"})
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
     """Named entities of a parsed body; a person's short mentions take the longest form used."""
     sent_index = sentence_index(doc)
     ents = [e for e in doc.ents if e.label_ in NAMED_LABELS and len(e.text) <= opts.max_entity_chars
-            and any(ch.isalpha() for ch in e.text)]
+            and any(ch.isalpha() for ch in e.text) and not _title_part(doc, e)]
     canon = [canonical_name(e.text, e.label_, aliases) for e in ents]
     people = _longest_person_forms([c for e, c in zip(ents, canon, strict=False) if e.label_ == "PERSON"])
     surnames = _surnames(doc, [(e, people.get(c, c)) for e, c in zip(ents, canon, strict=False)
@@ -78,6 +83,16 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
         out.append(Entity(text=ent.text, label=ent.label_, canonical=name, start_char=ent.start_char,
                           end_char=ent.end_char, sentence_idx=sent_index.get(ent.sent.start, 0)))
     return out
+
+
+def _title_part(doc, ent) -> bool:
+    """A title NER takes for a name: a person that is a title alone ('Brig'), a portfolio after 'Secretary
+    of' or 'Minister of' ('Secretary of State Antony Blinken': 'State'; 'the Secretary of the Navy' keeps
+    the Navy)."""
+    if ent.label_ == "PERSON":
+        return bool(_TITLE_ALONE.fullmatch(ent.text.strip()))
+    return (ent.label_ == "ORG" and ent.start >= 2 and doc[ent.start - 1].lower_ == "of"
+            and doc[ent.start - 2].lower_ in _PORTFOLIO_OF and ent[0].lower_ != "the")
 
 
 def _surnames(doc, people: list) -> dict[str, str]:

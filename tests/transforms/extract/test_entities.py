@@ -1,3 +1,5 @@
+import pytest
+
 from tests.conftest import seed_text
 from transforms.clean import clean_text
 from transforms.extract.entities import canonical_name, entity_at, extract_entities
@@ -79,3 +81,14 @@ def test_a_common_word_opening_a_sentence_is_no_full_name(nlp):
     doc = _doc(nlp, "Recent Samsung phones sold well. Samsung said so.",
                [("Recent Samsung", "PERSON"), ("Samsung", "ORG")])
     assert [e.canonical for e in extract_entities(doc)] == ["Recent Samsung", "Samsung"]
+
+
+@pytest.mark.parametrize("text,kept,dropped", [
+    ("Secretary of State Antony Blinken arrived in Beijing.", "Antony Blinken", "State"),
+    ("The Pentagon spokesman, Brig. Gen. Pat Ryder, said so.", "Pat Ryder", "Brig"),
+    ("The Secretary of the Navy Carlos Del Toro visited.", "Navy", None),
+])
+def test_a_title_is_not_a_name(nlp, text, kept, dropped):
+    names = [e.text for e in extract_entities(nlp(text))]
+    assert kept in names
+    assert dropped is None or dropped not in names
