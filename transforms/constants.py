@@ -38,6 +38,14 @@ class LinePatterns(NamedTuple):
         r"(lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|lea también|"
         r"te puede interesar|leia também|leggi anche|читайте также|ver también|关联阅读|相关新闻|관련기사)\s*:?",
     )
+    # A link to another story inside the article, its headline after a marker: "Read more: Markets fall after
+    # rate rise", "Related: ...". No sentence end: "Watch: the minister said so." is prose.
+    teaser_link: tuple[str, ...] = (
+        r"(related( stories| articles| content| news| coverage)?|read more|read also|also read|see also|"
+        r"more on this( story| topic)?|read next|further reading|recommended( reading)?|don'?t miss|must read|"
+        r"watch|listen|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|lea también|"
+        r"leggi anche|leia também)\s*[:|»›>–—-]\s*\S.{2,160}" + _NOT_A_SENTENCE,
+    )
     newsletter: tuple[str, ...] = (
         r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?"
         r"( newsletters?| e-?mail( updates| alerts)?| updates)?.*",

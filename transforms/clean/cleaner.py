@@ -21,7 +21,15 @@ from transforms.clean.metadata import page_metadata
 from transforms.clean.model import CleanerModel, load_model
 from transforms.clean.result import Cleaned, Removed, assemble
 from transforms.clean.rules import rule_reasons
-from transforms.clean.signals import SHAPE_MAX_CHARS, SHAPES, TEASER_MARKER, comment_headers, menu_runs, teaser_runs
+from transforms.clean.signals import (
+    SHAPE_MAX_CHARS,
+    SHAPES,
+    TEASER_MARKER,
+    comment_headers,
+    menu_runs,
+    teaser_links,
+    teaser_runs,
+)
 from transforms.clean.stopwords import stop_words
 from transforms.constants import BYLINE_RE
 from transforms.meta.language import detect_language
@@ -43,16 +51,16 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
         return Cleaned(body="")
     model = None if keep_region else load_model() if model is _DEFAULT_MODEL else model
     facts = page_facts(lines, text, opts)
-    in_template = [line_key(t) in template for t in lines.text] if template else [False] * len(lines.text)
+    forced = _forced(lines, template)
     if model is None:
-        reasons = _rule_decisions(lines, facts, in_template, opts, keep_region)
+        reasons = _rule_decisions(lines, facts, forced, opts, keep_region)
     else:
-        reasons = _model_decisions(lines, facts, in_template, model, opts)
+        reasons = _model_decisions(lines, facts, forced, model, opts)
     kept = [i for i, r in enumerate(reasons) if r is None]
     if not kept:
         return Cleaned(body="", removed=[Removed("\n".join(lines.text), "no_main_text")])
-    signals = [("site_template" if t else s) or ("teaser_list" if r else None)
-               for s, t, r in zip(facts.signals, in_template, facts.teaser_run, strict=False)]
+    signals = [f or s or ("teaser_list" if r else None) for s, f, r in zip(facts.signals, forced, facts.teaser_run,
+                                                                         strict=False)]
     meta = page_metadata(lines, kept[0], kept[-1] + 1, signals, reasons, opts, title_hint)
     return assemble(lines.text, reasons, meta)
 
@@ -73,16 +81,23 @@ def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
     return PageFacts(stops, stops.own_list, signals, markers, teaser, comments, rule_keep)
 
 
-def _model_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], model: CleanerModel,
+def _forced(lines: Lines, template: frozenset[int]) -> list[str | None]:
+    """The removals no model overrules: the site's template lines, links to other stories ("Read more: ...")."""
+    in_template = [line_key(t) in template for t in lines.text] if template else [False] * len(lines.text)
+    return ["site_template" if t else "teaser_link" if link else None
+            for t, link in zip(in_template, teaser_links(lines.lower), strict=True)]
+
+
+def _model_decisions(lines: Lines, facts: PageFacts, forced: list[str | None], model: CleanerModel,
                      opts: CleanOptions) -> list[str | None]:
     features = line_features(lines, facts, model.lexicon, opts)
     keep = model.keep(features)
     reasons: list[str | None] = [None] * len(keep)
     learned = []
-    rows = zip(keep, in_template, facts.signals, facts.teaser_run, strict=False)
-    for i, (kept, template, shape, teaser) in enumerate(rows):
-        if template:
-            reasons[i] = "site_template"
+    rows = zip(keep, forced, facts.signals, facts.teaser_run, strict=False)
+    for i, (kept, rule, shape, teaser) in enumerate(rows):
+        if rule:
+            reasons[i] = rule
         elif not kept:
             reasons[i] = shape or ("teaser_list" if teaser else None)
             if reasons[i] is None:
@@ -105,9 +120,9 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-def _rule_decisions(lines: Lines, facts: PageFacts, in_template: list[bool], opts: CleanOptions,
+def _rule_decisions(lines: Lines, facts: PageFacts, forced: list[str | None], opts: CleanOptions,
                     keep_region: bool) -> list[str | None]:
-    signals = ["site_template" if t else s for s, t in zip(facts.signals, in_template, strict=False)]
+    signals = [f or s for s, f in zip(facts.signals, forced, strict=False)]
     is_prose = [not sig and (cjk or w >= opts.prose_min_words) and prose(t, w, cjk, opts)
                 for t, w, cjk, sig in zip(lines.text, lines.words, lines.cjk, signals, strict=False)]
     teaser = teaser_runs(lines, is_prose)
@@ -146,6 +161,7 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     probability: dict[str, float] = {}
     for key, p in zip(map(_key, rendered.text), model.keep_probability(features), strict=False):
         probability[key] = max(p, probability.get(key, 0.0))
+    links = {_key(t) for t, link in zip(rendered.text, teaser_links(rendered.lower), strict=True) if link}
     precise = {_key(t) for t in split_lines(page.precise).text}
     default = {_key(t) for t in split_lines(page.text).text}
     body, seen = [], set()
@@ -154,6 +170,8 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
         if key in seen or not key:
             continue
         seen.add(key)
+        if key in links:
+            continue
         if key in precise or key in default and probability.get(key, 0.5) >= model.meta["html_default_threshold"] \
                 or probability.get(key, 0.0) >= model.meta["html_recall_threshold"]:
             body.append(text)
@@ -172,7 +190,8 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
                                                 if offered else [], strict=False) for i in run}
     byline_keys = {_key(t) for t in bylines}
     reasons = [None if _key(t) in kept else "title" if title_key and _key(t) == title_key
-               else "byline" if _key(t) in byline_keys else learned.get(i, "dom_extractor")
+               else "byline" if _key(t) in byline_keys else "teaser_link" if _key(t) in links
+               else learned.get(i, "dom_extractor")
                for i, t in enumerate(rendered.text)]
     removed = assemble(rendered.text, reasons, {}).removed
     if removed_title and not any(r.reason == "title" for r in removed):

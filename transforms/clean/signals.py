@@ -20,6 +20,13 @@ SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the 
 # Every whole-line shape, tried in order; the first that matches names the signal.
 SHAPES = ShapeMatcher([(n, p) for n in SHAPE_ORDER[:-1] for p in getattr(LINE_PATTERNS, n)] + [("caption", CAPTION)])
 TEASER_MARKER = ShapeMatcher([("teaser_marker", p) for p in LINE_PATTERNS.teaser_marker])
+TEASER_LINK = ShapeMatcher([("teaser_link", p) for p in LINE_PATTERNS.teaser_link])
+
+
+def teaser_links(lower: list[str]) -> list[bool]:
+    """Lines that link another story by its headline ("Read more: ..."): removed whatever the model says,
+    like a site's template lines (not a model feature: the dev pages hold four)."""
+    return [bool(s) for s in TEASER_LINK.page(lower, SHAPE_MAX_CHARS)]
 COMMENTS_START = ShapeMatcher([("comments_start", p) for p in LINE_PATTERNS.comments_start])
 _BULLET = re.compile(r"^[-–—•*·▪►>]\s")
 

@@ -6,7 +6,7 @@ from tests.conftest import seed_text
 from transforms.clean import TemplateCounter, clean_text, template_lines
 from transforms.clean.lines import is_prose, line_key, split_lines
 from transforms.clean.rules import main_region
-from transforms.clean.signals import line_signals
+from transforms.clean.signals import line_signals, teaser_links
 from transforms.options import DEFAULT
 
 
@@ -139,3 +139,21 @@ def test_lines_are_split_and_spaced_alike_on_the_fast_path(parts):
     lines = split_lines(text)
     assert (lines.text, lines.words) == ([" ".join(w) for w in words], [len(w) for w in words])
     assert lines.lower == [t.lower() for t in lines.text]
+
+
+@pytest.mark.parametrize("link", ["Read more: Markets fall after surprise rate rise", "Related: Italy's drought leaves "
+                                  "rivers at record lows", "READ MORE | Five things we learned from the debate",
+                                  "Lesen Sie auch: Hochwasser in Bayern"])
+def test_a_link_to_another_story_inside_the_article_goes(link):
+    page = ("Floods close 140 schools\n\nHeavy rain forced the closure of 140 schools on Monday, the education "
+            "ministry said.\n\n" + link + "\n\nMore than 2,000 residents were moved to shelters overnight, "
+            "officials said.\n\nForecasters expect more rain on Wednesday, and schools will reopen by Thursday.\n")
+    cleaned = clean_text(page)
+    assert link not in cleaned.body and "More than 2,000 residents" in cleaned.body
+    assert [r.reason for r in cleaned.removed if r.text == link] == ["teaser_link"]
+
+
+@pytest.mark.parametrize("sentence", ["Watch: the minister said the troops would stay.",
+                                      "Related: officials said 40 people were hurt."])
+def test_a_sentence_after_a_marker_is_no_link(sentence):
+    assert teaser_links([sentence.lower()]) == [False]

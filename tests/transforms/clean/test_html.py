@@ -113,3 +113,15 @@ def test_the_headline_on_top_worded_apart_from_the_title_is_no_body_text():
     assert _headline_of("Troops move to the new base", title, DEFAULT.clean)
     assert not _headline_of("Weather warning for the coast", title, DEFAULT.clean)
     assert not _headline_of("Troops move to base, officials said.", title, DEFAULT.clean)  # a sentence
+
+
+def test_a_link_to_another_story_in_the_html_article_goes():
+    from transforms.clean.cleaner import clean_html
+
+    paragraphs = [f"<p>Paragraph {i}: officials said the troops moved to the base near the city on Monday, a "
+                  f"spokesman for the ministry told reporters.</p>" for i in range(6)]
+    paragraphs.insert(3, '<p>Read more: <a href="/markets">Markets fall after surprise rate rise</a></p>')
+    html = f"<html><head><title>Troops</title></head><body><article>{''.join(paragraphs)}</article></body></html>"
+    cleaned = clean_html(extract_html(html))
+    assert "Read more" not in cleaned.body and "Paragraph 3:" in cleaned.body
+    assert [r.reason for r in cleaned.removed if r.text.startswith("Read more")] == ["teaser_link"]
