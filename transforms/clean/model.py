@@ -15,9 +15,12 @@ import numpy as np
 
 from transforms.clean.features import GROUPS, NAMES
 from transforms.clean.lexicon import Lexicon
+from transforms.clean.signals import SHAPE_ORDER
 from transforms.clean.treeshap import TreeShap, supported
 
 DATA = "data/cleaner"
+_SHAPE = NAMES.index("shape")
+_LABEL_CODES = [SHAPE_ORDER.index(name) + 1 for name in ("advertisement", "share", "newsletter", "cookie")]
 
 
 class CleanerModel:
@@ -42,8 +45,9 @@ class CleanerModel:
         return self.booster.predict(features, pred_contrib=True, num_threads=1)[:, :-1]
 
     def keep(self, features: np.ndarray) -> np.ndarray:
-        """Which lines to keep: hysteresis over their probabilities (threshold, extend_threshold)."""
-        return hysteresis(self.keep_probability(features), self.threshold, self.extend_threshold)
+        """Which lines to keep: hysteresis over their probabilities (threshold, extend_threshold); a line
+        shaped as a label no article writes is kept only on its own probability (`labels`)."""
+        return hysteresis(self.keep_probability(features), self.threshold, self.extend_threshold, labels(features))
 
     def keep_probability(self, features: np.ndarray) -> np.ndarray:
         """The probability that each line (a row of features) belongs to the article."""
@@ -62,11 +66,20 @@ class CleanerModel:
         return [groups[i] for i in np.argmin(by_group, axis=1)]
 
 
-def hysteresis(probability: np.ndarray, high: float, low: float) -> np.ndarray:
+def labels(features: np.ndarray) -> np.ndarray:
+    """Rows whose line has the shape of a label no article writes (an advertisement, share or newsletter
+    label, a cookie or copyright notice): "ADVERTISEMENT" between two paragraphs is no short paragraph."""
+    return np.isin(features[:, _SHAPE], _LABEL_CODES) if len(features) else np.zeros(0, dtype=bool)
+
+
+def hysteresis(probability: np.ndarray, high: float, low: float, labels: np.ndarray | None = None) -> np.ndarray:
     """Lines kept: those at `high` or above, and with them their neighbours at `low` or above, run by
-    run (an article's last short paragraph scores lower than its middle, not lower than a menu)."""
+    run (an article's last short paragraph scores lower than its middle, not lower than a menu); a
+    line among `labels` is no neighbour kept so."""
     keep = probability >= high
     weak = probability >= low
+    if labels is not None:
+        weak &= ~labels
     for i in range(1, len(keep)):
         keep[i] |= weak[i] and keep[i - 1]
     for i in range(len(keep) - 2, -1, -1):

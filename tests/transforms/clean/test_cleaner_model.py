@@ -141,3 +141,14 @@ def test_model_files_are_small_versioned_data():
     assert meta["trained_on"] == {"openweb": 302, "news": 60, "seeds": 5, "clean": 65}
     assert sum(f.stat().st_size for f in folder.iterdir()) < 2_000_000
     assert len(split_lines("a\n\nb\nc").block) == 3 and split_lines("a\n\nb\nc").block == [0, 1, 1]
+
+
+def test_a_label_line_is_no_neighbour_kept_by_hysteresis():
+    from transforms.clean.model import hysteresis
+
+    p = np.array([0.9, 0.5, 0.9, 0.5])
+    assert hysteresis(p, 0.7, 0.45).tolist() == [True, True, True, True]
+    assert hysteresis(p, 0.7, 0.45, np.array([False, True, False, False])).tolist() == [True, False, True, True]
+    page = (FIXTURES / "pages" / "grain-deal-with-labels.txt").read_text("utf-8")  # a page written for this test
+    cleaned = clean_text(page)
+    assert "ADVERTISEMENT" not in cleaned.body and "Wheat futures" in cleaned.body
