@@ -22,6 +22,8 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
     texts = lines.text
     meta: dict = {"title": None, "author": None, "source_name": None, "published": None}
     t = find_title(lines, start if start > 0 else 1, signals, opts)
+    if t is None and 0 < start < end - 1:  # nothing title-like above: the article's own first line, if it is one
+        t = find_title(lines, start + 1, signals, opts)
     if title_hint:
         meta["title"] = title_hint
     elif t is not None:
@@ -38,7 +40,8 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
             meta["author"] = m.group(1).strip()
             reasons[i] = "byline"
             break
-    dated = [i for i in range((t or -1) + 1, start) if signals[i] == "date_line"
+    above = t + 1 if t is not None and t < start else 0  # the date lines between the title and the article
+    dated = [i for i in range(above, start) if signals[i] == "date_line"
              or signals[i] == "widget" and _PUBLISHED.match(lines.lower[i])]
     if dated:  # "Published 2 November 2023, 10:14 GMT" before a bare date line, either before "Updated ..."
         meta["published"] = texts[min(dated, key=lambda i: (not _PUBLISHED.match(lines.lower[i]), i))]

@@ -20,7 +20,7 @@ from transforms.clean.treeshap import TreeShap, supported
 
 DATA = "data/cleaner"
 _SHAPE = NAMES.index("shape")
-_LABEL_CODES = [SHAPE_ORDER.index(name) + 1 for name in ("advertisement", "share", "newsletter", "cookie")]
+_LABEL_CODES = [SHAPE_ORDER.index(n) + 1 for n in ("advertisement", "share", "newsletter", "cookie", "widget")]
 
 
 class CleanerModel:
@@ -68,7 +68,8 @@ class CleanerModel:
 
 def labels(features: np.ndarray) -> np.ndarray:
     """Rows whose line has the shape of a label no article writes (an advertisement, share or newsletter
-    label, a cookie or copyright notice): "ADVERTISEMENT" between two paragraphs is no short paragraph."""
+    label, a cookie or copyright notice, a widget: "Loading...", "Categories: ...", "Posted by admin on
+    ..."): "ADVERTISEMENT" between two paragraphs is no short paragraph."""
     return np.isin(features[:, _SHAPE], _LABEL_CODES) if len(features) else np.zeros(0, dtype=bool)
 
 

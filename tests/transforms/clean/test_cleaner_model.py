@@ -152,3 +152,12 @@ def test_a_label_line_is_no_neighbour_kept_by_hysteresis():
     page = (FIXTURES / "pages" / "grain-deal-with-labels.txt").read_text("utf-8")  # a page written for this test
     cleaned = clean_text(page)
     assert "ADVERTISEMENT" not in cleaned.body and "Wheat futures" in cleaned.body
+
+
+def test_a_headline_opening_the_article_is_its_title_when_nothing_above_is_one():
+    page = (FIXTURES / "pages" / "blog-post-with-widgets.txt").read_text("utf-8")  # a page written for this test
+    cleaned = clean_text(page)
+    assert cleaned.title == "How we spent three days in Lisbon on a budget"
+    assert cleaned.body.startswith("Lisbon is one of the cheapest capitals")  # "Posted by ...", "Categories: ..." out
+    assert cleaned.published == "Posted by admin on March 3, 2024"
+    assert "Sintra is a must" not in cleaned.body and "Recent Posts" not in cleaned.body
