@@ -17,6 +17,20 @@ from typing import NamedTuple
 _NOT_A_SENTENCE = r"(?<!\w\w[.!?])"
 
 
+# "See also" in the languages of the open web: a line of its own over links to other stories, or before one's
+# headline ("Lesen Sie auch: ...", "VEA TAMBIÉN: ...").
+_SEE_ALSO = (
+    r"(lesen sie (auch|mehr)|lies auch|siehe auch|mehr zum thema|auch interessant|weiterlesen|"
+    r"(weitere|ähnliche|verwandte) (artikel|beiträge|meldungen|nachrichten|themen)|"
+    r"das könnte (sie|dich) auch interessieren|passend zum thema|"
+    r"(à )?(lire|voir) (aussi|également)|sur le même sujet|articles? similaires|dans la même rubrique|"
+    r"(leer|lea|lee|vea|ver|mira|mire) también|(noticias|artículos) relacionad[oa]s|"
+    r"(leia|veja) também|saiba mais|notícias relacionadas|leggi anche|vedi anche|articoli correlati|"
+    r"(prze)?czytaj (też|także|również)|zobacz (też|także|również)|lees ook|zie ook|"
+    r"читайте также|смотрите также|explore further)"
+)
+
+
 class LinePatterns(NamedTuple):
     """Line shapes that are boilerplate wherever they stand, by signal name."""
 
@@ -35,16 +49,15 @@ class LinePatterns(NamedTuple):
         r"(read|see|watch) (also|more|next|this)\s*:?",
         r"(also read|also see|further reading|recommended for you|more from [\w .]+|more on this( story| topic)?|"
         r"in (other|related) news|don'?t miss|must read|what to read next|up next|more stories|more in [\w .]+)\s*:?",
-        r"(lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|lea también|"
-        r"te puede interesar|leia também|leggi anche|читайте также|ver también|关联阅读|相关新闻|관련기사)\s*:?",
+        _SEE_ALSO + r"\s*:?",
+        r"(te puede interesar|关联阅读|相关新闻|관련기사)\s*:?",
     )
     # A link to another story inside the article, its headline after a marker: "Read more: Markets fall after
     # rate rise", "Related: ...". No sentence end: "Watch: the minister said so." is prose.
     teaser_link: tuple[str, ...] = (
         r"(related( stories| articles| content| news| coverage)?|read more|read also|also read|see also|"
         r"more on this( story| topic)?|read next|further reading|recommended( reading)?|don'?t miss|must read|"
-        r"watch|listen|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|leer también|lea también|"
-        r"leggi anche|leia também)\s*[:|»›>–—-]\s*\S.{2,160}" + _NOT_A_SENTENCE,
+        r"watch|listen|lea|lee|vea|mire|mira|" + _SEE_ALSO[1:-1] + r")\s*[:|»›>–—-]\s*\S.{2,160}" + _NOT_A_SENTENCE,
     )
     newsletter: tuple[str, ...] = (
         r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?"

@@ -6,7 +6,7 @@ from tests.conftest import seed_text
 from transforms.clean import TemplateCounter, clean_text, template_lines
 from transforms.clean.lines import is_prose, line_key, split_lines
 from transforms.clean.rules import main_region
-from transforms.clean.signals import line_signals, teaser_links
+from transforms.clean.signals import SHAPE_MAX_CHARS, TEASER_MARKER, line_signals, teaser_links
 from transforms.options import DEFAULT
 
 
@@ -143,7 +143,11 @@ def test_lines_are_split_and_spaced_alike_on_the_fast_path(parts):
 
 @pytest.mark.parametrize("link", ["Read more: Markets fall after surprise rate rise", "Related: Italy's drought leaves "
                                   "rivers at record lows", "READ MORE | Five things we learned from the debate",
-                                  "Lesen Sie auch: Hochwasser in Bayern"])
+                                  "Lesen Sie auch: Hochwasser in Bayern",
+                                  "VEA TAMBIÉN: Estrella de la educación no brilla",
+                                  "Lea: Consejo Permanente de OEA aborda la confiscación",
+                                  "Zie ook: Kabinet valt over stikstof",
+                                  "Czytaj także: Były dowódca wojsk USA o Ukrainie"])
 def test_a_link_to_another_story_inside_the_article_goes(link):
     page = ("Floods close 140 schools\n\nHeavy rain forced the closure of 140 schools on Monday, the education "
             "ministry said.\n\n" + link + "\n\nMore than 2,000 residents were moved to shelters overnight, "
@@ -157,3 +161,21 @@ def test_a_link_to_another_story_inside_the_article_goes(link):
                                       "Related: officials said 40 people were hurt."])
 def test_a_sentence_after_a_marker_is_no_link(sentence):
     assert teaser_links([sentence.lower()]) == [False]
+
+
+@pytest.mark.parametrize("marker", ["Czytaj też", "Zobacz także:", "Vea también", "Noticias relacionadas",
+                                    "Weiterlesen", "Das könnte Sie auch interessieren:", "Ähnliche Artikel",
+                                    "Siehe auch", "À lire aussi",
+                                    "Sur le même sujet", "Veja também", "Saiba mais", "Leggi anche", "Lees ook",
+                                    "Explore further", "Читайте также"])
+def test_see_also_opens_a_teaser_list_in_the_languages_of_the_open_web(marker):
+    lines = split_lines(marker + "\nZweiter Artikel über etwas anderes\n")
+    assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS)[0] == "teaser_marker"
+
+
+@pytest.mark.parametrize("prose", ["Weiterlesen lohnt sich, sagt die Autorin.", "Saiba mais sobre o programa no site.",
+                                   "Siehe auch die Tabelle unten.", "Lea trained for the marathon."])
+def test_see_also_inside_a_sentence_is_prose(prose):
+    lines = split_lines(prose)
+    assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS) == [None]
+    assert teaser_links(lines.lower) == [False]
