@@ -65,6 +65,9 @@ class LinePatterns(NamedTuple):
         r"(get|receive) (the latest|real[- ]time|our|daily|breaking) .{0,80}(inbox|updates|newsletter|alerts).*",
         r".{0,60}(delivered (directly |straight )?to your inbox|enter your e-?mail( address)?).*",
         r"(newsletters?|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x))\b.*",
+        r"(newsletter (abonnieren|bestellen)|jetzt (kostenlos )?(abonnieren|registrieren|anmelden)|abonnieren sie|"
+        r"abonnez-vous|inscrivez-vous|suscr[ií]b(e|ete|ase)|iscriviti|zapisz się|folgen sie uns|folge uns|"
+        r"suivez-nous|s[ií]ga(nos)?|s[ií]guenos|seguici|obserwuj nas|volg ons)\b.{0,160}" + _NOT_A_SENTENCE,
     )
     share: tuple[str, ...] = (
         r"(share|share this( article| story| post)?|sharing is caring!?|tweet|pin it|print|e-?mail|comments?|reply|"
@@ -73,6 +76,12 @@ class LinePatterns(NamedTuple):
         r"(share|follow) (on|via|us on) .{0,40}",
         r"(star)?add to (favou?rites|bookmarks|my list)",
         r"(click|tap) (here|to) .{0,80}",
+        # the same bars in the open web's other languages
+        r"(teilen|drucken|versenden|partager|imprimer|compartir|imprimir|condividi|stampa|udostępnij|drukuj|delen|"
+        r"compartilhar|partilhar|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties)\s*[:!]?",
+        r"((diesen |den )?(artikel|beitrag) (teilen|drucken|versenden|empfehlen)|teile diesen (artikel|beitrag)|"
+        r"partager (cet|l')\s?article|compartir (esta|este) (noticia|artículo)|condividi (questo )?articolo|"
+        r"deel dit artikel|(teilen|partager|compartir|condividi|udostępnij|delen) (auf|sur|en|su|na|op|via))\b.{0,40}",
     )
     cookie: tuple[str, ...] = (
         r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)"
@@ -92,8 +101,13 @@ class LinePatterns(NamedTuple):
         r"(updated|published|posted|last updated|first published|modified)\b( on| at)?\s*:?.{0,60}\d.{0,40}"
         + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
-        r"(reading time|lesezeit|temps de lecture)\s*:?.{0,20}",
+        r"(reading time|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura|czas czytania|leestijd)"
+        r"\s*:?.{0,20}",
         r"(tags?|topics?|categories|category|filed under|keywords)\s*:.{0,200}",
+        # navigation and page furniture in the open web's other languages, the whole line
+        r"(zurück( zur (liste|übersicht|startseite))?|nach oben|zum seitenanfang|startseite|suche|menü|anmelden|"
+        r"retour en haut|haut de page|accueil|rechercher|volver arriba|ir arriba|inicio|buscar|torna su|powrót|"
+        r"szukaj|zoeken)",
         # "Next", "Previous article", "Next: <title>", "Previous article <title>", "Previous Next", "« Prev | Next »"
         r"([«‹<\s]*(previous|prev|next)( (article|post|story|page))?[\s|/›»>-]*){1,2}(:.{0,120})?|"
         r"(previous|next) (article|post|story|page) .{1,120}",
@@ -108,6 +122,11 @@ class LinePatterns(NamedTuple):
         r"(leave a (reply|comment)|post a comment|add (a|your) comment|join the (conversation|discussion)|"
         r"comments?( \(\d+\))?|reader comments|\d+ comments?|show comments|view comments|load comments|"
         r"comments (are )?closed( for this (article|story|post))?\.?|discussion|what do you think\??)\s*:?",
+        r"((\d+ )?(kommentare|commentaires|comentarios|commenti|komentarze|reacties)( \(\d+\))?|"
+        r"(kommentar|kommentare) (schreiben|verfassen|anzeigen)|schreiben sie (einen|den ersten) kommentar|"
+        r"(laisser|écrire|ajouter) un commentaire|deja (un|tu) comentario|deixe (um|seu) comentário|"
+        r"lascia un commento|dodaj komentarz|(eine )?antwort (schreiben|hinterlassen)|"
+        r"(laisser|poster) une réponse|deja una respuesta)\s*:?",
     )
     date_line: tuple[str, ...] = (
         r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"

@@ -13,6 +13,8 @@ _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|�
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _NON_WORD = re.compile(r"\W+")
 _PUBLISHED = re.compile(r"(first )?(published|posted)\b\D{0,20}\d")  # the publication date's own line
+# "Home › News › World", "Startseite / Politik / Ausland": three short parts or more between separators
+_BREADCRUMBS = re.compile(r"[^\s›»>|/→]+(?: [^\s›»>|/→]+){0,2}(?:\s*[›»>|/→]\s*[^\s›»>|/→]+(?: [^\s›»>|/→]+){0,2}){2,}")
 
 
 def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: list, opts: CleanOptions,
@@ -55,7 +57,7 @@ def find_title(lines: Lines, before: int, signals: list, opts: CleanOptions) -> 
     """The first title-like line above the article."""
     for i in range(min(before, len(lines.text))):
         text = lines.text[i]
-        if signals[i] or TEASER_MARKER(lines.lower[i]):
+        if signals[i] or TEASER_MARKER(lines.lower[i]) or _BREADCRUMBS.fullmatch(text):
             continue
         title_sized = 3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)
         if title_sized and text[-1] not in ".,;:":

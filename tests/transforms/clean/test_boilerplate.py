@@ -179,3 +179,28 @@ def test_see_also_inside_a_sentence_is_prose(prose):
     lines = split_lines(prose)
     assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS) == [None]
     assert teaser_links(lines.lower) == [False]
+
+
+@pytest.mark.parametrize(("line", "shape"), [
+    ("Diesen Artikel teilen", "share"), ("Teilen auf Facebook", "share"), ("Partager sur Twitter", "share"),
+    ("Compartir en WhatsApp", "share"), ("Kommentare", "share"), ("Newsletter abonnieren", "newsletter"),
+    ("Folgen Sie uns auf Twitter", "newsletter"), ("Síguenos en Instagram", "newsletter"),
+    ("Zurück zur Liste", "widget"), ("Nach oben", "widget"), ("Retour en haut", "widget"),
+    ("Tiempo de lectura: 3 minutos", "widget")])
+def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
+    assert line_signals(split_lines(line), frozenset()) == [shape]
+
+
+@pytest.mark.parametrize("prose", ["Teilen ist wichtig, sagt der Forscher.", "Folgen Sie uns nicht blind, sagte er.",
+                                   "Suche nach dem Täter", "Inicio de la temporada",
+                                   "Kommentare von Lesern zeigen es."])
+def test_page_furniture_words_in_prose_or_headings_are_no_shape(prose):
+    assert line_signals(split_lines(prose), frozenset()) == [None]
+
+
+@pytest.mark.parametrize("line", ["12 Kommentare", "Schreiben Sie den ersten Kommentar", "Laisser un commentaire",
+                                  "Deja un comentario"])
+def test_comments_open_in_the_open_webs_languages(line):
+    from transforms.clean.signals import COMMENTS_START
+
+    assert COMMENTS_START(line.lower())

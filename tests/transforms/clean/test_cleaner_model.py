@@ -161,3 +161,10 @@ def test_a_headline_opening_the_article_is_its_title_when_nothing_above_is_one()
     assert cleaned.body.startswith("Lisbon is one of the cheapest capitals")  # "Posted by ...", "Categories: ..." out
     assert cleaned.published == "Posted by admin on March 3, 2024"
     assert "Sintra is a must" not in cleaned.body and "Recent Posts" not in cleaned.body
+
+
+def test_breadcrumbs_above_the_headline_are_no_title():
+    page = (FIXTURES / "pages" / "story-under-breadcrumbs.txt").read_text("utf-8")  # a page written for this test
+    cleaned = clean_text(page)
+    assert cleaned.title == "Dam failure floods three villages in northern Spain"
+    assert cleaned.author == "Maria Lopez" and cleaned.body.startswith("Three villages in northern Spain")
