@@ -21,6 +21,12 @@ _TITLES = re.compile(r"^((US|U\.S\.|Iraqi|Russian|Iranian|Syrian|former|late|the
 # A "person" that is a title alone: NER cuts "Brig. Gen. Pat Ryder" into "Brig" and "Pat Ryder"
 _TITLE_ALONE = re.compile(rf"(?:{_TITLE_WORDS}|Gen|Brig|Maj|Capt|Sgt|Adm|Lt|Col|Cpl|Pvt|Cmdr|Sen|Rep|Gov)\.?",
                           re.IGNORECASE)
+# "Salahuddin province", "Anbar Governorate": the place is named without its kind of division ("Northern
+# Province" keeps it: a compass word alone names nothing)
+_DIVISION = re.compile(r"^(?P<name>.+?)\s+(?:province|governorate|prefecture|oblast)$", re.IGNORECASE)
+_COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                      "north-east", "north-west", "south-east", "south-west", "northeast", "northwest", "southeast",
+                      "southwest", "northeastern", "northwestern", "southeastern", "southwestern"})
 # "Secretary of State Antony Blinken", "the Minister of Finance": a portfolio in a title, not an organisation named
 _PORTFOLIO_OF = frozenset({"secretary", "minister"})
 
@@ -47,6 +53,8 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
     name = _POSSESSIVE.sub("", _LEADING.sub("", name)).strip()
     if label == "PERSON":
         name = _TITLES.sub("", name).strip() or name
+    elif label in ("GPE", "LOC") and (m := _DIVISION.match(name)) and m.group("name").lower() not in _COMPASS:
+        name = m.group("name")
     return aliases.get(name.lower()) or aliases.get(name.rstrip(".").lower()) or name
 
 

@@ -13,6 +13,13 @@ def test_canonical_aliases_and_determiners():
     assert canonical_name("President Donald Trump", "PERSON") == "Donald Trump"
 
 
+def test_a_place_is_named_without_its_kind_of_division():
+    assert canonical_name("Salahuddin province", "GPE") == canonical_name("Salahuddin", "GPE") == "Salahuddin"
+    assert canonical_name("Anbar Governorate", "GPE") == "Anbar"
+    assert canonical_name("the Northern Province", "LOC") == "Northern Province"  # a compass word names nothing
+    assert canonical_name("Province Capital Bank", "ORG") == "Province Capital Bank"
+
+
 def test_short_person_mentions_take_the_longest_form(nlp):
     body = clean_text(seed_text("002_23c06521338ce5b8.txt")).body
     names = {e.text: e.canonical for e in extract_entities(nlp(body)) if e.label == "PERSON"}
