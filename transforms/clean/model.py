@@ -76,11 +76,15 @@ def labels(features: np.ndarray) -> np.ndarray:
 def hysteresis(probability: np.ndarray, high: float, low: float, labels: np.ndarray | None = None) -> np.ndarray:
     """Lines kept: those at `high` or above, and with them their neighbours at `low` or above, run by
     run (an article's last short paragraph scores lower than its middle, not lower than a menu); a
-    line among `labels` is no neighbour kept so."""
+    line among `labels` is no neighbour kept so. When no line reaches `high`, the likeliest line at `low`
+    or above stands in for it: a page whose article reads unlike the ones the model learned from keeps
+    its best sentences rather than being quarantined as having no main text."""
     keep = probability >= high
     weak = probability >= low
     if labels is not None:
         weak &= ~labels
+    if not keep.any() and weak.any():
+        keep[int(np.argmax(np.where(weak, probability, -1.0)))] = True
     for i in range(1, len(keep)):
         keep[i] |= weak[i] and keep[i - 1]
     for i in range(len(keep) - 2, -1, -1):

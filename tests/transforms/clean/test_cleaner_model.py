@@ -149,6 +149,16 @@ def test_a_label_line_is_no_neighbour_kept_by_hysteresis():
     p = np.array([0.9, 0.5, 0.9, 0.5])
     assert hysteresis(p, 0.7, 0.45).tolist() == [True, True, True, True]
     assert hysteresis(p, 0.7, 0.45, np.array([False, True, False, False])).tolist() == [True, False, True, True]
+
+
+def test_with_no_line_certain_the_likeliest_one_stands_in():
+    from transforms.clean.model import hysteresis
+
+    p = np.array([0.1, 0.5, 0.6, 0.3, 0.5, 0.2])
+    assert hysteresis(p, 0.7, 0.45).tolist() == [False, True, True, False, False, False]
+    assert hysteresis(p, 0.7, 0.45, np.array([False, False, True, False, False, False])).tolist() == \
+        [False, True, False, False, False, False]  # a label never stands in
+    assert not hysteresis(np.array([0.1, 0.4, 0.2]), 0.7, 0.45).any()  # nothing likely: no main text
     page = (FIXTURES / "pages" / "grain-deal-with-labels.txt").read_text("utf-8")  # a page written for this test
     cleaned = clean_text(page)
     assert "ADVERTISEMENT" not in cleaned.body and "Wheat futures" in cleaned.body
