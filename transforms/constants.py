@@ -53,11 +53,12 @@ class LinePatterns(NamedTuple):
         r"(te puede interesar|关联阅读|相关新闻|관련기사)\s*:?",
     )
     # A link to another story inside the article, its headline after a marker: "Read more: Markets fall after
-    # rate rise", "Related: ...". No sentence end: "Watch: the minister said so." is prose.
+    # rate rise", "Related: ...", "Czytaj też: Czy grozi nam wojna atomowa?" (a headline may ask). No sentence
+    # end: "Watch: the minister said so." is prose.
     teaser_link: tuple[str, ...] = (
         r"(related( stories| articles| content| news| coverage)?|read more|read also|also read|see also|"
         r"more on this( story| topic)?|read next|further reading|recommended( reading)?|don'?t miss|must read|"
-        r"watch|listen|lea|lee|vea|mire|mira|" + _SEE_ALSO[1:-1] + r")\s*[:|»›>–—-]\s*\S.{2,160}" + _NOT_A_SENTENCE,
+        r"watch|listen|lea|lee|vea|mire|mira|" + _SEE_ALSO[1:-1] + r")\s*[:|»›>–—-]\s*\S.{2,160}(?<!\w\w[.!])",
     )
     newsletter: tuple[str, ...] = (
         r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?"

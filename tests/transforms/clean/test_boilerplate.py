@@ -147,7 +147,8 @@ def test_lines_are_split_and_spaced_alike_on_the_fast_path(parts):
                                   "VEA TAMBIÉN: Estrella de la educación no brilla",
                                   "Lea: Consejo Permanente de OEA aborda la confiscación",
                                   "Zie ook: Kabinet valt over stikstof",
-                                  "Czytaj także: Były dowódca wojsk USA o Ukrainie"])
+                                  "Czytaj także: Były dowódca wojsk USA o Ukrainie",
+                                  "Related: Is this the end of cheap flights?"])
 def test_a_link_to_another_story_inside_the_article_goes(link):
     page = ("Floods close 140 schools\n\nHeavy rain forced the closure of 140 schools on Monday, the education "
             "ministry said.\n\n" + link + "\n\nMore than 2,000 residents were moved to shelters overnight, "
