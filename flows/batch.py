@@ -94,7 +94,7 @@ class Batch:
             outcome = Outcome()
             # the inputs' quarantine rows wait for the first validation: the workers start on the chunks meanwhile
             pooled = [{"quarantine": sources.quarantine_table(quarantine, s.run_id)}] if quarantine else []
-            parts = chunked([f for f in files if f.uri in keep], settings.chunk_size)
+            parts = tapered([f for f in files if f.uri in keep], settings.chunk_size, max(1, settings.n_process))
             pooled = self._chunks(parts, keep, templates, outcome, _progress(new), pooled)
         if pooled and outcome.success:
             outcome.add(*self._validate_and_stage(concat(pooled), f"{max(len(parts) - 1, 0):05d}"))
@@ -107,7 +107,9 @@ class Batch:
         last tables, not yet validated."""
         s, settings = self.summary, self.settings
         pending: deque = deque()
-        window = max(2, settings.n_process) + 1  # one chunk queued beyond the busy workers
+        # in flight: one chunk queued beyond the busy workers, and as many articles as three full chunks (the
+        # last chunks are small: the workers must not run dry while the flow validates a pool)
+        window, articles = max(2, settings.n_process) + 1, (max(2, settings.n_process) + 1) * settings.chunk_size
         for seq, part in enumerate(parts):
             stopping.check()
             if not outcome.success:
@@ -116,7 +118,8 @@ class Batch:
                 docs, _ = read_chunk(Bulk(part))
                 docs = [d for d in docs if d.source_uri in keep.get(_file_of(d.source_uri), ())]
             pending.append((seq, len(docs), process_chunk.submit(Bulk(docs), Bulk(templates), s.run_id, settings)))
-            while pending and (len(pending) >= window or seq == len(parts) - 1):
+            while pending and (len(pending) >= window and sum(p[1] for p in pending) >= articles
+                               or seq == len(parts) - 1):
                 done_seq, n_docs, fut = pending.popleft()
                 with self.clock("clean, parse, extract (wait)"):
                     processed = _result(fut).value
@@ -263,6 +266,15 @@ class Batch:
                 "params": json.dumps(params), "batch_date": self.default_date}
 
 
+def has_unread(input_uri: str, warehouse_uri: str) -> bool:
+    """Whether the input holds a file its warehouse's input index does not vouch for (new, or changed since
+    it was read): a run will read, clean and validate. (The scan also checks that every record of a
+    vouched-for file is published.)"""
+    files, _ = sources.discover(input_uri, "")
+    known = Lakehouse(warehouse_uri).input_index(sources.root_key(input_uri))
+    return any(not f.version or f.uri not in known or known[f.uri][0] != f.version for f in files)
+
+
 def open_warehouse(warehouse_uri: str, summary: RunSummary, log) -> bool:
     """Create missing tables, complete or discard what killed runs left; False (summary failed) if unreachable."""
     lake = Lakehouse(warehouse_uri)
@@ -288,6 +300,18 @@ def _with_originals(articles: pa.Table, copies: NearCopies) -> pa.Table:
 
 def chunked(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def tapered(items: list, size: int, workers: int, smallest: int = 10) -> list[list]:
+    """Chunks of `size` items, smaller toward the end so the workers finish together (guided
+    self-scheduling): a chunk takes at most a (2 x workers)th of the items left, and no fewer than
+    `smallest` per worker. With equal chunks the last one's halves ended seconds apart, one core idle."""
+    parts, i = [], 0
+    while i < len(items):
+        n = min(size, max(-(-(len(items) - i) // (2 * workers)), smallest * workers))
+        parts.append(items[i:i + n])
+        i += n
+    return parts
 
 
 def _result(fut):

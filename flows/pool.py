@@ -50,6 +50,11 @@ class WorkerPool:
             for _ in range(size):
                 executor.submit(int)
 
+    def running(self, size: int) -> bool:
+        """The pool is started with `size` workers (a chunk of any size goes to them)."""
+        with self._lock:
+            return self._executor is not None and self._size == size
+
     def submit(self, size: int, fn, *args) -> Future:
         return self.executor(size).submit(fn, *args)
 

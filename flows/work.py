@@ -220,8 +220,8 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
                      batching: Batching) -> Processed:
     """process_articles over n_process workers (sub-chunks in order), or in this process."""
     n = workers(n_process)
-    if n == 0 or len(raws) < MIN_PARALLEL:  # a few articles cost less than starting workers
-        return process_articles(raws, templates, run_id, batching)
+    if n == 0 or len(raws) < MIN_PARALLEL and not POOL.running(n):  # a few articles cost less than starting
+        return process_articles(raws, templates, run_id, batching)  # workers (not than using started ones)
     size = -(-len(raws) // n)
     parts = [raws[i:i + size] for i in range(0, len(raws), size)]
     futures = [POOL.submit(n, in_worker, part, {k: templates[k] for k in {r.source_key for r in part}

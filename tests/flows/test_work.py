@@ -20,11 +20,29 @@ def test_two_worker_processes_match_one_process():
     assert len(raws) >= MIN_PARALLEL
     try:
         parallel = process_parallel(raws, {}, "run", n_process=2, batching=Batching(8)).tables
+        with pytest.MonkeyPatch.context() as mp:  # a chunk too small to start workers for goes to started ones
+            mp.setattr("flows.work.process_articles", lambda *a: pytest.fail("processed in the flow's process"))
+            few = process_parallel(raws[:3], {}, "run", n_process=2, batching=Batching(8)).tables
     finally:
         POOL.shutdown()
+    assert few["articles"].num_rows == 3
     serial = process_parallel(raws, {}, "run", n_process=0, batching=Batching(8)).tables
     assert parallel["articles"].num_rows == len(raws)
     assert _comparable(parallel) == _comparable(serial)
+
+
+def test_chunks_taper_so_the_workers_finish_together():
+    from flows.batch import tapered
+
+    items = list(range(4000))
+    parts = tapered(items, 200, workers=2)
+    assert [x for p in parts for x in p] == items
+    sizes = [len(p) for p in parts]
+    assert max(sizes) == 200 and sizes[:10] == [200] * 10
+    assert sizes[-1] <= 20 and all(a >= b for a, b in zip(sizes[10:], sizes[11:], strict=False))
+    assert all(len(p) >= 20 for p in parts[:-1])  # never under 10 a worker, but the very last
+    assert [len(p) for p in tapered(items[:7], 200, workers=2)] == [7]
+    assert tapered([], 200, workers=2) == []
 
 
 def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
