@@ -110,15 +110,22 @@ def prune_results(gx_root: str, keep: int) -> int:
     return removed
 
 
+def import_gx():
+    """Great Expectations, imported (~3 s: a command imports it on a thread while its Prefect server starts)."""
+    # GX imports PySpark when it is installed (a dev dependency), which warns on pandas 3. A filter, not
+    # catch_warnings: that swaps the whole process's filters, unsafe on a thread.
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    return gx
+
+
 class _Suites:
     """A GX context with the committed suites and one checkpoint per table, set up once per process."""
 
     def __init__(self, gx_root: str | None):
-        with warnings.catch_warnings():  # GX imports PySpark when it is installed (a dev dependency), which
-            warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)  # warns on pandas 3
-            import great_expectations as gx
-
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        gx = import_gx()
         self.gx, self.context = gx, _context(gx, gx_root)
         self.source = _get_or_add(self.context.data_sources, "newsetl",
                                   lambda: self.context.data_sources.add_pandas(name="newsetl"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.batch import has_unread
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
 NEWSETL = [sys.executable, "-m", "flows.cli"]
@@ -113,11 +114,14 @@ def test_a_changed_input_is_read_again_and_an_unchanged_one_is_not(tmp_path, pre
     for seed in ("000_3ef350cdd4bc2bac.txt", "003_b54bb3dfe6eb36d9.txt"):
         shutil.copy(SEEDS / seed, inp / seed)
         os.utime(inp / seed, (1.7e9, 1.7e9))  # written long ago (a file changed in the last 2 s is always read)
+    assert has_unread(str(inp), str(wh))  # no warehouse yet: a run will validate (GX is imported early)
     assert newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api).returncode == 0
+    assert not has_unread(str(inp), str(wh))  # a no-op run imports no GX
     changed = inp / "003_b54bb3dfe6eb36d9.txt"
     changed.write_text(changed.read_text("utf-8") + "\nThe ministry said on Friday that 40 more advisers would "
                        "arrive within a month, according to a statement.\n", "utf-8")
     os.utime(changed, (1.7e9 + 60, 1.7e9 + 60))
+    assert has_unread(str(inp), str(wh))
     proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
