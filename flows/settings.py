@@ -68,7 +68,8 @@ class Settings(BaseSettings):
     warehouse: str = Field(default_factory=lambda: str(Path.cwd() / "data" / "warehouse"),
                            description="warehouse folder or fsspec URL (`--warehouse`)",
                            json_schema_extra={"shown": "./data/warehouse"})
-    chunk_size: int = Field(200, ge=1, le=100_000, description="articles per Prefect task")
+    chunk_size: int = Field(200, ge=1, le=100_000,
+                            description="articles per Prefect task (the last ones smaller: workers finish together)")
     n_process: int = Field(default_factory=_cpus, ge=0, le=256,
                            description="worker processes that clean, parse and extract; 0 = in the flow's process "
                                        "(chunks under 20 articles always are)", json_schema_extra={"shown": "CPUs"})
