@@ -269,7 +269,10 @@ class Batch:
 def has_unread(input_uri: str, warehouse_uri: str) -> bool:
     """Whether the input holds a file its warehouse's input index does not vouch for (new, or changed since
     it was read): a run will read, clean and validate. (The scan also checks that every record of a
-    vouched-for file is published.)"""
+    vouched-for file is published.) A remote input counts as unread unlisted: the run lists a bucket
+    once, and a scheduled run over one usually finds new files."""
+    if "://" in input_uri and not input_uri.startswith("file://"):
+        return True
     files, _ = sources.discover(input_uri, "")
     known = Lakehouse(warehouse_uri).input_index(sources.root_key(input_uri))
     return any(not f.version or f.uri not in known or known[f.uri][0] != f.version for f in files)

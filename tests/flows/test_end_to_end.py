@@ -115,6 +115,7 @@ def test_a_changed_input_is_read_again_and_an_unchanged_one_is_not(tmp_path, pre
         shutil.copy(SEEDS / seed, inp / seed)
         os.utime(inp / seed, (1.7e9, 1.7e9))  # written long ago (a file changed in the last 2 s is always read)
     assert has_unread(str(inp), str(wh))  # no warehouse yet: a run will validate (GX is imported early)
+    assert has_unread("s3://no-such-bucket/news", str(wh))  # a bucket is not listed twice: counts as unread
     assert newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api).returncode == 0
     assert not has_unread(str(inp), str(wh))  # a no-op run imports no GX
     changed = inp / "003_b54bb3dfe6eb36d9.txt"
