@@ -376,3 +376,12 @@ def load_aliases() -> dict[str, str]:
 
 
 ALIASES = load_aliases()
+
+
+def load_demonyms() -> dict[str, str]:
+    """Nationality word -> the country's canonical name, from the packaged data file (keys lower-case)."""
+    raw = json.loads(resources.files("transforms").joinpath("data/demonyms.json").read_text("utf-8"))
+    return {form.lower(): country for country, forms in raw.items() if not country.startswith("_") for form in forms}
+
+
+DEMONYMS = load_demonyms()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.constants import ALIASES, NAMED_LABELS
+from transforms.constants import ALIASES, DEMONYMS, NAMED_LABELS
 from transforms.extract.sentences import sentence_index
 from transforms.options import DEFAULT, ExtractOptions
 
@@ -27,6 +27,11 @@ _DIVISION = re.compile(r"^(?P<name>.+?)\s+(?:province|governorate|prefecture|obl
 _COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                       "north-east", "north-west", "south-east", "south-west", "northeast", "northwest", "southeast",
                       "southwest", "northeastern", "northwestern", "southeastern", "southwestern"})
+# "the Lebanese al-Akhbar newspaper", "Time magazine": a publication named without its kind (or the country
+# before its name); the kind in capitals is part of a name ("Iraqi News Agency"), but for "Newspaper"
+_KINDS = frozenset({"newspaper", "magazine"})  # the word after a publication's name
+_PLACES = frozenset({"GPE", "LOC", "NORP"})
+_PUBLICATION = re.compile(r"^(?P<name>.+?)\s+(?:(?i:newspaper)|daily newspaper|magazine|news agency|news website)$")
 # "Secretary of State Antony Blinken", "the Minister of Finance": a portfolio in a title, not an organisation named
 _PORTFOLIO_OF = frozenset({"secretary", "minister"})
 
@@ -51,11 +56,22 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
     else:
         name = text.strip()
     name = _POSSESSIVE.sub("", _LEADING.sub("", name)).strip()
-    if label == "PERSON":
+    if (publication := _publication(name)) is not None:
+        name = publication
+    elif label == "PERSON":
         name = _TITLES.sub("", name).strip() or name
     elif label in ("GPE", "LOC") and (m := _DIVISION.match(name)) and m.group("name").lower() not in _COMPASS:
         name = m.group("name")
     return aliases.get(name.lower()) or aliases.get(name.rstrip(".").lower()) or name
+
+
+def _publication(name: str) -> str | None:
+    """The name of a publication written with its kind ('Lebanese al-Akhbar Newspaper' -> 'al-Akhbar'), else None."""
+    m = _PUBLICATION.match(name)
+    if m is None:
+        return None
+    first, _, rest = m.group("name").partition(" ")
+    return rest if rest and first.lower() in DEMONYMS else m.group("name")
 
 
 def entity_at(doc, i: int):
@@ -79,16 +95,21 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
     ents = [e for e in doc.ents if e.label_ in NAMED_LABELS and len(e.text) <= opts.max_entity_chars
             and any(ch.isalpha() for ch in e.text) and not _title_part(doc, e)]
     canon = [canonical_name(e.text, e.label_, aliases) for e in ents]
-    people = _longest_person_forms([c for e, c in zip(ents, canon, strict=False) if e.label_ == "PERSON"])
-    surnames = _surnames(doc, [(e, people.get(c, c)) for e, c in zip(ents, canon, strict=False)
-                               if e.label_ == "PERSON"])
+    # a publication named with its kind is an organisation, whatever NER says ("Lebanese al-Akhbar Newspaper": PERSON;
+    # "the Asharq Al-Awsat newspaper": FAC); a place's paper is not ("a Beirut newspaper")
+    labels = ["ORG" if e.label_ not in _PLACES and (_publication(" ".join(e.text.split())) is not None
+                                                   or e.end < len(doc) and doc[e.end].lower_ in _KINDS)
+              else e.label_ for e in ents]
+    people = _longest_person_forms([c for c, label in zip(canon, labels, strict=True) if label == "PERSON"])
+    surnames = _surnames(doc, [(e, people.get(c, c)) for e, c, label in zip(ents, canon, labels, strict=True)
+                               if label == "PERSON"])
     out = []
-    for ent, name in zip(ents, canon, strict=False):
-        if ent.label_ == "PERSON":
+    for ent, name, label in zip(ents, canon, labels, strict=True):
+        if label == "PERSON":
             name = people.get(name, name)
-        elif ent.label_ == "ORG":  # NER often takes a surname alone for an organisation: "Starmer agreed"
+        elif label == "ORG":  # NER often takes a surname alone for an organisation: "Starmer agreed"
             name = surnames.get(name, name)
-        out.append(Entity(text=ent.text, label=ent.label_, canonical=name, start_char=ent.start_char,
+        out.append(Entity(text=ent.text, label=label, canonical=name, start_char=ent.start_char,
                           end_char=ent.end_char, sentence_idx=sent_index.get(ent.sent.start, 0)))
     return out
 

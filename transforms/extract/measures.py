@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from transforms.constants import FIGURE_WORDS
+from transforms.constants import DEMONYMS, FIGURE_WORDS
 from transforms.extract.entities import canonical_name, entity_at
 from transforms.extract.sentences import doc_text
 from transforms.options import DEFAULT, ExtractOptions
@@ -46,10 +46,7 @@ def vocabulary() -> Vocabulary:
     data = resources.files("transforms").joinpath("data")
     table = json.loads(data.joinpath("measures.json").read_text("utf-8"))
     nouns = {synonym: cls for cls, synonyms in table["nouns"].items() for synonym in synonyms}
-    demonyms = {form.lower(): country for country, forms in
-                json.loads(data.joinpath("demonyms.json").read_text("utf-8")).items()
-                if not country.startswith("_") for form in forms}
-    return Vocabulary(nouns, table["verbs"], frozenset(table["people_nouns"]), frozenset(table["increment"]), demonyms)
+    return Vocabulary(nouns, table["verbs"], frozenset(table["people_nouns"]), frozenset(table["increment"]), DEMONYMS)
 
 
 def annotate(doc, figures: list, title: str | None = None, aliases: dict | None = None,

@@ -20,6 +20,23 @@ def test_a_place_is_named_without_its_kind_of_division():
     assert canonical_name("Province Capital Bank", "ORG") == "Province Capital Bank"
 
 
+def test_a_publication_is_named_without_its_kind_or_country():
+    assert canonical_name("Lebanese al-Akhbar Newspaper", "PERSON") == "al-Akhbar"
+    assert canonical_name("the Asharq Al-Awsat newspaper", "ORG") == "Asharq Al-Awsat"
+    assert canonical_name("Time magazine", "ORG") == "Time"
+    assert canonical_name("the Iraqi News Agency", "ORG") == "Iraqi News Agency"  # the kind in capitals: a name
+    assert canonical_name("British newspaper", "NORP") == "British"  # a country's paper, no name
+
+
+def test_a_publication_ner_takes_for_a_person_is_an_organisation(nlp):
+    body = ("A confidential document obtained by Lebanese al-Akhbar Newspaper exposed Washington's intention "
+            "not to withdraw from Iraq, the Asharq Al-Awsat newspaper reported on Monday. A Beirut newspaper "
+            "said the same.")
+    found = {e.canonical: e.label for e in extract_entities(nlp(body))}
+    assert found.get("al-Akhbar") == "ORG" and found.get("Asharq Al-Awsat") == "ORG", found
+    assert found.get("Beirut") == "GPE", found
+
+
 def test_short_person_mentions_take_the_longest_form(nlp):
     body = clean_text(seed_text("002_23c06521338ce5b8.txt")).body
     names = {e.text: e.canonical for e in extract_entities(nlp(body)) if e.label == "PERSON"}
