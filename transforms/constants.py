@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -385,3 +386,21 @@ def load_demonyms() -> dict[str, str]:
 
 
 DEMONYMS = load_demonyms()
+
+
+class Vocabulary(NamedTuple):
+    """The measure table: noun (or word pair) -> class, counting verbs, generic people nouns, increments."""
+
+    nouns: dict
+    verbs: dict
+    people: frozenset
+    increment: frozenset
+    demonyms: dict
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The measure table of data/measures.json (what a figure counts: troops, casualties, ...)."""
+    table = json.loads(resources.files("transforms").joinpath("data/measures.json").read_text("utf-8"))
+    nouns = {synonym: cls for cls, synonyms in table["nouns"].items() for synonym in synonyms}
+    return Vocabulary(nouns, table["verbs"], frozenset(table["people_nouns"]), frozenset(table["increment"]), DEMONYMS)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS
+from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS, vocabulary
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.numbers import decimal, is_glued, is_number_token, parse_number
@@ -250,8 +250,6 @@ def _people_by_verb(span) -> Counted | None:
     """'30 were killed', 'killing 12 and wounding 40': a number with no noun, the subject or object of a verb
     done to people (the measure table's: killed, died, injured, arrested, fled, evacuated; not deployed,
     which counts troops), counts people."""
-    from transforms.extract.measures import vocabulary
-
     root = span_root(span)
     verbs = vocabulary().verbs
     if root.lower_ in ("one", "a", "an") or root.head.pos_ != "VERB" or verbs.get(root.head.lemma_) in (None, "troops"):

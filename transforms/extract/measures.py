@@ -13,13 +13,9 @@ else the article's main place (the places its title and first paragraphs put thi
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-from transforms.constants import DEMONYMS, FIGURE_WORDS
+from transforms.constants import FIGURE_WORDS, Vocabulary, vocabulary
 from transforms.extract.entities import canonical_name, entity_at
 from transforms.extract.sentences import doc_text
 from transforms.options import DEFAULT, ExtractOptions
@@ -28,25 +24,6 @@ _AT, _FROM = FIGURE_WORDS.place_at, FIGURE_WORDS.place_from
 _COUNT_NOUNS = frozenset(FIGURE_WORDS.count_nouns)
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _ACTOR_LABELS = frozenset({"NORP", "GPE", "ORG"})
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The measure table: noun (or word pair) -> class, counting verbs, generic people nouns, increments."""
-
-    nouns: dict
-    verbs: dict
-    people: frozenset
-    increment: frozenset
-    demonyms: dict
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    data = resources.files("transforms").joinpath("data")
-    table = json.loads(data.joinpath("measures.json").read_text("utf-8"))
-    nouns = {synonym: cls for cls, synonyms in table["nouns"].items() for synonym in synonyms}
-    return Vocabulary(nouns, table["verbs"], frozenset(table["people_nouns"]), frozenset(table["increment"]), DEMONYMS)
 
 
 def annotate(doc, figures: list, title: str | None = None, aliases: dict | None = None,

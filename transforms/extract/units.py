@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from transforms.constants import CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS
+from transforms.constants import CURRENCY, FIGURE_WORDS, LEMMA_EXCEPTIONS, MEASURES, NUMBER_WORDS, vocabulary
 from transforms.extract.numbers import parse_number
 
 _PERCENT_WORDS = sorted(MEASURES.percent, key=lambda p: -len(p.split()))  # "per cent" before "per"
@@ -206,8 +206,6 @@ def number_of(doc, span) -> Counted | None:
 def _risen_to(root) -> Counted | None:
     """'Deaths rose to 1,200', 'infections exceeded 10,000': a number a change or threshold verb brings its
     subject to counts that subject, when it is a plural the measure table knows (deaths, cases, troops, ...)."""
-    from transforms.extract.measures import vocabulary
-
     verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "to" else root.head
     if verb.pos_ != "VERB" or verb.lemma_ not in FIGURE_WORDS.change_verbs | FIGURE_WORDS.threshold_verbs:
         return None
