@@ -282,6 +282,9 @@ class Currency(NamedTuple):
                    "nz$": "NZD", "s$": "SGD", "r$": "BRL", "nt$": "TWD", "mx$": "MXN", "rs": "INR", "rs.": "INR",
                    "sh": "KES", "ksh": "KES", "r": "ZAR", "n": "NGN", "rp": "IDR", "rm": "MYR", "tk": "BDT",
                    "e£": "EGP", "le": "EGP"}
+    # Minor units, a hundredth of their currency: pence are sterling's ("12 pence", "350p"); cents are the
+    # currency of the amounts around them ("$2.75 ... 50 cents", "20 euro cents"), US dollars without one.
+    minor: dict = {"cent": None, "cents": None, "pence": "GBP", "penny": "GBP", "p": "GBP"}
 
 
 class Measures(NamedTuple):

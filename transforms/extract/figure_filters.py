@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.constants import FIGURE_WORDS, MEASURES, NUMBER_WORDS
+from transforms.constants import CURRENCY, FIGURE_WORDS, MEASURES, NUMBER_WORDS
 from transforms.extract.entities import entity_at
 from transforms.extract.numbers import is_glued, parse_number
 from transforms.extract.units import glued_degrees, has_currency, measure, percent
@@ -53,9 +53,9 @@ def excluded(doc, span, value) -> bool:
         return True
     if prev is not None and prev.is_alpha and not prev.whitespace_ and not has_currency(doc, span):
         return True  # "N95", "A 320" split by the tokenizer
-    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and nxt.is_upper \
-            and not glued_degrees(doc, span, nxt.i):
-        return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people")
+    if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and (
+            nxt.is_upper and not glued_degrees(doc, span, nxt.i) or nxt.text == "p" and not has_currency(doc, span)):
+        return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people"), "1080p"
     if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_.startswith("for"):
         return True  # "a 2-for-1 offer"
     if _street(doc, last):
@@ -79,6 +79,8 @@ def _dated(doc, span) -> bool:
     ent = entity_at(doc, span.start)
     if ent is None:
         return True
+    if any(t.lower_ in CURRENCY.minor or t.lower_ in CURRENCY.names for t in ent if t.is_alpha and len(t) > 1):
+        return False  # "between 30 and 45 cents", which NER tags a date
     if ent.label_ in ("DATE", "TIME") and any(t.lower_ in _RANGE_WORDS for t in ent) \
             and not any(t.lower_.rstrip(".").isalpha() and t.lower_ not in _RANGE_WORDS or _YEAR.match(t.text)
                         for t in ent):

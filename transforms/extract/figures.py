@@ -15,6 +15,7 @@ from transforms.extract.numbers import decimal, is_glued, is_number_token, parse
 from transforms.extract.sentences import doc_text, sentence_index
 from transforms.extract.units import (
     Counted,
+    Unit,
     counted_noun,
     measure,
     money,
@@ -168,8 +169,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     start, end = span.start, span.end
     unit_kind = money(doc, span) or percent(doc, span) or measure(doc, span)
     if unit_kind:
-        unit, kind, start, end = unit_kind
-        value_max, end, _, scale = _range_end(doc, span, end, consumed, (unit, kind))
+        unit, kind, start, end, minor = unit_kind
+        value_max, end, _, scale = _range_end(doc, span, end, consumed, unit_kind)
     else:
         value_max, end, upper, scale = _range_end(doc, span, end, consumed, None)
         found = upper and upper.unit or counted_noun(doc, span) or number_of(doc, span)
@@ -184,8 +185,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         if found is None or found[0] is None:
             consumed.difference_update(range(span.end, end))
             return None
-        unit, kind = found[0], found[1]
-    value = decimal(value * scale)
+        unit, kind, minor = found[0], found[1], found[2]
+    value = decimal(value * scale * minor)
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"
@@ -217,7 +218,7 @@ def _change_target(doc, span) -> Counted | None:
         return None
     target = doc[j:k]
     unit = money(doc, target) or percent(doc, target) or measure(doc, target)
-    return Counted(unit.unit, unit.kind) if unit else counted_noun(doc, target)
+    return Counted(unit.unit, unit.kind, unit.scale) if unit else counted_noun(doc, target)
 
 
 def _earlier_source(previous: list[Figure], here: int) -> str | None:
@@ -261,7 +262,7 @@ class Upper(NamedTuple):
     """The upper end of a range: its tokens, and its unit and kind when it carries them ('3-5%')."""
 
     span: Any
-    unit: tuple[str, str] | None
+    unit: Counted | None
 
 
 class RangeEnd(NamedTuple):
@@ -273,7 +274,7 @@ class RangeEnd(NamedTuple):
     scale: float = 1.0  # what the lower end is multiplied by when it shares the upper's scale ("$5-6 billion")
 
 
-def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, str] | None) -> RangeEnd:
+def _range_end(doc, span, end: int, consumed: set[int], unit_kind: Unit | None) -> RangeEnd:
     """'between 2,500 and 3,000', '2,500 to 3,000', '3-5%': the upper value, the new end, the upper end.
 
     Not a range: 'from X to Y' and a change then a level ('rose 3% to 5%', 'rose $12 to $2,034'),
@@ -308,12 +309,14 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind: tuple[str, st
         return none
     upper_span = doc[j:k]
     tail = money(doc, upper_span) or percent(doc, upper_span) or measure(doc, upper_span)
-    if tail is not None and unit_kind is not None and (tail.unit, tail.kind) != unit_kind \
+    if tail is not None and unit_kind is not None and (tail.unit, tail.kind) != (unit_kind.unit, unit_kind.kind) \
             or tail is None and unit_kind is not None \
             and unit_kind[1] == "money" and k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].tag_ == "NNS":
         return none
     consumed.update(range(j, k))
-    unit = (tail.unit, tail.kind) if tail else None
+    unit = Counted(tail.unit, tail.kind, tail.scale) if tail else None
+    minor = tail.scale if tail else unit_kind.scale if unit_kind else 1.0  # "between 20 and 30 cents"
+    upper = decimal(upper * minor) if minor != 1.0 else upper
     return RangeEnd(upper, tail.end if tail else max(end, k), Upper(upper_span, unit),
                     _shared_scale(span, upper_span, low))
 

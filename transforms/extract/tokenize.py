@@ -1,4 +1,4 @@
-"""Tokenizer rules for figures: currency prefixes, percent abbreviations, units and percent ranges glued to
+"""Tokenizer rules for figures: currency prefixes, percent abbreviations, units, pence and percent ranges glued to
 digits become tokens.
 
 spaCy keeps "HK$45.20", "Sh2.5", "R3.4", "10pc" and "500MW" as one token, which hides the currency, the
@@ -34,6 +34,8 @@ def glued_unit_suffix() -> str:
     return r"(?:(?<=\d)(?:(?i:" + "|".join(re.escape(f) for f in forms) + r")|[CF])|(?<=\d[CF])\.)"
 
 
+# Pence written against the digits ("350p", "48.5p"; `units.money` tells them from "1080p" video).
+GLUED_PENCE = r"(?<=\d)p"
 # A range of percents written without spaces ("5.25%-5.5%"): spaCy splits dashes between letters only, and
 # what lies between two infixes stays one token, so the first percent sign is an infix too.
 PERCENT_RANGE = (r"(?<=\d)%(?=[-–—]\d)", r"(?<=%)[-–—](?=\d)")
@@ -47,7 +49,7 @@ def customize(nlp):
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     nlp.tokenizer.prefix_search = compile_prefix_regex([glued_currency_prefix(), *nlp.Defaults.prefixes]).search
-    suffixes = [glued_percent_suffix(), glued_unit_suffix(), *nlp.Defaults.suffixes]
+    suffixes = [glued_percent_suffix(), glued_unit_suffix(), GLUED_PENCE, *nlp.Defaults.suffixes]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, *nlp.Defaults.infixes]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

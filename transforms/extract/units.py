@@ -20,13 +20,16 @@ class Unit(NamedTuple):
     kind: str
     start: int
     end: int
+    scale: float = 1.0  # what the number is worth in the unit: 0.01 for a minor unit ("50 cents")
 
 
 class Counted(NamedTuple):
-    """What a count counts: the noun (singular) and the kind, "count"."""
+    """What a count counts: the noun (singular) and the kind, "count" (or a unit and kind taken from another
+    amount, with its scale)."""
 
     unit: str | None
     kind: str
+    scale: float = 1.0
 
 
 def has_currency(doc, span) -> bool:
@@ -50,11 +53,48 @@ def money(doc, span) -> Unit | None:
         if code and end + n <= len(doc):
             return Unit(code, "money", first.i, end + n)
     after = doc[end] if end < len(doc) else None
-    if after is not None:
-        code = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
+    if after is None:
+        return None
+    named = CURRENCY.names.get(after.lower_) or (CURRENCY.symbols.get(after.lower_) if after.is_upper else None)
+    if end + 1 < len(doc) and doc[end + 1].lower_ in _CENTS:
+        code = named or CURRENCY.qualified.get(f"{after.lower_} dollar")
         if code is not None:
-            return Unit(code, "money", first.i, end + 1)
-    return None
+            return Unit(code, "money", first.i, end + 2, 0.01)  # "20 euro cents", "50 US cents"
+    if named is not None:
+        return Unit(named, "money", first.i, end + 1)
+    return _minor(doc, span, end)
+
+
+_CENTS = frozenset(k for k, v in CURRENCY.minor.items() if v is None)
+_RESOLUTIONS = frozenset({"240", "360", "480", "540", "720", "1080", "1440", "2160", "4320"})  # "1080p" video
+_STERLING = frozenset({"£", "gbp", "sterling", "pence", "pound", "pounds"})
+# words that name a currency but mostly mean something else: no sign of the currency of the cents nearby
+_NOT_CURRENCY = frozenset({"won", "real", "rand", "dong", "pound", "pounds", "try"})
+
+
+def _minor(doc, span, end: int) -> Unit | None:
+    """'50 cents', '12 pence', '350p' (glued, in an article that names sterling; not '1080p'): a hundredth
+    of a currency, the cents' that of the nearest amount with a currency (the sentence's, else one before)."""
+    low = doc[end].lower_
+    if low not in CURRENCY.minor:
+        return None
+    if low == "p" and (doc[end - 1].whitespace_ or span.text in _RESOLUTIONS
+                       or not any(t.lower_ in _STERLING for t in doc)):
+        return None
+    code = CURRENCY.minor[low] or _nearby_currency(doc, span)
+    return Unit(code, "money", span.start, end + 1, 0.01)
+
+
+def _nearby_currency(doc, span) -> str:
+    sent = span.sent
+    for tokens in (sent, reversed(doc[:sent.start])):
+        for tok in tokens:
+            low = tok.lower_
+            code = CURRENCY.symbols.get(low) if not tok.is_alpha or tok.is_upper else None
+            code = code or (CURRENCY.names.get(low) if low not in _NOT_CURRENCY else None)
+            if code is not None:
+                return code
+    return "USD"
 
 
 def _currency_before(doc, before, span) -> tuple[str, int] | None:

@@ -142,6 +142,15 @@ def figs(nlp, text):
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
     ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
     ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
+    # minor units: a hundredth of the currency; pence are sterling, cents the currency of the amounts near them
+    ("A first-class stamp now costs 85 pence.", (0.85, None, "GBP", "money", "exact")),
+    ("The lender's shares fell 4p to 212.5p after the results, which valued it at £3bn.",
+     (2.125, None, "GBP", "money", "exact")),
+    ("Bus fares will rise by 25 cents to $2.90 next year.", (0.25, None, "USD", "money", "exact")),
+    ("Coffee now sells for €3.10 a cup, up 40 cents in a year.", (0.4, None, "EUR", "money", "exact")),
+    ("Each bottle carries a deposit of 25 euro cents.", (0.25, None, "EUR", "money", "exact")),
+    ("Bread rose from 90 cents to $1.20 a loaf.", (0.9, None, "USD", "money", "exact")),
+    ("Eggs cost between 30 and 45 cents each.", (0.3, 0.45, "USD", "money", "range")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
@@ -198,6 +207,7 @@ def test_not_figures(nlp, text):
     ("The murder rate fell to 4.5 per 1,000 residents.", 1000),
     ("Infant mortality stands at 12 deaths per 1,000 births.", 12),
     ("Police seized two shotguns. Patrick Carlineo Jr., 55, faces up to 10 years in prison.", 55),  # an age
+    ("The £250 camera records 1080p video.", 1080),  # a video resolution, not pence
 ])
 def test_not_counts_of_the_noun(nlp, text, wrong):
     """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
