@@ -16,6 +16,7 @@ _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive",
                            "square", "terrace", "crescent", "strasse", "straße", "rue", "via", "calle"})
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
+_RESOLUTION = re.compile(r"[48]K")  # "4K TVs", "8K video": display resolutions (a count is "4,000" or "4k")
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 
 
@@ -25,7 +26,8 @@ def excluded(doc, span, value) -> bool:
     if any(t.ent_type_ in _SKIP_ENTS for t in span) and _dated(doc, span) and not has_currency(doc, span) \
             and measure(doc, span) is None:  # NER calls "45°C" a date
         return True
-    if _CODE.search(span.text) and not is_glued(span.text) and not _HYPHEN_SCALE.fullmatch(span.text):
+    if _CODE.search(span.text) and not is_glued(span.text) and not _HYPHEN_SCALE.fullmatch(span.text) \
+            or _RESOLUTION.fullmatch(span.text):
         return True
     if len(span) == 1 and _YEAR.match(first.text) and not has_currency(doc, span) \
             and not (last.dep_ == "nummod" and last.head.tag_ in ("NNS", "NNPS")):

@@ -11,6 +11,7 @@ def figs(nlp, text):
 
 @pytest.mark.parametrize("text,expected", [
     ("Over 3,000 US troops have returned.", (3000, None, "troop", "count", "at_least")),
+    ("The video drew 2K views in an hour.", (2000, None, "view", "count", "exact")),
     ("Up to 3,500 soldiers are expected to travel.", (3500, None, "soldier", "count", "at_most")),
     ("The cost of oil is $38 a barrel.", (38, None, "USD", "money", "exact")),
     ("Monthly revenues exceed $30mln.", (3e7, None, "USD", "money", "at_least")),
@@ -208,6 +209,7 @@ def test_not_figures(nlp, text):
     ("Infant mortality stands at 12 deaths per 1,000 births.", 12),
     ("Police seized two shotguns. Patrick Carlineo Jr., 55, faces up to 10 years in prison.", 55),  # an age
     ("The £250 camera records 1080p video.", 1080),  # a video resolution, not pence
+    ("Sales of 4K TVs doubled last year.", 4000),  # a display resolution, not 4,000 TVs
 ])
 def test_not_counts_of_the_noun(nlp, text, wrong):
     """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
