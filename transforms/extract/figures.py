@@ -72,7 +72,8 @@ def _number_spans(doc):
         return
     rows = doc.to_array([LIKE_NUM, IDX])
     text = doc_text(doc)
-    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() or text.startswith(("dozen", "Dozen"), x)
+    starts = ("dozen", "Dozen", "\u2212")  # U+2212: a minus sign ("−5°C")
+    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() or text.startswith(starts, x)
                                                      for x in rows[:, 1].tolist()])
     end = 0
     for i in np.flatnonzero(candidates).tolist():
@@ -118,7 +119,7 @@ def starts_number(tok) -> bool:
         return False
     if low == "dozen":  # "a dozen people", "half a dozen"; "two dozen" starts at "two"
         return tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("a", "an")
-    return is_number_token(tok.text) and low != "and" and (tok.like_num or tok.text[0].isdigit())
+    return is_number_token(tok.text) and low != "and" and (tok.like_num or tok.text.lstrip("\u2212")[:1].isdigit())
 
 
 def _continues_number(tok, prev) -> bool:
@@ -187,6 +188,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
             return None
         unit, kind, minor = found[0], found[1], found[2]
     value = decimal(value * scale * minor)
+    if start > 0 and doc[start - 1].lower_ == "minus" and kind in ("quantity", "percent") and value_max is None:
+        value, start = -value, start - 1  # "minus 12 degrees"
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"

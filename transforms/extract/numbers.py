@@ -19,7 +19,9 @@ GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def parse_digits(token: str) -> float | None:
-    """'3,000' -> 3000.0, '1.2' -> 1.2; None when the token is not a plain number."""
+    """'3,000' -> 3000.0, '1.2' -> 1.2, '-12' and '−5' (a minus sign) negative; None when the token is not
+    a plain number."""
+    token = token.replace("\u2212", "-")
     if not _DIGITS.match(token):
         return None
     return float(token.replace(",", ""))
@@ -51,7 +53,10 @@ def parse_number(text: str) -> float | None:
     """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k'); None if not one."""
     total, current, seen = 0.0, 0.0, False
     previous, group = "", 0.0  # group: what the last scale word added ("12 lakh": 1,200,000)
-    if GROUPED.fullmatch(text.strip()):
+    text = text.strip()
+    sign = -1.0 if text[:1] in ("-", "\u2212") and text[1:2].isdigit() else 1.0  # "-12C", "-0.4%"
+    text = text[1:] if sign < 0 else text
+    if GROUPED.fullmatch(text):
         text = "".join(text.split())
     for word in _SPLIT.split(text.strip().lower()):
         if not word:
@@ -78,7 +83,7 @@ def parse_number(text: str) -> float | None:
                 total, current, group = total + current * scale, 0.0, current * scale
         else:
             return None
-    result = total + current
+    result = sign * (total + current)
     return decimal(result) if seen and math.isfinite(result) else None
 
 

@@ -143,6 +143,12 @@ def figs(nlp, text):
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
     ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
     ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
+    # below zero: a minus sign, a hyphen or the word
+    ("Temperatures fell to -12C overnight.", (-12, None, "celsius", "quantity", "exact")),
+    ("It was \u22125\u00b0C in Oslo at noon.", (-5, None, "celsius", "quantity", "exact")),
+    ("Overnight lows will reach minus 20 degrees.", (-20, None, "degree", "quantity", "exact")),
+    ("Growth was revised to -0.3% from an initial 0.1%.", (-0.3, None, "percent", "percent", "exact")),
+    ("Lows of -3 to 2C are expected.", (-3, 2, "celsius", "quantity", "range")),
     # minor units: a hundredth of the currency; pence are sterling, cents the currency of the amounts near them
     ("A first-class stamp now costs 85 pence.", (0.85, None, "GBP", "money", "exact")),
     ("The lender's shares fell 4p to 212.5p after the results, which valued it at £3bn.",

@@ -13,6 +13,8 @@ from transforms.extract.numbers import parse_number
     # stacked scales multiply (Indian English), a smaller scale after a number adds
     ("12 lakh crore", 1.2e13), ("1.5 lakh crore", 1.5e12), ("45 thousand crore", 4.5e11),
     ("one million two hundred thousand", 1_200_000), ("3 hundred thousand", 300_000),
+    # below zero, with a hyphen or a minus sign
+    ("-12", -12), ("\u22125", -5), ("-0.4", -0.4), ("-1.5bn", -1.5e9),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
