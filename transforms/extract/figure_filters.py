@@ -60,6 +60,8 @@ def excluded(doc, span, value) -> bool:
         return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people"), "1080p"
     if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_.startswith("for"):
         return True  # "a 2-for-1 offer"
+    if nxt is not None and nxt.lower_ == "times" and not has_currency(doc, span):
+        return True  # a multiplier: "at 25 times earnings", "three times as many"
     if _street(doc, last):
         return True  # "10 Downing Street"
     if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":

@@ -232,6 +232,8 @@ def number_of(doc, span) -> Counted | None:
     """A count with no noun after it takes the noun of its phrase: 'the number of trucks ... rose to
     150' (trucks), 'the death toll rose to 212' (deaths), 'put the casualty count at 76'."""
     root = span_root(span)
+    if root.dep_ == "quantmod" and root.head.like_num and root.head.i > root.i:
+        root = root.head  # "rose by 1,500 to 12,300": the parser reads a range, the change's amount hangs on the level
     misread = root.dep_ == "nummod" and root.head.ent_type_ == "DATE" and root.ent_type_ != "DATE"
     if root.dep_ not in ("pobj", "attr", "dobj") and not misread:  # "reached 45,000 last year": not of the year
         return None
@@ -244,9 +246,10 @@ def number_of(doc, span) -> Counted | None:
 
 
 def _risen_to(root) -> Counted | None:
-    """'Deaths rose to 1,200', 'infections exceeded 10,000': a number a change or threshold verb brings its
-    subject to counts that subject, when it is a plural the measure table knows (deaths, cases, troops, ...)."""
-    verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "to" else root.head
+    """'Deaths rose to 1,200', 'cases rose by 1,500', 'infections exceeded 10,000': a number a change or
+    threshold verb brings its subject to (or changes it by) counts that subject, when it is a plural the
+    measure table knows (deaths, cases, troops, ...)."""
+    verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("to", "by", "from") else root.head
     if verb.pos_ != "VERB" or verb.lemma_ not in FIGURE_WORDS.change_verbs | FIGURE_WORDS.threshold_verbs:
         return None
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)

@@ -143,6 +143,10 @@ def figs(nlp, text):
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
     ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
     ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
+    # a change's amount and level count the subject of the change
+    ("Cases rose by 1,500 to 12,300 on Friday.", (1500, None, "case", "count", "exact")),
+    ("Cases rose by 1,500 to 12,300 on Friday.", (12300, None, "case", "count", "exact")),
+    ("Deaths rose by 40 overnight.", (40, None, "death", "count", "exact")),
     # below zero: a minus sign, a hyphen or the word
     ("Temperatures fell to -12C overnight.", (-12, None, "celsius", "quantity", "exact")),
     ("It was \u22125\u00b0C in Oslo at noon.", (-5, None, "celsius", "quantity", "exact")),
@@ -216,6 +220,7 @@ def test_not_figures(nlp, text):
     ("Police seized two shotguns. Patrick Carlineo Jr., 55, faces up to 10 years in prison.", 55),  # an age
     ("The £250 camera records 1080p video.", 1080),  # a video resolution, not pence
     ("Sales of 4K TVs doubled last year.", 4000),  # a display resolution, not 4,000 TVs
+    ("The offer values the company at 25 times earnings.", 25),  # a multiplier
 ])
 def test_not_counts_of_the_noun(nlp, text, wrong):
     """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
