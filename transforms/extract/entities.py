@@ -93,7 +93,7 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
     """Named entities of a parsed body; a person's short mentions take the longest form used."""
     sent_index = sentence_index(doc)
     ents = [e for e in doc.ents if e.label_ in NAMED_LABELS and len(e.text) <= opts.max_entity_chars
-            and any(ch.isalpha() for ch in e.text) and not _title_part(doc, e)]
+            and _is_name(e.text) and not _title_part(doc, e)]
     canon = [canonical_name(e.text, e.label_, aliases) for e in ents]
     # a publication named with its kind is an organisation, whatever NER says ("Lebanese al-Akhbar Newspaper": PERSON;
     # "the Asharq Al-Awsat newspaper": FAC); a place's paper is not ("a Beirut newspaper")
@@ -103,15 +103,24 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
     people = _longest_person_forms([c for c, label in zip(canon, labels, strict=True) if label == "PERSON"])
     surnames = _surnames(doc, [(e, people.get(c, c)) for e, c, label in zip(ents, canon, labels, strict=True)
                                if label == "PERSON"])
-    out = []
-    for ent, name, label in zip(ents, canon, labels, strict=True):
+    named = []
+    for name, label in zip(canon, labels, strict=True):
         if label == "PERSON":
-            name = people.get(name, name)
-        elif label == "ORG":  # NER often takes a surname alone for an organisation: "Starmer agreed"
-            name = surnames.get(name, name)
-        out.append(Entity(text=ent.text, label=label, canonical=name, start_char=ent.start_char,
-                          end_char=ent.end_char, sentence_idx=sent_index.get(ent.sent.start, 0)))
-    return out
+            named.append((people.get(name, name), label))
+        elif label == "ORG" and name in surnames:  # NER often takes a surname alone for an organisation
+            named.append((surnames[name], "PERSON"))  # ("Starmer agreed"): the person's
+        else:
+            named.append((name, label))
+    return [Entity(text=ent.text, label=label, canonical=name, start_char=ent.start_char, end_char=ent.end_char,
+                   sentence_idx=sent_index.get(ent.sent.start, 0))
+            for ent, (name, label) in zip(ents, named, strict=True)]
+
+
+def _is_name(text: str) -> bool:
+    """A name has a capital letter (or letters of a script without case) and is no web address: NER takes
+    'nonstick spray', 'meth', "n't" and URLs for entities."""
+    return any(ch.isupper() or ch.isalpha() and ch.lower() == ch.upper() for ch in text) \
+        and "://" not in text and not text.startswith("www.")
 
 
 def _title_part(doc, ent) -> bool:

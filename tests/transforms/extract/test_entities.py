@@ -94,11 +94,18 @@ def _token_range(doc, start_char: int, end_char: int) -> tuple[int, int]:
     return span.start, span.end
 
 
-def test_a_surname_ner_took_for_an_organisation_takes_the_persons_full_name(nlp):
+def test_a_surname_ner_took_for_an_organisation_is_the_person(nlp):
     doc = _doc(nlp, "Talks with Prime Minister Keir Starmer ended. Starmer said they went well.",
                [("Keir Starmer", "PERSON"), ("Starmer", "ORG")])
     assert [(e.text, e.label, e.canonical) for e in extract_entities(doc)] == [
-        ("Keir Starmer", "PERSON", "Keir Starmer"), ("Starmer", "ORG", "Keir Starmer")]
+        ("Keir Starmer", "PERSON", "Keir Starmer"), ("Starmer", "PERSON", "Keir Starmer")]
+
+
+def test_a_name_has_a_capital_and_is_no_web_address(nlp):
+    text = "Coat the pan with nonstick spray. It isn't sold by Acme at https://shop.example.com/acme today."
+    doc = _doc(nlp, text, [("nonstick spray", "ORG"), ("n't", "GPE"), ("Acme", "ORG"),
+                           ("https://shop.example.com/acme", "PERSON")])
+    assert [(e.text, e.label) for e in extract_entities(doc)] == [("Acme", "ORG")]
 
 
 def test_a_common_word_opening_a_sentence_is_no_full_name(nlp):
