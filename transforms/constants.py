@@ -304,6 +304,8 @@ class Measures(NamedTuple):
         "liter": "l", "liters": "l", "l": "l", "gallon": "gallon", "gallons": "gallon",
         "mw": "mw", "megawatt": "mw", "megawatts": "mw", "gw": "gw", "gigawatt": "gw", "gigawatts": "gw",
         "kw": "kw", "kilowatt": "kw", "kilowatts": "kw", "kwh": "kwh", "mwh": "mwh", "gwh": "gwh", "twh": "twh",
+        "horsepower": "hp", "hp": "hp", "bhp": "hp", "tablespoon": "tbsp", "tablespoons": "tbsp", "tbsp": "tbsp",
+        "tbsp.": "tbsp", "teaspoon": "tsp", "teaspoons": "tsp", "tsp": "tsp", "tsp.": "tsp",
         "celsius": "celsius", "°c": "celsius", "° c": "celsius", "ºc": "celsius", "fahrenheit": "fahrenheit",
         # º: the ordinal sign typed for a degree
         "°f": "fahrenheit", "° f": "fahrenheit", "ºf": "fahrenheit", "f": "fahrenheit",

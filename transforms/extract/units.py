@@ -217,7 +217,28 @@ def counted_noun(doc, span) -> Counted | None:
     unit = singular(head)
     if unit in FIGURE_WORDS.non_units or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
         return None
+    if _names_one(doc, span, head, unit):
+        return None
     return Counted(unit, "count")
+
+
+# Nouns whose plural is the singular: "30 aircraft", "200 police" count
+_INVARIANT = frozenset({"aircraft", "police", "personnel", "staff", "people", "crew", "cattle", "livestock", "sheep",
+                        "deer", "fish", "militia", "infantry", "clergy", "youth", "offspring", "series", "species",
+                        "headquarters", "military", "faculty", "family", "team", "squad", "audience", "public"})
+
+
+def _names_one(doc, span, head, unit: str) -> bool:
+    """A number above one before a singular noun it is not hyphened to names one thing, it counts nothing:
+    a model or a code ("iPhone 11 Pro", "the 737 NG plane", "a 911 call", "5.1 surround sound"). Counts
+    take plurals ("11 phones"), nouns whose plural is the same word ("30 aircraft") aside; "a 20-member
+    delegation" stays a count."""
+    if head.tag_ not in ("NN", "NNP") or head.lower_ != unit or unit in _INVARIANT:
+        return False
+    if span.end < len(doc) and doc[span.end].text == "-":
+        return False
+    value = parse_number(span.text)
+    return value is not None and value > 1
 
 
 def _strong(doc, end: int):

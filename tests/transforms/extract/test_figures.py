@@ -143,6 +143,11 @@ def figs(nlp, text):
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
     ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
     ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
+    # counts in nouns whose plural is the singular, a hyphened count; horsepower is a measure
+    ("The air force lost 30 aircraft in the war.", (30, None, "aircraft", "count", "exact")),
+    ("Some 200 police were deployed.", (200, None, "police", "count", "approx")),
+    ("A 20-member delegation arrived.", (20, None, "member", "count", "exact")),
+    ("The engine makes 300 horsepower.", (300, None, "hp", "quantity", "exact")),
     # a change's amount and level count the subject of the change
     ("Cases rose by 1,500 to 12,300 on Friday.", (1500, None, "case", "count", "exact")),
     ("Cases rose by 1,500 to 12,300 on Friday.", (12300, None, "case", "count", "exact")),
@@ -221,6 +226,10 @@ def test_not_figures(nlp, text):
     ("The £250 camera records 1080p video.", 1080),  # a video resolution, not pence
     ("Sales of 4K TVs doubled last year.", 4000),  # a display resolution, not 4,000 TVs
     ("The offer values the company at 25 times earnings.", 25),  # a multiplier
+    # a number above one before a singular noun names one thing: a model, a code
+    ("Apple sold the iPhone 11 Pro for $999.", 11),
+    ("A broken fan blade on a 737 NG plane started the fire.", 737),
+    ("The console supports 5.1 surround sound.", 5.1),
 ])
 def test_not_counts_of_the_noun(nlp, text, wrong):
     """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
