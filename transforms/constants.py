@@ -200,7 +200,7 @@ class FigureWords(NamedTuple):
     non_units: frozenset = frozenset({
         "time", "times", "percent", "year", "day", "month", "week", "hour", "minute", "second", "decade", "century",
         "old", "%", "-", "point", "number", "score", "edition", "round", "place", "spot", "mark", "version", "page",
-        "chapter", "other", "thing", "way", "reason", "takeaway"})
+        "chapter", "other", "thing", "way", "reason", "takeaway", "one"})
     determiners: frozenset = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
                                         "her"})
     # Prepositions that link a figure to a place: where it is ("stationed in Iraq"), where it comes from.

@@ -26,6 +26,7 @@ from transforms.extract.units import (
 )
 from transforms.options import DEFAULT, ExtractOptions
 
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _QUALIFIER_PHRASES = sorted(((phrase.split(), q) for q, phrases in FIGURE_WORDS.qualifier.items()
                              for phrase in phrases),
                             key=lambda pq: -len(pq[0]))
@@ -187,6 +188,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
             consumed.difference_update(range(span.end, end))
             return None
         unit, kind, minor = found[0], found[1], found[2]
+    if kind == "count" and _DOTTED_THOUSANDS.fullmatch(span.text):
+        value = float(span.text.replace(".", ""))  # "1.000 lights": a count has no fraction, the dot groups thousands
     value = decimal(value * scale * minor)
     if start > 0 and doc[start - 1].lower_ == "minus" and kind in ("quantity", "percent") and value_max is None:
         value, start = -value, start - 1  # "minus 12 degrees"

@@ -299,7 +299,8 @@ def of_noun(doc, span) -> str | None:
     if end < len(doc) and doc[end].lower_ == "of":
         for child in doc[end].children:
             if child.dep_ == "pobj" and child.pos_ == "NOUN" and (
-                    child.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in child.children)):
+                    child.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in child.children)) \
+                    and singular(child) not in FIGURE_WORDS.non_units:  # not "12 of the best ones"
                 return singular(child)  # "3,000 of the troops", "100 of the 2,000 staff"
     return None
 

@@ -143,6 +143,8 @@ def figs(nlp, text):
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
     ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
     ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
+    # a count has no fraction: a dot between groups of three digits groups thousands
+    ("The show uses 1.000 lights and a mile of rope.", (1000, None, "light", "count", "exact")),
     # counts in nouns whose plural is the singular, a hyphened count; horsepower is a measure
     ("The air force lost 30 aircraft in the war.", (30, None, "aircraft", "count", "exact")),
     ("Some 200 police were deployed.", (200, None, "police", "count", "approx")),
@@ -230,6 +232,7 @@ def test_not_figures(nlp, text):
     ("Apple sold the iPhone 11 Pro for $999.", 11),
     ("A broken fan blade on a 737 NG plane started the fire.", 737),
     ("The console supports 5.1 surround sound.", 5.1),
+    ("She wrote dozens of songs and sent 12 of the best ones to a lawyer.", 12),
 ])
 def test_not_counts_of_the_noun(nlp, text, wrong):
     """Tallies, scores, rates, ratios and model numbers state no count of the sentence's noun."""
