@@ -17,6 +17,7 @@ _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boule
                            "square", "terrace", "crescent", "strasse", "straße", "rue", "via", "calle"})
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
 _RESOLUTION = re.compile(r"[48]K")  # "4K TVs", "8K video": display resolutions (a count is "4,000" or "4k")
+_BETWEEN_NUMBERS = re.compile(r"(for|in|of|on)-?(\d|$)")  # "2-for-1", "3-in-1", "20-of-24", "3-on-3"
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 
 
@@ -58,8 +59,12 @@ def excluded(doc, span, value) -> bool:
     if nxt is not None and not last.whitespace_ and len(nxt) == 1 and nxt.is_alpha and (
             nxt.is_upper and not glued_degrees(doc, span, nxt.i) or nxt.text == "p" and not has_currency(doc, span)):
         return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people"), "1080p"
-    if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_.startswith("for"):
-        return True  # "a 2-for-1 offer"
+    if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) \
+            and _BETWEEN_NUMBERS.match(doc[nxt.i + 1].lower_):
+        return True  # "a 2-for-1 offer", "a 3-in-1 charger", "20-of-24 passing"
+    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" \
+            and not prev.whitespace_ and not last.whitespace_:
+        return True  # a list's "(1)"
     if nxt is not None and nxt.lower_ == "times" and not has_currency(doc, span):
         return True  # a multiplier: "at 25 times earnings", "three times as many"
     if _street(doc, last):

@@ -203,6 +203,9 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "The rule is in Section 45C of the tax code.",
     "He wore the No. 10 shirt.",
     "The 2-for-1 offer ends soon.",
+    "The shop sells a 3-in-1 charging pad.",
+    "The quarterback was 20-of-24 passing.",
+    "The plan has (1) a budget and (2) a timetable.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
