@@ -227,6 +227,10 @@ class Attribution(NamedTuple):
     possessive_nouns: frozenset = frozenset({
         "estimate", "figure", "count", "tally", "data", "statistic", "report", "calculation", "number",
         "assessment", "record"})
+    # Writings whose author is the source: "a report by Amnesty", "a study published by X", "the UN's survey"
+    documents: frozenset = frozenset({
+        "report", "study", "survey", "poll", "analysis", "statement", "assessment", "estimate", "review",
+        "investigation", "census", "audit", "paper", "release", "letter", "filing"})
 
 
 class Currency(NamedTuple):

@@ -76,6 +76,9 @@ def source_name(tok, aliases: dict | None = None) -> str:
     if ent is not None and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") \
             and (ent.end - 1 == tok.i or ent.label_ == "ORG" and ent.start < tok.i):
         return canonical_name(ent.text, ent.label_, aliases)
+    author = _author(tok) if tok.lemma_ in ATTRIBUTION.documents else None
+    if author is not None:
+        return source_name(author, aliases)
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
     if appos is not None and appos.ent_type_:
         return source_name(appos, aliases)
@@ -86,6 +89,23 @@ def source_name(tok, aliases: dict | None = None) -> str:
     text = "".join(t.text_with_ws for t in words).strip()
     expanded = _expand(doc, text)
     return expanded or text
+
+
+def _author(writing):
+    """Who wrote a report, a study, a survey: 'a report by Amnesty' (or from it), 'a study published by X', 'the
+    UN's survey', 'a study in the Lancet'."""
+    for child in writing.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "in"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and (child.lower_ != "in" or obj.ent_type_ in ("ORG", "WORK_OF_ART")):
+                return obj
+        if child.dep_ == "acl":
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return child
+    return None
 
 
 def _expand(doc, text: str) -> str | None:

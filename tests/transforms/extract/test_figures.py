@@ -269,6 +269,11 @@ def test_attribution_names_the_source(nlp):
     ("The mayor's office put the cost at $2.1 million.", "mayor's office"),
     ("The company put 2,000 workers on furlough.", None),
     ("Human Rights Watch documented at least 45 cases of torture.", "Human Rights Watch"),
+    # a writing's author states what it found
+    ("The report, published by Amnesty International, documented 1,200 arrests.", "Amnesty International"),
+    ("A survey from the World Bank found 40 million people fell into poverty.", "World Bank"),
+    ("The UN's survey found 2.1 million people need aid.", "United Nations"),
+    ("A report in March found 300 cases.", "report"),
 ])
 def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
