@@ -227,10 +227,12 @@ class Attribution(NamedTuple):
     possessive_nouns: frozenset = frozenset({
         "estimate", "figure", "count", "tally", "data", "statistic", "report", "calculation", "number",
         "assessment", "record"})
-    # Writings whose author is the source: "a report by Amnesty", "a study published by X", "the UN's survey"
+    # Writings and numbers whose author is the source: "a report by Amnesty", "a study published by X", "the UN's
+    # survey", "data from the ONS", "figures released by the Home Office"
     documents: frozenset = frozenset({
         "report", "study", "survey", "poll", "analysis", "statement", "assessment", "estimate", "review",
-        "investigation", "census", "audit", "paper", "release", "letter", "filing"})
+        "investigation", "census", "audit", "paper", "release", "letter", "filing", "data", "datum", "figure",
+        "statistic", "number", "count", "tally", "projection", "forecast"})
 
 
 class Currency(NamedTuple):

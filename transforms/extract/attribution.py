@@ -10,6 +10,7 @@ from transforms.extract.sentences import doc_text
 from transforms.extract.units import span_root
 
 _PRONOUNS = frozenset({"he", "she", "it", "they"})  # a source's stand-ins that `attribution` resolves
+_NOT_AUTHORS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})  # "figures by 2030"
 _EXPANDED = "newsetl.expanded"  # doc.user_data: phrase -> its full form in the body, or None
 
 
@@ -97,7 +98,8 @@ def _author(writing):
     for child in writing.children:
         if child.dep_ == "prep" and child.lower_ in ("by", "from", "in"):
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is not None and (child.lower_ != "in" or obj.ent_type_ in ("ORG", "WORK_OF_ART")):
+            if obj is not None and (obj.ent_type_ in ("ORG", "WORK_OF_ART") or child.lower_ != "in"
+                                    and obj.ent_type_ not in _NOT_AUTHORS):
                 return obj
         if child.dep_ == "acl":
             agent = next((c for c in child.children if c.dep_ == "agent"), None)

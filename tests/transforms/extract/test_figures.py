@@ -274,6 +274,8 @@ def test_attribution_names_the_source(nlp):
     ("A survey from the World Bank found 40 million people fell into poverty.", "World Bank"),
     ("The UN's survey found 2.1 million people need aid.", "United Nations"),
     ("A report in March found 300 cases.", "report"),
+    ("Figures released by the Home Office show 45,000 people crossed the Channel.", "Home Office"),
+    ("Data from the Office for National Statistics showed inflation at 4.6%.", "Office for National Statistics"),
 ])
 def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
