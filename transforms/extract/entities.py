@@ -34,6 +34,11 @@ _PLACES = frozenset({"GPE", "LOC", "NORP"})
 _PUBLICATION = re.compile(r"^(?P<name>.+?)\s+(?:(?i:newspaper)|daily newspaper|magazine|news agency|news website)$")
 # "Secretary of State Antony Blinken", "the Minister of Finance": a portfolio in a title, not an organisation named
 _PORTFOLIO_OF = frozenset({"secretary", "minister"})
+# Labels NER gives a surname alone that a person of the article bears ("Sondland" GPE, "Schiff" LOC); a
+# place after a preposition of place stays one ("in Houston" beside Whitney Houston)
+_THINGS = frozenset({"GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+_PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "across", "into", "outside", "inside", "of", "around",
+                          "throughout", "toward", "towards", "via", "through"})
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,12 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
     surnames = _surnames(doc, [(e, people.get(c, c)) for e, c, label in zip(ents, canon, labels, strict=True)
                                if label == "PERSON"])
     named = []
-    for name, label in zip(canon, labels, strict=True):
+    for ent, name, label in zip(ents, canon, labels, strict=True):
         if label == "PERSON":
             named.append((people.get(name, name), label))
-        elif label == "ORG" and name in surnames:  # NER often takes a surname alone for an organisation
-            named.append((surnames[name], "PERSON"))  # ("Starmer agreed"): the person's
-        else:
+        elif name in surnames and (label == "ORG" or label in _THINGS and " " not in name and not _placed(doc, ent)):
+            named.append((surnames[name], "PERSON"))  # NER often takes a surname alone for an organisation
+        else:  # ("Starmer agreed"), a place ("Schiff asked") or a thing: the person's
             named.append((name, label))
     return [Entity(text=ent.text, label=label, canonical=name, start_char=ent.start_char, end_char=ent.end_char,
                    sentence_idx=sent_index.get(ent.sent.start, 0))
@@ -121,6 +126,13 @@ def _is_name(text: str) -> bool:
     'nonstick spray', 'meth', "n't" and URLs for entities."""
     return any(ch.isupper() or ch.isalpha() and ch.lower() == ch.upper() for ch in text) \
         and "://" not in text and not text.startswith("www.")
+
+
+def _placed(doc, ent) -> bool:
+    """A mention after a preposition of place, or before a noun it modifies ('Houston police')."""
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = doc[ent.end] if ent.end < len(doc) else None
+    return before in _PLACE_WORDS or after is not None and after.pos_ == "NOUN" and after.is_lower
 
 
 def _title_part(doc, ent) -> bool:

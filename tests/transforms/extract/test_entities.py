@@ -101,6 +101,13 @@ def test_a_surname_ner_took_for_an_organisation_is_the_person(nlp):
         ("Keir Starmer", "PERSON", "Keir Starmer"), ("Starmer", "PERSON", "Keir Starmer")]
 
 
+def test_a_surname_ner_took_for_a_place_is_the_person_unless_it_stands_as_a_place(nlp):
+    text = "Rep. Adam Schiff opened the hearing. Schiff asked questions. The hearing in Schiff ended."
+    doc = _doc(nlp, text, [("Adam Schiff", "PERSON"), ("Schiff", "LOC"), ("Schiff", "GPE")])
+    assert [(e.text, e.label, e.canonical) for e in extract_entities(doc)] == [
+        ("Adam Schiff", "PERSON", "Adam Schiff"), ("Schiff", "PERSON", "Adam Schiff"), ("Schiff", "GPE", "Schiff")]
+
+
 def test_a_name_has_a_capital_and_is_no_web_address(nlp):
     text = "Coat the pan with nonstick spray. It isn't sold by Acme at https://shop.example.com/acme today."
     doc = _doc(nlp, text, [("nonstick spray", "ORG"), ("n't", "GPE"), ("Acme", "ORG"),
