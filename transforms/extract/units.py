@@ -201,6 +201,9 @@ def counted_noun(doc, span) -> Counted | None:
     head = root.head if modifies else None
     if head is not None and head.lower_ == "plus" and head.head.i > head.i:
         head = head.head  # "the 500-plus delegates"
+    while head is not None and head.dep_ == "compound" and head.tag_ == "NNS" and head.head.i > head.i \
+            and head.head.pos_ == "NOUN":
+        head = head.head  # "300 special forces soldiers": the soldiers (a "three-game streak" counts games)
     if head is None:
         nxt = doc[span.end] if span.end < len(doc) else None
         if (nxt is not None and nxt.pos_ in ("NOUN", "PROPN")
@@ -269,14 +272,20 @@ def number_of(doc, span) -> Counted | None:
 def _risen_to(root) -> Counted | None:
     """'Deaths rose to 1,200', 'cases rose by 1,500', 'infections exceeded 10,000': a number a change or
     threshold verb brings its subject to (or changes it by) counts that subject, when it is a plural the
-    measure table knows (deaths, cases, troops, ...)."""
-    verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("to", "by", "from") else root.head
+    measure table knows (deaths, cases, troops, ...); or its object: 'cut its force from 5,200 to 3,000'."""
+    verb = root.head
+    while root.dep_ == "pobj" and verb.pos_ == "ADP" and verb.lower_ in ("to", "by", "from") and verb.head.i != verb.i:
+        verb = verb.head  # "from 5,000 to 3,500": up the prepositions to the verb
     if verb.pos_ != "VERB" or verb.lemma_ not in FIGURE_WORDS.change_verbs | FIGURE_WORDS.threshold_verbs:
         return None
+    nouns = vocabulary().nouns
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subj is None or subj.tag_ != "NNS" or singular(subj) not in vocabulary().nouns:
-        return None
-    return Counted(singular(subj), "count")
+    if subj is not None and subj.tag_ == "NNS" and singular(subj) in nouns:
+        return Counted(singular(subj), "count")
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)  # "cut its force from 5,200 to 3,000"
+    if obj is not None and obj.tag_ in ("NN", "NNS") and singular(obj) in nouns:
+        return Counted(singular(obj), "count")
+    return None
 
 
 def _counted_by(count_noun) -> str | None:

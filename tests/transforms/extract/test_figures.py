@@ -154,6 +154,12 @@ def figs(nlp, text):
     ("Cases rose by 1,500 to 12,300 on Friday.", (1500, None, "case", "count", "exact")),
     ("Cases rose by 1,500 to 12,300 on Friday.", (12300, None, "case", "count", "exact")),
     ("Deaths rose by 40 overnight.", (40, None, "death", "count", "exact")),
+    ("Washington plans to cut its force in Iraq from 5,200 to 3,000.", (5200, None, "force", "count", "exact")),
+    ("The army will reduce troops from 5,000 to 3,500.", (3500, None, "troop", "count", "exact")),
+    # the noun a plural modifier stands before: "special forces soldiers" are soldiers; "a three-game streak"
+    # counts games
+    ("Some 300 special forces soldiers were deployed.", (300, None, "soldier", "count", "approx")),
+    ("Parise scored during a three-game streak.", (3, None, "game", "count", "exact")),
     # below zero: a minus sign, a hyphen or the word
     ("Temperatures fell to -12C overnight.", (-12, None, "celsius", "quantity", "exact")),
     ("It was \u22125\u00b0C in Oslo at noon.", (-5, None, "celsius", "quantity", "exact")),
