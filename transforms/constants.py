@@ -220,7 +220,8 @@ class Attribution(NamedTuple):
         "say", "report", "estimate", "announce", "claim", "state", "put", "tell", "confirm", "add",
         "note", "indicate", "show", "reveal", "allege", "assert", "count", "tally", "record", "find",
         "calculate", "disclose", "publish", "cite", "suggest", "acknowledge", "warn", "declare", "write",
-        "argue", "predict", "forecast", "project", "expect", "document"})
+        "argue", "predict", "forecast", "project", "expect", "document", "point", "explain", "mention", "affirm",
+        "stress", "emphasize", "emphasise", "testify", "insist", "admit", "inform", "brief"})
     # "X put the cost at $2m": "put" attributes when its object is one of these (or a count noun: "the toll")
     put_objects: frozenset = frozenset({
         "figure", "cost", "value", "bill", "damage", "loss", "price", "estimate", "size", "turnout", "amount"})

@@ -56,6 +56,12 @@ def _source_of(verb, span):
             return child
         if child.dep_ == "agent":
             return next((c for c in child.children if c.dep_ == "pobj"), None)
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    prev = verb.doc[verb.i - 1] if verb.i > 0 else None  # "..., a security source told X": the parser hung the
+    if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.i > span.end \
+            and not prev.left_edge.i <= span.start <= prev.right_edge.i:  # source elsewhere, the verb has no subject
+        return prev
     return None
 
 

@@ -12,6 +12,7 @@ _I, _B = 1, 3  # Token.ent_iob: 1 inside an entity, 3 its beginning (2 outside, 
 
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(['’]s|['’])$")
+_TRAILING = re.compile(r"(?:\s+(?:in|of|for|the|and|at|on|to))+$")  # NER cuts "the Islamic Resistance in [Iraq]"
 _TITLE_WORDS = (r"President|Prime Minister|PM|Minister|Secretary|General|Gen\.|Lieutenant General|Lt\. Gen\.|"
                 r"Brigadier General|Major General|Colonel|Col\.|Commander|Spokesman|Spokeswoman|Senator|Sen\.|Rep\.|"
                 r"Governor|Gov\.|Mayor|Judge|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|King|Queen|Prince|Sheikh|Ayatollah|Pope|"
@@ -60,7 +61,7 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
         name = " ".join(text.split()).strip(" \"'“”‘’()[],.;:")
     else:
         name = text.strip()
-    name = _POSSESSIVE.sub("", _LEADING.sub("", name)).strip()
+    name = _TRAILING.sub("", _POSSESSIVE.sub("", _LEADING.sub("", name)).strip())
     if (publication := _publication(name)) is not None:
         name = publication
     elif label == "PERSON":

@@ -11,6 +11,8 @@ def test_canonical_aliases_and_determiners():
     assert canonical_name("the Pentagon", "ORG") == "Pentagon"
     assert canonical_name("Iran's", "GPE") == "Iran"
     assert canonical_name("President Donald Trump", "PERSON") == "Donald Trump"
+    assert canonical_name("the Sabres and", "ORG") == "Sabres"  # NER's span cut short after a joining word
+    assert canonical_name("the Islamic Resistance in", "ORG") == "Islamic Resistance"
 
 
 def test_a_place_is_named_without_its_kind_of_division():
