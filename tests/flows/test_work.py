@@ -31,6 +31,18 @@ def test_two_worker_processes_match_one_process():
     assert _comparable(parallel) == _comparable(serial)
 
 
+def test_a_worker_process_does_without_pandas():
+    """pyarrow and LightGBM import pandas whenever they can (~37 MB a worker); the workers refuse it, and the
+    test above finds their rows the same."""
+    import importlib
+
+    try:
+        error = POOL.submit(1, importlib.import_module, "pandas").exception(timeout=300)
+    finally:
+        POOL.shutdown()
+    assert isinstance(error, ModuleNotFoundError)
+
+
 def test_chunks_taper_so_the_workers_finish_together():
     from flows.batch import tapered
 
