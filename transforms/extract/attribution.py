@@ -100,7 +100,7 @@ def source_name(tok, aliases: dict | None = None) -> str:
 
 def _author(writing):
     """Who wrote a report, a study, a survey: 'a report by Amnesty' (or from it), 'a study published by X', 'the
-    UN's survey', 'a study in the Lancet'."""
+    UN's survey', 'a Reuters poll', 'a study in the Lancet'."""
     for child in writing.children:
         if child.dep_ == "prep" and child.lower_ in ("by", "from", "in"):
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -111,8 +111,9 @@ def _author(writing):
             agent = next((c for c in child.children if c.dep_ == "agent"), None)
             if agent is not None:
                 return next((c for c in agent.children if c.dep_ == "pobj"), None)
-        if child.dep_ == "poss" and child.pos_ != "PRON":
-            return child
+        if child.dep_ == "poss" and child.pos_ != "PRON" \
+                or child.dep_ == "compound" and child.ent_type_ in ("ORG", "PERSON", "GPE"):
+            return child  # "the UN's survey", "a Reuters poll"
     return None
 
 

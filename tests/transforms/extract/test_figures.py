@@ -279,6 +279,7 @@ def test_attribution_names_the_source(nlp):
     ("The report, published by Amnesty International, documented 1,200 arrests.", "Amnesty International"),
     ("A survey from the World Bank found 40 million people fell into poverty.", "World Bank"),
     ("The UN's survey found 2.1 million people need aid.", "United Nations"),
+    ("A Reuters poll found 44 percent of voters want the bill passed.", "Reuters"),
     ("A report in March found 300 cases.", "report"),
     # a reporting verb the parser left without a subject: the noun before it
     ("A convoy of 40 trucks entered Iraq from Syria, a security source told Shafaq News.", "security source"),
