@@ -3,13 +3,14 @@
 One pool per process, spawned (safe beside Prefect's threads and delta-rs's runtime, which a fork
 would break); started early (`prestart`) so each worker loads the model while the flow scans its
 inputs; ended when the last batch using it has its chunks back (`borrowed`), so the workers'
-memory (~290 MB each with the model, ~370 at work) is free before the flow validates the last chunk, publishes
+memory (~260 MB each with the model, ~340 at work) is free before the flow validates the last chunk, publishes
 and rebuilds the catalog; terminated at once when a signal stops the run. (`newsetl serve` runs
 each scheduled flow run in a process of its own: no pool outlives its run.)
 """
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import multiprocessing
 import sys
 import threading
@@ -27,9 +28,24 @@ class _WithoutPandas:
         return None
 
 
+# Packages whose __init__ imports far more than a worker uses: a worker imports their submodules alone
+# (datasketch's imports every sketch it has, its LSH ensembles' scipy.integrate and its Redis storage with
+# redis and OpenTelemetry, ~30 MB; a worker computes MinHash signatures with `datasketch.minhash` only)
+BARE_PACKAGES = ("datasketch",)
+
+
+def _bare_package(name: str) -> None:
+    """Register package `name` without running its __init__: `import name.sub` then loads that submodule
+    (and what it imports) only."""
+    if name not in sys.modules and (spec := importlib.util.find_spec(name)) is not None:
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+
+
 def _warm() -> None:
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _WithoutPandas())
+    for name in BARE_PACKAGES:
+        _bare_package(name)
     from flows.nlp import get_nlp
 
     get_nlp()

@@ -43,6 +43,28 @@ def test_a_worker_process_does_without_pandas():
     assert isinstance(error, ModuleNotFoundError)
 
 
+def _signature_and_modules(body: str) -> tuple[bytes, set[str]]:
+    import sys
+
+    from transforms.compare.duplicates import signature
+
+    return signature(body), {name.split(".")[0] for name in sys.modules} | set(sys.modules)
+
+
+def test_a_worker_process_computes_signatures_without_the_rest_of_datasketch():
+    """datasketch's __init__ imports every sketch (scipy.integrate, redis, OpenTelemetry: ~30 MB a worker); a
+    worker imports its MinHash alone, with the same signature as the whole package's."""
+    from transforms.compare.duplicates import signature
+
+    body = sorted(SEEDS.glob("*.txt"))[0].read_text("utf-8")
+    try:
+        remote, modules = POOL.submit(1, _signature_and_modules, body).result(timeout=300)
+    finally:
+        POOL.shutdown()
+    assert "datasketch.minhash" in modules and not {"redis", "datasketch.lsh", "scipy.integrate"} & modules
+    assert remote == signature(body)
+
+
 def test_chunks_taper_so_the_workers_finish_together():
     from flows.batch import tapered
 

@@ -26,7 +26,7 @@ _WORD = re.compile(r"\w+")
 
 def signature(body: str) -> bytes:
     """The MinHash signature of a body's word 5-grams (NUM_PERM 64-bit values), as bytes."""
-    from datasketch import MinHash
+    from datasketch.minhash import MinHash  # the submodule: a worker process imports no other sketch (flows/pool.py)
 
     words = _WORD.findall(body.lower())
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
