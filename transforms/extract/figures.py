@@ -191,8 +191,9 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     if kind == "count" and _DOTTED_THOUSANDS.fullmatch(span.text):
         value = float(span.text.replace(".", ""))  # "1.000 lights": a count has no fraction, the dot groups thousands
     value = decimal(value * scale * minor)
-    if start > 0 and doc[start - 1].lower_ == "minus" and kind in ("quantity", "percent") and value_max is None:
-        value, start = -value, start - 1  # "minus 12 degrees"
+    if start > 0 and doc[start - 1].lower_ == "minus" and kind in ("quantity", "percent") and value_max is None \
+            and not (start > 2 and doc[start - 3].lower_ == "plus" and doc[start - 2].lower_ in ("or", "/")):
+        value, start = -value, start - 1  # "minus 12 degrees"; "plus or minus 3 points" is a margin's size
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"

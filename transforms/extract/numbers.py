@@ -19,9 +19,9 @@ GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def parse_digits(token: str) -> float | None:
-    """'3,000' -> 3000.0, '1.2' -> 1.2, '-12' and '−5' (a minus sign) negative; None when the token is not
-    a plain number."""
-    token = token.replace("\u2212", "-")
+    """'3,000' -> 3000.0, '1.2' -> 1.2, '-12' and '−5' (a minus sign) negative, '±2.5' (a margin) its size;
+    None when the token is not a plain number."""
+    token = token.replace("\u2212", "-").replace("\u00b1", "+")
     if not _DIGITS.match(token):
         return None
     return float(token.replace(",", ""))

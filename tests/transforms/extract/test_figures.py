@@ -166,6 +166,10 @@ def figs(nlp, text):
     ("Overnight lows will reach minus 20 degrees.", (-20, None, "degree", "quantity", "exact")),
     ("Growth was revised to -0.3% from an initial 0.1%.", (-0.3, None, "percent", "percent", "exact")),
     ("Lows of -3 to 2C are expected.", (-3, 2, "celsius", "quantity", "range")),
+    # a margin is a size, whatever its sign says: "plus or minus", "±"
+    ("The poll has a margin of error of plus or minus 3 percentage points.",
+     (3, None, "percentage_point", "percent", "exact")),
+    ("The margin of error is \u00b12.5 percentage points.", (2.5, None, "percentage_point", "percent", "exact")),
     # minor units: a hundredth of the currency; pence are sterling, cents the currency of the amounts near them
     ("A first-class stamp now costs 85 pence.", (0.85, None, "GBP", "money", "exact")),
     ("The lender's shares fell 4p to 212.5p after the results, which valued it at £3bn.",

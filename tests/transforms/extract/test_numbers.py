@@ -15,6 +15,8 @@ from transforms.extract.numbers import parse_number
     ("one million two hundred thousand", 1_200_000), ("3 hundred thousand", 300_000),
     # below zero, with a hyphen or a minus sign
     ("-12", -12), ("\u22125", -5), ("-0.4", -0.4), ("-1.5bn", -1.5e9),
+    # a margin's size: "±2.5" (its sign says both)
+    ("\u00b12.5", 2.5), ("+3.5", 3.5),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
