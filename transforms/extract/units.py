@@ -238,6 +238,8 @@ def _names_one(doc, span, head, unit: str) -> bool:
     delegation" stays a count."""
     if head.tag_ not in ("NN", "NNP") or head.lower_ != unit or unit in _INVARIANT:
         return False
+    if unit == "head" and head.i + 1 < len(doc) and doc[head.i + 1].lower_ == "of":
+        return False  # "300 head of cattle": livestock are counted by the head
     if span.end < len(doc) and doc[span.end].text == "-":
         return False
     value = parse_number(span.text)

@@ -160,6 +160,7 @@ def figs(nlp, text):
     # counts games
     ("Some 300 special forces soldiers were deployed.", (300, None, "soldier", "count", "approx")),
     ("Parise scored during a three-game streak.", (3, None, "game", "count", "exact")),
+    ("Farmers lost 300 head of cattle in the floods.", (300, None, "head", "count", "exact")),
     # below zero: a minus sign, a hyphen or the word
     ("Temperatures fell to -12C overnight.", (-12, None, "celsius", "quantity", "exact")),
     ("It was \u22125\u00b0C in Oslo at noon.", (-5, None, "celsius", "quantity", "exact")),
