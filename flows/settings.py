@@ -30,7 +30,9 @@ NOT_SETTINGS = {"NEWSETL_CONFIG"}
 RECORDER_FLUSH_S = 1
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
+    # each task-run event written as it comes (Prefect's default): held for a batch of 50, a run's last events
+    # waited for the next flush, ~0.6 s of every command's wait for its runs to be recorded
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "1",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "50",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": str(RECORDER_FLUSH_S),
     "PREFECT_LOGGING_LOG_PRINTS": "false",
