@@ -151,15 +151,17 @@ def _hyphen_joins(tok, prev) -> bool:
 
 
 def _glued_scale(tok, prev) -> bool:
-    """'60m people', '$3m', '£180m.': a one-letter scale glued to digits is a multiplier when a plural
-    noun follows or a currency comes before ('a 30m wall' is in metres). At a sentence's end the
-    tokenizer keeps the full stop with the letter ('m.', an abbreviation to it)."""
+    """'60m people', '$3m', '£180m.', '900m rand': a one-letter scale glued to digits is a multiplier when
+    a plural noun or a currency's name follows or a currency comes before ('a 30m wall' is in metres; 'won'
+    follows a race as often: 'the 400m won by'). At a sentence's end the tokenizer keeps the full stop with
+    the letter ('m.', an abbreviation to it)."""
     doc = tok.doc
     low = tok.lower_[:-1] if len(tok) == 2 and tok.text.endswith(".") else tok.lower_
     if low not in NUMBER_WORDS.scales or low in NUMBER_WORDS.full_scales or prev.whitespace_ \
             or not prev.text[0].isdigit():
         return False
-    return tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNS", "NNPS") \
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return nxt is not None and (nxt.tag_ in ("NNS", "NNPS") or nxt.lower_ in CURRENCY.names and nxt.lower_ != "won") \
         or prev.i > 0 and money(doc, doc[prev.i:prev.i + 1]) is not None
 
 

@@ -161,6 +161,10 @@ def figs(nlp, text):
     ("Some 300 special forces soldiers were deployed.", (300, None, "soldier", "count", "approx")),
     ("Parise scored during a three-game streak.", (3, None, "game", "count", "exact")),
     ("Farmers lost 300 head of cattle in the floods.", (300, None, "head", "count", "exact")),
+    # a glued scale before a currency's name that is no plural: millions of it, not metres
+    ("The bank lent 900m rand to the utility.", (900_000_000, None, "ZAR", "money", "exact")),
+    ("The ministry set aside 3bn yen for the repairs.", (3_000_000_000, None, "JPY", "money", "exact")),
+    ("The 400m won by Bolt was the fastest ever run.", (400, None, "m", "quantity", "exact")),
     # below zero: a minus sign, a hyphen or the word
     ("Temperatures fell to -12C overnight.", (-12, None, "celsius", "quantity", "exact")),
     ("It was \u22125\u00b0C in Oslo at noon.", (-5, None, "celsius", "quantity", "exact")),
