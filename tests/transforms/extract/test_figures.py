@@ -161,6 +161,10 @@ def figs(nlp, text):
     ("Some 300 special forces soldiers were deployed.", (300, None, "soldier", "count", "approx")),
     ("Parise scored during a three-game streak.", (3, None, "game", "count", "exact")),
     ("Farmers lost 300 head of cattle in the floods.", (300, None, "head", "count", "exact")),
+    # markets' compass words before a number ("north of" a place names no number)
+    ("The stock is trading north of $300.", (300, None, "USD", "money", "at_least")),
+    ("Inflation stayed just south of 3% all year.", (3, None, "percent", "percent", "at_most")),
+    ("The village lies 30 km north of the city.", (30, None, "km", "quantity", "exact")),
     # a glued scale before a currency's name that is no plural: millions of it, not metres
     ("The bank lent 900m rand to the utility.", (900_000_000, None, "ZAR", "money", "exact")),
     ("The ministry set aside 3bn yen for the repairs.", (3_000_000_000, None, "JPY", "money", "exact")),
