@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
 # A line that gives a second date after the first: "PUBLISHED: Nov 19, 2019 at 8:59 pm | UPDATED: ..."
@@ -14,7 +15,10 @@ _EPOCH = re.compile(r"^\d{10}(\d{3})?$")  # Unix time in seconds or milliseconds
 ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
          "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600, "BST": 3600, "CET": 3600,
          "CEST": 7200, "EET": 7200, "EEST": 3 * 3600, "MSK": 3 * 3600, "JST": 9 * 3600, "KST": 9 * 3600,
-         "AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600}
+         "AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600,
+         # US pages' zones without the season ("Updated 3:45 PM ET"): standard or daylight time by the date
+         "ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"), "MT": ZoneInfo("America/Denver"),
+         "PT": ZoneInfo("America/Los_Angeles")}
 
 
 def parse_published(value: str | None) -> datetime | None:

@@ -13,6 +13,11 @@ from transforms.meta.metadata import parse_published
     ("1786700000", "2026-08-14 09:33:20+00:00"),      # Unix seconds, as feeds give them
     ("1786700000000", "2026-08-14 09:33:20+00:00"),   # and milliseconds
     ("August 14, 2026", "2026-08-14 00:00:00+00:00"),
+    # US zones without the season: standard time in March before the change, daylight time in July
+    ("Published 3:45 PM ET, Tue March 5, 2024", "2024-03-05 20:45:00+00:00"),
+    ("Updated 10:02 AM ET, July 4, 2024", "2024-07-04 14:02:00+00:00"),
+    ("July 4, 2024 10:02 AM PT", "2024-07-04 17:02:00+00:00"),
+    ("HARTFORD, CT - March 5, 2024 11:00 PM", "2024-03-05 23:00:00+00:00"),  # a state before the date, no zone
     ("November 18, 2019 | 4:10pm", "2019-11-18 16:10:00+00:00"),
     # the first of two dates: when it was published, not updated
     ("PUBLISHED: November 19, 2019 at 8:59 pm | UPDATED: November 19, 2019 at 9:10 pm", "2019-11-19 20:59:00+00:00"),
