@@ -13,6 +13,8 @@ _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|�
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _NON_WORD = re.compile(r"\W+")
 _PUBLISHED = re.compile(r"(first )?(published|posted)\b\D{0,20}\d")  # the publication date's own line
+# the author a date line names: "Posted on June 12, 2024 by Mark Allen | 4 Comments"
+_DATED_BY = re.compile(r"\b(?i:by)\s+([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin)){0,4})")
 # "Home › News › World", "Startseite / Politik / Ausland": three short parts or more between separators
 _BREADCRUMBS = re.compile(r"[^\s›»>|/→]+(?: [^\s›»>|/→]+){0,2}(?:\s*[›»>|/→]\s*[^\s›»>|/→]+(?: [^\s›»>|/→]+){0,2}){2,}")
 
@@ -47,6 +49,9 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
              or signals[i] == "widget" and _PUBLISHED.match(lines.lower[i])]
     if dated:  # "Published 2 November 2023, 10:14 GMT" before a bare date line, either before "Updated ..."
         meta["published"] = texts[min(dated, key=lambda i: (not _PUBLISHED.match(lines.lower[i]), i))]
+        by = next((m for i in dated if (m := _DATED_BY.search(texts[i]))), None) if meta["author"] is None else None
+        if by is not None:
+            meta["author"] = by.group(1)
     if end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] and not TEASER_MARKER(lines.lower[end]):
         meta["source_name"] = texts[end]
         reasons[end] = "signature"

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
 # A line that gives a second date after the first: "PUBLISHED: Nov 19, 2019 at 8:59 pm | UPDATED: ..."
 _SECOND_DATE = re.compile(r"\b(?:last )?(?:updated|modified)\b", re.IGNORECASE)
+# what a date line adds after a separator: "June 12, 2024 | 4 Comments", "12 May 2024 · 5 min read"
+_PARTS = re.compile(r"\s[|•·]\s")
 _EPOCH = re.compile(r"^\d{10}(\d{3})?$")  # Unix time in seconds or milliseconds, as feeds give it
 # Zone abbreviations news pages print ("9:30 AM EST"), UTC offsets in seconds; the ambiguous ones (IST, CST
 # in China) are left out and taken as UTC, as is every name dateutil does not know.
@@ -22,7 +24,15 @@ ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": 
 
 
 def parse_published(value: str | None) -> datetime | None:
-    """A publication time as UTC (naive times taken as UTC); None when the string is not a date."""
+    """A publication time as UTC (naive times taken as UTC); None when the string is not a date. A line
+    whose whole is no date gives the first of its parts that is ("June 12, 2024 | 4 Comments")."""
+    whole = _parse(value)
+    if whole is not None or not value:
+        return whole
+    return next((t for t in map(_parse, _PARTS.split(value) if _PARTS.search(value) else []) if t), None)
+
+
+def _parse(value: str | None) -> datetime | None:
     if not value or _REL.search(value) or not any(ch.isdigit() for ch in value):
         return None
     value = next((part for part in _SECOND_DATE.split(value) if part and any(ch.isdigit() for ch in part)), value)
@@ -35,6 +45,9 @@ def parse_published(value: str | None) -> datetime | None:
         with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning
             warnings.simplefilter("ignore")
             parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), tzinfos=ZONES)
+            if parsed.year == 2000 and parser.parse(value, fuzzy=True, default=datetime(2001, 1, 1),
+                                                    tzinfos=ZONES).year != 2000:
+                return None  # no year written ("Updated March 5", "4 Comments"): the default's, not the page's
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1990 <= parsed.year <= 2100:

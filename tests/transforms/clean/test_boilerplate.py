@@ -41,6 +41,30 @@ def test_seed_metadata(seeds_gold):
     assert clean_text(seed_text("004_b097015a3128bddb.txt")).published is None  # page-header date, not the article's
 
 
+WORDPRESS_PAGE = """Home » News » Local
+City council approves $48 million budget for new library
+Posted on June 12, 2024 by Mark Allen | 4 Comments
+The Springfield City Council voted 7-2 on Monday to approve a $48 million budget for a new central library, ending \
+more than two years of debate.
+The three-story building will replace the 1962 library on Main Street, which officials say is too small and costly \
+to maintain.
+Construction is expected to begin next spring and take about 18 months. The city will pay for the project with a \
+bond issue and roughly $6 million in state grants.
+Leave a Reply
+Your email address will not be published. Required fields are marked *
+"""
+
+
+def test_a_date_line_gives_the_date_and_the_author_it_names():
+    from transforms.meta.metadata import parse_published
+
+    cleaned = clean_text(WORDPRESS_PAGE)
+    assert cleaned.title == "City council approves $48 million budget for new library"
+    assert cleaned.author == "Mark Allen"
+    assert str(parse_published(cleaned.published)) == "2024-06-12 00:00:00+00:00"
+    assert cleaned.body.startswith("The Springfield City Council voted 7-2")
+
+
 def test_every_removed_line_has_a_reason():
     raw = seed_text("001_ae877c58f8d80608.txt")
     cleaned = clean_text(raw)

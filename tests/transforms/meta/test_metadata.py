@@ -18,6 +18,10 @@ from transforms.meta.metadata import parse_published
     ("Updated 10:02 AM ET, July 4, 2024", "2024-07-04 14:02:00+00:00"),
     ("July 4, 2024 10:02 AM PT", "2024-07-04 17:02:00+00:00"),
     ("HARTFORD, CT - March 5, 2024 11:00 PM", "2024-03-05 23:00:00+00:00"),  # a state before the date, no zone
+    # a date line's other parts: the first part that is a date
+    ("Posted on June 12, 2024 by Mark Allen | 4 Comments", "2024-06-12 00:00:00+00:00"),
+    ("12 May 2024 · 5 min read", "2024-05-12 00:00:00+00:00"),
+    ("Jan 3, 2000", "2000-01-03 00:00:00+00:00"),
     ("November 18, 2019 | 4:10pm", "2019-11-18 16:10:00+00:00"),
     # the first of two dates: when it was published, not updated
     ("PUBLISHED: November 19, 2019 at 8:59 pm | UPDATED: November 19, 2019 at 9:10 pm", "2019-11-19 20:59:00+00:00"),
@@ -27,7 +31,8 @@ def test_a_publication_time_in_utc(value, expected):
     assert str(parse_published(value)) == expected
 
 
-@pytest.mark.parametrize("value", [None, "", "3 hours ago", "yesterday", "Monday", "1200 BC"])
+@pytest.mark.parametrize("value", [None, "", "3 hours ago", "yesterday", "Monday", "1200 BC",
+                                   "News | 4 Comments", "Updated March 5 at 3pm"])  # no year: not the year 2000
 def test_not_a_publication_time(value):
     assert parse_published(value) is None
 
