@@ -38,8 +38,9 @@ class LinePatterns(NamedTuple):
     advertisement: tuple[str, ...] = (
         r"[-–—\s]*(advertisement|advertising|anzeige|publicité|publicidad|sponsored( content)?|"
         r"paid content|promoted( content)?|ad|ads|reklama|pubblicità)[-–—\s]*",
-        r"(continue reading|story continues) (the main story|below( advertisement)?)\.*",
-        r"(scroll|continue) (down )?to continue( reading)?\.*",
+        r"(continue reading|(the )?(story|article) continues) (the main story|(below|after)( (the|this) ad)?"
+        r"( (the )?advertisement)?)\.*",
+        r"(scroll|continue) (down )?to continue( reading| with (the )?(content|article|story))?\.*",
     )
     teaser_marker: tuple[str, ...] = (
         r"(you (might|may) (also )?(like|enjoy|be interested in)|you might have missed)\s*:?",

@@ -211,14 +211,17 @@ def test_see_also_inside_a_sentence_is_prose(prose):
     ("Compartir en WhatsApp", "share"), ("Kommentare", "share"), ("Newsletter abonnieren", "newsletter"),
     ("Folgen Sie uns auf Twitter", "newsletter"), ("Síguenos en Instagram", "newsletter"),
     ("Zurück zur Liste", "widget"), ("Nach oben", "widget"), ("Retour en haut", "widget"),
-    ("Tiempo de lectura: 3 minutos", "widget")])
+    ("Tiempo de lectura: 3 minutos", "widget"),
+    # an ad slot's label between paragraphs
+    ("Scroll to continue with content", "advertisement"), ("Article continues below", "advertisement"),
+    ("Story continues after advertisement", "advertisement"), ("The article continues below the ad", "advertisement")])
 def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
     assert line_signals(split_lines(line), frozenset()) == [shape]
 
 
 @pytest.mark.parametrize("prose", ["Teilen ist wichtig, sagt der Forscher.", "Folgen Sie uns nicht blind, sagte er.",
                                    "Suche nach dem Täter", "Inicio de la temporada",
-                                   "Kommentare von Lesern zeigen es."])
+                                   "Kommentare von Lesern zeigen es.", "The story continues to unfold in Kyiv."])
 def test_page_furniture_words_in_prose_or_headings_are_no_shape(prose):
     assert line_signals(split_lines(prose), frozenset()) == [None]
 
