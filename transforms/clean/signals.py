@@ -15,10 +15,18 @@ from transforms.constants import LINE_PATTERNS
 from transforms.options import CleanOptions
 
 SHAPE_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date_line", "comment_header", "caption")
-CAPTION = r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}"
+# a caption: a credit or photo label before its text, or a photo's credit closing it ("... at the Capitol on
+# Friday. (J. Scott Applewhite/AP)", "(Reuters)", "(File)")
+CAPTIONS = (
+    r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}",
+    r".{0,300}\((?:[^()/]{2,60}/)?(?:ap|afp|reuters|getty images|afp via getty images|epa|epa-efe|bloomberg|"
+    r"xinhua|anadolu(?: agency)?|dpa|ansa|aap|pa (?:images|media|wire)|sipa|nurphoto|shutterstock|"
+    r"(?:the )?associated press|handout|file)(?: photo)?\)\.?",
+)
 SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
 # Every whole-line shape, tried in order; the first that matches names the signal.
-SHAPES = ShapeMatcher([(n, p) for n in SHAPE_ORDER[:-1] for p in getattr(LINE_PATTERNS, n)] + [("caption", CAPTION)])
+SHAPES = ShapeMatcher([(n, p) for n in SHAPE_ORDER[:-1] for p in getattr(LINE_PATTERNS, n)]
+                     + [("caption", p) for p in CAPTIONS])
 TEASER_MARKER = ShapeMatcher([("teaser_marker", p) for p in LINE_PATTERNS.teaser_marker])
 TEASER_LINK = ShapeMatcher([("teaser_link", p) for p in LINE_PATTERNS.teaser_link])
 

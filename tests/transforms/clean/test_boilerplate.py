@@ -214,14 +214,19 @@ def test_see_also_inside_a_sentence_is_prose(prose):
     ("Tiempo de lectura: 3 minutos", "widget"),
     # an ad slot's label between paragraphs
     ("Scroll to continue with content", "advertisement"), ("Article continues below", "advertisement"),
-    ("Story continues after advertisement", "advertisement"), ("The article continues below the ad", "advertisement")])
+    ("Story continues after advertisement", "advertisement"), ("The article continues below the ad", "advertisement"),
+    # a photo's credit closing its caption
+    ("Senate leader Chuck Schumer speaks at the Capitol on Friday. (J. Scott Applewhite/AP)", "caption"),
+    ("Rescuers search the rubble in Gaziantep. (Reuters)", "caption"), ("The bridge in 2019. (File photo)", "caption")])
 def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
     assert line_signals(split_lines(line), frozenset()) == [shape]
 
 
 @pytest.mark.parametrize("prose", ["Teilen ist wichtig, sagt der Forscher.", "Folgen Sie uns nicht blind, sagte er.",
                                    "Suche nach dem Täter", "Inicio de la temporada",
-                                   "Kommentare von Lesern zeigen es.", "The story continues to unfold in Kyiv."])
+                                   "Kommentare von Lesern zeigen es.", "The story continues to unfold in Kyiv.",
+                                   "WASHINGTON (AP) - The Senate passed the bill on Friday.",
+                                   "The load is 98 pascal (Pa)."])
 def test_page_furniture_words_in_prose_or_headings_are_no_shape(prose):
     assert line_signals(split_lines(prose), frozenset()) == [None]
 

@@ -8,14 +8,13 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 from transforms.clean.lines import split_lines
 from transforms.clean.shapes import ShapeMatcher, char_class, first_chars, needles, upper_case_literals
-from transforms.clean.signals import CAPTION as _CAPTION
-from transforms.clean.signals import SHAPE_ORDER
+from transforms.clean.signals import CAPTIONS, SHAPE_ORDER
 from transforms.clean.signals import SHAPES as _SHAPES
 from transforms.constants import LINE_PATTERNS
 
 _PATTERN_ORDER = SHAPE_ORDER[:-1]
 
-SHAPES = [(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", _CAPTION)]
+SHAPES = [(n, p) for n in _PATTERN_ORDER for p in getattr(LINE_PATTERNS, n)] + [("caption", p) for p in CAPTIONS]
 # What one combined pattern of all the shapes, in their order, answers.
 COMBINED = [re.compile("|".join(f"(?P<{n}_{i}>{p})" for i, (n, p) in enumerate(SHAPES)))]
 IGNORING_CASE = [re.compile(p.pattern, re.IGNORECASE) for p in COMBINED]
