@@ -250,7 +250,9 @@ def _strong(doc, end: int):
     """The noun of 'a 12,000-strong workforce', 'the 300-strong crowd': what the number counts the members of."""
     if end + 2 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ == "strong" \
             and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
-        return next((t for t in doc[end + 2:end + 5] if t.pos_ in ("NOUN", "PROPN")), None)
+        return next((t for t in doc[end + 2:end + 5] if t.pos_ in ("NOUN", "PROPN")  # the head, not a modifier
+                     and not (t.dep_ in ("compound", "amod", "nmod") and end + 2 <= t.head.i < end + 5
+                              and t.head.i > t.i)), None)  # "the 2,500-strong US contingent": the contingent
     return None
 
 
@@ -319,6 +321,8 @@ def of_noun(doc, span) -> str | None:
 def singular(tok) -> str:
     """Lower-case singular lemma of a noun, proper plurals included ('Iraqis' -> 'iraqi')."""
     lemma = LEMMA_EXCEPTIONS.get(tok.lower_) or (tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_)
+    if tok.text.isupper():
+        return lemma  # an acronym: "US" is no plural of "U"
     if tok.tag_ in ("NNPS",) or tok.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss"):
         lemma = lemma[:-1]
     return lemma

@@ -165,6 +165,9 @@ def figs(nlp, text):
     ("The stock is trading north of $300.", (300, None, "USD", "money", "at_least")),
     ("Inflation stayed just south of 3% all year.", (3, None, "percent", "percent", "at_most")),
     ("The village lies 30 km north of the city.", (30, None, "km", "quantity", "exact")),
+    # "N-strong": the head noun the phrase counts the members of, not its modifier
+    ("The 2,500-strong US contingent will stay in Iraq.", (2500, None, "contingent", "count", "exact")),
+    ("Turkey deployed a 5,000-strong Turkish force to the border.", (5000, None, "force", "count", "exact")),
     # a glued scale before a currency's name that is no plural: millions of it, not metres
     ("The bank lent 900m rand to the utility.", (900_000_000, None, "ZAR", "money", "exact")),
     ("The ministry set aside 3bn yen for the repairs.", (3_000_000_000, None, "JPY", "money", "exact")),
