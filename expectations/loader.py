@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -110,12 +111,36 @@ def prune_results(gx_root: str, keep: int) -> int:
     return removed
 
 
+# GX imports the clients of the cloud stores and services it can read whenever they are installed (boto3
+# with botocore, Google's storage and BigQuery with gRPC: ~30 MB and ~0.3 s); validation here reads
+# DataFrames only. They are refused to GX's own import, which takes them for absent; the rest of the
+# process (s3fs's botocore for an S3 warehouse) imports them as usual.
+CLOUD_CLIENTS = ("boto3", "botocore", "google", "grpc")
+
+
+class _WithoutCloudClients:
+    """An import hook that refuses CLOUD_CLIENTS to one thread (the one importing GX) and to no other."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in CLOUD_CLIENTS and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError(f"No module named {name!r} (not needed to validate DataFrames)", name=name)
+        return None
+
+
 def import_gx():
     """Great Expectations, imported (~3 s: a command imports it on a thread while its Prefect server starts)."""
     # GX imports PySpark when it is installed (a dev dependency), which warns on pandas 3. A filter, not
     # catch_warnings: that swaps the whole process's filters, unsafe on a thread.
     warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
-    import great_expectations as gx
+    hook = _WithoutCloudClients()
+    sys.meta_path.insert(0, hook)
+    try:
+        import great_expectations as gx
+    finally:
+        sys.meta_path.remove(hook)
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     return gx

@@ -67,3 +67,30 @@ def test_large_amounts_and_long_units_are_valid():
               qualifier="exact", start_char=17, end_char=37, sentence_idx=0, run_id="r1")
     out, report = apply_validation(tables(articles=[page_article("a", body)], figures=[fig]), "r1", None)
     assert report["success"] and "quarantine" not in out and out["figures"].num_rows == 1
+
+
+def test_great_expectations_is_imported_without_the_cloud_clients_and_they_stay_importable():
+    """GX takes boto3, botocore and Google's clients for absent (refused to the thread importing it, ~30 MB);
+    its suites still run, and the process imports the clients afterwards (s3fs needs botocore)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys, threading
+        from expectations.loader import CLOUD_CLIENTS, import_gx
+        other = []
+        thread = threading.Thread(target=import_gx)
+        thread.start()
+        import botocore.session  # another thread imports as usual meanwhile
+        other.append("botocore" in sys.modules)
+        thread.join()
+        print(sorted(m for m in sys.modules if m.partition(".")[0] in ("boto3", "google", "grpc")), other)
+        from tests.flows.test_validation import test_duplicate_ids_block_the_batch
+        test_duplicate_ids_block_the_batch()
+        import boto3, google.cloud.storage
+        print("imported later", "boto3" in sys.modules, "google.cloud.storage" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["[] [True]", "imported later True True"]
