@@ -10,6 +10,7 @@ import subprocess
 import sys
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -77,6 +78,9 @@ def test_a_started_server_answers_runs_no_automations_and_stops():
     server = TemporaryServer()
     try:
         server.wait(180)
+        assert server.proc is not None
+        environ = Path(f"/proc/{server.proc.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ or os.environ.get("MALLOC_ARENA_MAX")  # unless the user set one
         with urllib.request.urlopen(f"{server.url}/health", timeout=5) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"{server.url}/admin/settings", timeout=5) as response:
