@@ -16,7 +16,7 @@ from datetime import date
 
 from flows.api import ServerError
 from flows.commands import COMMANDS, EXIT_BLOCKED, EXIT_USAGE, Output, UsageError
-from flows.settings import PIPELINE_VERSION, Settings, SettingsError
+from flows.settings import PIPELINE_VERSION, Settings, SettingsError, apply_process_defaults
 
 EPILOG = """examples:
   newsetl run                                   # bundled samples -> ./data/warehouse
@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    apply_process_defaults()
     args = build_parser().parse_args(argv)  # argparse reports its own errors with status 2
     out = Output(args.json, args.command)
     try:

@@ -127,6 +127,20 @@ def test_flags_reach_the_flows_through_the_environment(no_env, monkeypatch):
     assert "NEWSETL_VALIDATE_SIZE" not in os.environ  # only what a flag set
 
 
+@pytest.mark.parametrize("own", [None, "mimalloc"])
+def test_the_command_gives_arrow_the_system_allocator_unless_the_user_chose_one(tmp_path, own):
+    """The command sets the pool in its environment before pyarrow is imported (its worker processes inherit it)."""
+    code = ("import sys; from flows.cli import main; main(['config', '--json']); import pyarrow; "
+            "print(pyarrow.default_memory_pool().backend_name, file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if own:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = own
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (own or "system")
+
+
 def test_config_command_says_where_each_value_came_from(tmp_path):
     (tmp_path / "newsetl.toml").write_text('warehouse = "s3://bucket/wh"\n')
     proc = cli("config", "--json", "--chunk-size", "5", env={"NEWSETL_VALIDATE_SIZE": "50"}, cwd=tmp_path)
