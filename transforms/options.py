@@ -36,10 +36,10 @@ class ExtractOptions:
 class DecodeOptions:
     """Thresholds of decoding input bytes (bytes and shares of characters)."""
 
-    prescan_bytes: int = 4096          # where a page's <meta charset> or NUL bytes are looked for
+    prescan_bytes: int = 4096          # where a page's <meta charset> or NUL bytes (their share) are looked for
     detect_bytes: int = 200_000        # how much of an undeclared page the encoding detector reads
     mess_tolerance: float = 0.01       # windows-1252 wins unless another code page is this much less messy
-    max_control_share: float = 0.01    # more control characters than this in the decoded text: binary
+    max_control_share: float = 0.01    # more NUL bytes (prescan) or control characters (decoded text) than this: binary
     utf16_nul_share: float = 0.4       # NUL in this share of every other byte (and none between): UTF-16
 
 

@@ -54,14 +54,20 @@ def decode_bytes(data: bytes, declared: str | None = None, markup: bool = False,
     return Decoded(text, codec_name(encoding), source + ("+ftfy" if repaired else ""))
 
 
+# the bytes below 0x20 a text holds in any encoding this reads (tab, line ends, form feed; ESC for ISO-2022);
+# the others (NUL first) in more than max_control_share of the prescan make the input binary
+_TEXT_BYTES = bytes(range(32, 256)) + b"\t\n\v\f\r\x1b"
+
+
 def _choose(data: bytes, declared: str | None, markup: bool, opts: DecodeOptions) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name, "bom"
     if _looks_utf16(data, opts.utf16_nul_share):
         return ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"), "detected"
-    if b"\x00" in data[:opts.prescan_bytes]:
-        raise DecodeError("binary content (NUL bytes)")
+    head = data[:opts.prescan_bytes]
+    if len(head.translate(None, _TEXT_BYTES)) > opts.max_control_share * len(head):
+        raise DecodeError("binary content (NUL and control bytes)")  # a stray one in a text is dropped
     for label in (declared, declared_in_markup(data, opts.prescan_bytes) if markup else None):
         codec = web_codec(label)
         if codec is not None and _decodes(data, codec):

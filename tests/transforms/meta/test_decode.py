@@ -79,6 +79,17 @@ def test_bom_and_crlf():
     assert text == "line one\nline two\n" and (enc, source) == ("utf-8", "bom")
 
 
+def test_a_stray_nul_byte_in_a_text_is_dropped_not_taken_for_binary():
+    text = "The ministry said on Tuesday that 1,200 soldiers moved to the border region overnight. " * 3
+    data = text.replace("ministry", "min\x00istry", 1).encode()
+    assert decode_bytes(data).text == text
+
+
+def test_bytes_of_every_value_are_binary_whatever_code_page_could_decode_them():
+    with pytest.raises(DecodeError, match="binary content"):  # 1 NUL in 256 bytes, but 27 control bytes
+        decode_bytes(bytes(range(256)) * 16)
+
+
 @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
                                   bytes(range(32)) * 50])
 def test_binary_is_refused(data):
