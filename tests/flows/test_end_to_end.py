@@ -155,7 +155,11 @@ def hostile_folder(root: Path) -> dict[str, str]:
         json.dumps({"text": (SEEDS / "004_b097015a3128bddb.txt").read_text("utf-8"), "url": "https://example.org/a"}),
         "{not json",
         json.dumps({"title": "no text"}),
+        json.dumps({"html": "<p>Officials said on Friday that about 700 families were moved out of the flooded "
+                            "valley overnight, and that roads to the town would stay closed.</p>"}),  # a fragment
     ]) + "\n", "utf-8")
+    (root / "stray_nul.txt").write_text("Aid reaches the valley\nOfficials said on Saturday that 40 trucks of "
+                                        "aid\x00 reached the flooded valley, where 700 families wait.\n", "utf-8")
     (root / "boilerplate_only.txt").write_text(
         "Home\nWorld\nSport\nSubscribe to our newsletter\n- Advertisement -\n", "utf-8")
     (root / "utf16.txt").write_bytes((SEEDS / "001_ae877c58f8d80608.txt").read_text("utf-8").encode("utf-16"))
@@ -195,7 +199,8 @@ def test_hostile_folder_is_published_or_quarantined(tmp_path, prefect_api):
     assert_clean_output(proc)
     published = {r[0].rsplit("/", 1)[-1] for r in q(wh, "select source_uri from articles")}
     quarantined = {r[0].rsplit("/", 1)[-1]: r[1] for r in q(wh, "select source_uri, reason from quarantine")}
-    assert {"spaces and ünïcode.txt", "copy.txt", "latin1.txt", "page.html.gz", "feed.jsonl#1"} <= published
+    assert {"spaces and ünïcode.txt", "copy.txt", "latin1.txt", "page.html.gz", "feed.jsonl#1", "feed.jsonl#4",
+            "stray_nul.txt"} <= published
     assert {"utf16.txt", "bom_crlf.txt", "cp1252.txt", "one_line.txt", "clean_table.txt", "iso8859_2.txt",
             "declared.html"} <= published
     for name in ("empty.txt", "image.txt", "notes.docx", "broken.txt.gz", "feed.jsonl#2", "feed.jsonl#3",

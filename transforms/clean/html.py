@@ -46,9 +46,11 @@ def extract_html(html: str) -> HtmlExtract:
     from trafilatura.core import bare_extraction
 
     # a page with no main text is the cleaner's to report (a quarantine row); trafilatura's own warning
-    # ("discarding data") would be a bare line on a worker's stderr, once per setting
-    logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    page = _page(html)
+    # ("discarding data") would be a bare line on a worker's stderr, once per setting; and its errors about
+    # a tree it cannot use are the same page's (htmldate's too): a run prints no ERROR line for one input
+    for name in ("trafilatura", "htmldate"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    page = _page(_document(html))
     doc = bare_extraction(page(), with_metadata=True, date_extraction_params=DATE_PARAMS, **_OPTIONS)
     get = (lambda name: getattr(doc, name, None) or None) if doc is not None else (lambda name: None)
     precise = trafilatura.extract(page(), output_format="txt", favor_precision=True, **_OPTIONS) or ""
@@ -117,6 +119,15 @@ def _text_date(page) -> str | None:
 
     found = find_date(page, original_date=True, outputformat=DATE_FORMAT, extensive_search=True)
     return found if found and found[8:10] != "01" else None
+
+
+_DOCUMENT = re.compile(r"<(?:html|head|body)[\s>]", re.I)
+
+
+def _document(html: str) -> str:
+    """A fragment (a CMS's article HTML, `<p>...</p>`, no <html>, <head> or <body>) as the body of a page:
+    parsed alone, a single paragraph is an element without children, which trafilatura takes for no page."""
+    return html if _DOCUMENT.search(html) else f"<html><body>{html}</body></html>"
 
 
 def _page(html: str):

@@ -26,6 +26,19 @@ def test_a_page_within_the_limit_goes_to_the_extractors_as_text():
     assert deep() is not deep()  # a copy per extractor: trafilatura prunes the tree it is given
 
 
+@pytest.mark.parametrize("fragment", [
+    "<p>Officials said on Monday that about 1,200 workers lost their jobs after the plant closed.</p>",
+    "<h2>Plant closes</h2><p>Officials said on Monday that about 1,200 workers lost their jobs.</p>",
+])
+def test_an_html_fragment_is_read_as_a_page_body_and_logs_no_error(fragment, caplog):
+    """A CMS export's article HTML has no <html> or <body>: a single paragraph parsed alone was no page
+    for trafilatura (its ERROR lines on stderr, then no main text)."""
+    with caplog.at_level("WARNING"):
+        page = extract_html(fragment)
+    assert "about 1,200 workers lost their jobs" in page.text and "1,200 workers" in page.rendered
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
 @pytest.mark.parametrize("meta,expected", [
     ('<meta property="article:published_time" content="2026-08-14T09:30:00+02:00">', "2026-08-14 07:30:00+00:00"),
     ('<meta property="article:published_time" content="2026-08-14T09:30:00Z">', "2026-08-14 09:30:00+00:00"),
