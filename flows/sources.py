@@ -20,6 +20,10 @@ from transforms.meta.decode import DecodeError, decode_bytes, normalise_text, re
 FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 MAX_FILE_BYTES = 25 * 1024 * 1024        # raw file size cap
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024  # gzip bomb cap
+# an HTML page, whatever its file is called (a scraper saved the markup as .txt): a doctype or <html> first,
+# after white space, a byte-order mark, an XML declaration or comments (WHATWG's sniffing, narrowed to pages)
+_HTML_START = re.compile(r"(?:\ufeff|\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         r"<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 _DATE_DIR = re.compile(r"(?:^|/)(?:dt=)?(\d{4}-\d{2}-\d{2})(?=/)")
 # What a file system's listing says about a file's version: local mtime and inode, S3's ETag, GCS's generation...
 _VERSION_KEYS = ("mtime", "ino", "ETag", "etag", "LastModified", "last_modified", "generation", "md5Hash", "updated")
@@ -60,6 +64,11 @@ def batch_date_of(path: str, default: str) -> str:
 def root_key(input_uri: str) -> str:
     """An input root as one string, wherever the command was started (a local path made absolute)."""
     return input_uri if "://" in input_uri else os.path.abspath(input_uri)
+
+
+def is_html(head: str) -> bool:
+    """Whether a text begins as an HTML page does (its first few KB; bytes read as Latin-1 will do)."""
+    return _HTML_START.match(head) is not None
 
 
 def file_format(path: str) -> str | None:
@@ -127,6 +136,8 @@ def read_file(f: InputFile) -> tuple[list[RawDoc], list[dict]]:
     fmt = file_format(f.path)
     if fmt == "jsonl":
         return _read_jsonl(f, data)
+    if fmt == "text" and is_html(data[:4096].decode("latin-1")):
+        fmt = "html"
     try:
         text, encoding, how = decode_bytes(data, markup=fmt == "html")
     except DecodeError as exc:
@@ -170,7 +181,8 @@ def _read_jsonl(f: InputFile, data: bytes) -> tuple[list[RawDoc], list[dict]]:
             continue
         body, repaired = repair_mojibake(normalise_text(record.get("text") or record.get("html")))
         url = _str(record.get("url"))
-        docs.append(RawDoc(source_uri=uri, content=body, fmt="text" if record.get("text") else "html",
+        fmt = "text" if record.get("text") and not is_html(body[:4096]) else "html"
+        docs.append(RawDoc(source_uri=uri, content=body, fmt=fmt,
                            encoding=encoding,
                            encoding_source=how + ("+ftfy" if repaired and "+ftfy" not in how else ""),
                            batch_date=f.batch_date, url=url, title=_str(record.get("title")),

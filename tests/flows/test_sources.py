@@ -1,6 +1,8 @@
 """Input listing: what vouches that a file is unchanged since a run read it, and where that is kept."""
 from __future__ import annotations
 
+import json
+
 from flows.sources import RACY_SECONDS, version_of
 from warehouse.lake import Lakehouse
 
@@ -37,3 +39,24 @@ def test_a_jsonl_record_gives_its_publication_time_as_text_or_unix_seconds(tmp_p
                                             batch_date="2026-08-14"))
     assert quarantined == []
     assert [d.published for d in docs] == ["1786700000", "2026-08-14T09:30:00Z", "1786700000123", None]
+
+
+def test_an_html_page_saved_as_text_is_read_as_html(tmp_path):
+    """A scraper that saved the markup under .txt (or put it in a JSONL record's "text"): the page is HTML."""
+    from flows.sources import InputFile, read_file
+
+    page = ('<!DOCTYPE html>\n<html><head><meta charset="windows-1251"><title>T</title></head>'
+            '<body><p>Правительство объявило</p></body></html>')
+    feed = json.dumps({"text": page}) + "\n" + json.dumps({"text": "Plain <b>text</b>"}) + "\n"
+    files = {"page.txt": page.encode("cp1251"), "note.txt": b"The <html> tag opens a page.\n",
+             "feed.jsonl": feed.encode()}
+    read = {}
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        docs, quarantined = read_file(InputFile(uri=str(path), path=str(path), size=len(data), batch_date="2026-08-14"))
+        assert quarantined == []
+        read[name] = docs
+    (page_doc,) = read["page.txt"]
+    assert page_doc.fmt == "html" and "Правительство" in page_doc.content and page_doc.encoding_source == "declared"
+    assert [d.fmt for d in read["note.txt"]] == ["text"] and [d.fmt for d in read["feed.jsonl"]] == ["html", "text"]
