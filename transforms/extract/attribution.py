@@ -38,11 +38,28 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
     if stands_for is not None:
         return stands_for
     for tok in sent:
-        if tok.lemma_ in ATTRIBUTION.possessive_nouns and tok.tag_ in ("NNS", "NN"):
+        if tok.lemma_ in ATTRIBUTION.possessive_nouns and tok.tag_ in ("NNS", "NN") and _states(tok, span, sent):
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
             if owner is not None and owner.pos_ != "PRON":
                 return source_name(owner, aliases)
     return None
+
+
+def _states(numbers, span, sent) -> bool:
+    """Whether an owner's numbers ('the army's count', 'analysts' estimates') state this figure: it is in their
+    phrase ('estimates of 455,000'); they open the sentence ('Under the ministry's estimates, ...': all of
+    it); or they are the subject of, or a phrase of, a word the figure hangs on. Another figure in the
+    sentence is the article's ('delivered 435,059 vehicles, short of analysts' estimates of 455,000')."""
+    if numbers.left_edge.i <= span.start and span.end <= numbers.right_edge.i + 1:
+        return True
+    if numbers.head.dep_ == "prep" and numbers.head.i == sent.start and numbers.right_edge.i < span.start:
+        return True
+    node, chain = span_root(span), set()
+    while node.head.i != node.i:
+        node = node.head
+        chain.add(node.i)
+    return numbers.dep_ in ("nsubj", "nsubjpass") and numbers.head.i in chain \
+        or numbers.dep_ == "pobj" and numbers.head.head.i in chain
 
 
 def _source_of(verb, span):

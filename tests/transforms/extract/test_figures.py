@@ -307,6 +307,16 @@ def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
 
 
+@pytest.mark.parametrize("text,sources", [
+    ("Tesla delivered 435,059 vehicles in the third quarter, short of analysts' estimates of 455,000.",
+     [None, "analysts"]),
+    ("By the army's count, 300 fighters were killed and 20 were captured.", ["army", "army"]),
+    ("The ministry's figures show 1,200 people died in the floods.", ["ministry"]),
+])
+def test_an_owner_s_numbers_state_the_figures_in_them_or_under_them_only(nlp, text, sources):
+    assert [f.attributed_to for f in extract_figures(nlp(text))] == sources
+
+
 def test_offsets_point_at_the_text(nlp):
     body = clean_text(seed_text("001_ae877c58f8d80608.txt")).body
     for f in extract_figures(nlp(body)):
