@@ -41,6 +41,10 @@ class LinePatterns(NamedTuple):
         r"(continue reading|(the )?(story|article) continues) (the main story|(below|after)( (the|this) ad)?"
         r"( (the )?advertisement)?)\.*",
         r"(scroll|continue) (down )?to continue( reading| with (the )?(content|article|story))?\.*",
+        # an affiliate disclosure: "This post may contain affiliate links. Read our disclosure policy."
+        r"((this|the) (post|article|page|story|site) (may )?contains? affiliate links|as an amazon associate|"
+        r"we (may )?(earn|receive) (a )?(small )?(commission|compensation)|(affiliate|advertising) disclosure)"
+        r"\b.{0,200}",
     )
     teaser_marker: tuple[str, ...] = (
         r"(you (might|may) (also )?(like|enjoy|be interested in)|you might have missed)\s*:?",
@@ -73,7 +77,8 @@ class LinePatterns(NamedTuple):
         r"suivez-nous|s[ií]ga(nos)?|s[ií]guenos|seguici|obserwuj nas|volg ons)\b.{0,160}" + _NOT_A_SENTENCE,
     )
     share: tuple[str, ...] = (
-        r"(share|share this( article| story| post)?|sharing is caring!?|tweet|pin it|print|e-?mail|comments?|reply|"
+        r"(share|share this( article| story| post)?|sharing is caring!?|tweet|pin (it|this)( for later| now)?|print|"
+        r"e-?mail|comments?|reply|"
         r"facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|flipboard|messenger|copy link|"
         r"\d+\s*(shares?|comments?|views?|likes?))\s*[:!]?",
         r"(share|follow) (on|via|us on) .{0,40}",
@@ -114,10 +119,15 @@ class LinePatterns(NamedTuple):
         # "Next", "Previous article", "Next: <title>", "Previous article <title>", "Previous Next", "« Prev | Next »"
         r"([«‹<\s]*(previous|prev|next)( (article|post|story|page))?[\s|/›»>-]*){1,2}(:.{0,120})?|"
         r"(previous|next) (article|post|story|page) .{1,120}",
+        # a breadcrumb trail from the home page: "Home » Gardening » Vegetables", "You are here: Home / News"
+        r"((you are here|sie sind hier|vous êtes ici|está aquí|ti trovi qui)\s*:?\s*)?"
+        r"(home|home page|startseite|accueil|inicio|portada|strona główna)(\s*[›»>|/→]\s*[^›»>|/→.!?]{1,60}){1,6}",
     )
     comment_header: tuple[str, ...] = (
         r"[\w.@-]{2,40}( [\w.@-]{1,40})? (says|said|wrote|commented|replied)( on .{0,40})?:?" + _NOT_A_SENTENCE,
         r"(reply|report|flag|like|dislike|upvote|downvote)( (this )?comment)?( to [\w.@ -]{1,40})?",
+        # a comment form's fields: "Name *", "Email (required)"
+        r"(name|e-?mail( address)?|website|url|comment)\s*(\*|\(required\))",
     )
     comments_start: tuple[str, ...] = (
         r"\d+\s+(responses?|comments?|replies|reactions|thoughts) (to|on) .{1,200}",

@@ -217,7 +217,13 @@ def test_see_also_inside_a_sentence_is_prose(prose):
     ("Story continues after advertisement", "advertisement"), ("The article continues below the ad", "advertisement"),
     # a photo's credit closing its caption
     ("Senate leader Chuck Schumer speaks at the Capitol on Friday. (J. Scott Applewhite/AP)", "caption"),
-    ("Rescuers search the rubble in Gaziantep. (Reuters)", "caption"), ("The bridge in 2019. (File photo)", "caption")])
+    ("Rescuers search the rubble in Gaziantep. (Reuters)", "caption"), ("The bridge in 2019. (File photo)", "caption"),
+    # a blog's furniture: a breadcrumb trail, an affiliate disclosure, a pin button, a comment form's fields
+    ("Home » Gardening » Vegetables", "widget"), ("You are here: Home / News / Local", "widget"),
+    ("Startseite › Politik › Ausland", "widget"),
+    ("This post may contain affiliate links. Read our disclosure policy.", "advertisement"),
+    ("As an Amazon Associate I earn from qualifying purchases.", "advertisement"),
+    ("Pin it for later!", "share"), ("Name *", "comment_header"), ("Email (required)", "comment_header")])
 def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
     assert line_signals(split_lines(line), frozenset()) == [shape]
 
@@ -226,7 +232,9 @@ def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
                                    "Suche nach dem Täter", "Inicio de la temporada",
                                    "Kommentare von Lesern zeigen es.", "The story continues to unfold in Kyiv.",
                                    "WASHINGTON (AP) - The Senate passed the bill on Friday.",
-                                   "The load is 98 pascal (Pa)."])
+                                   "The load is 98 pascal (Pa).", "Home > Away: the ratio fell to 2.1.",
+                                   "Home / Away games were split evenly this season.",
+                                   "Name the three rivers that meet in the city."])
 def test_page_furniture_words_in_prose_or_headings_are_no_shape(prose):
     assert line_signals(split_lines(prose), frozenset()) == [None]
 
