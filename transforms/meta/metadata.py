@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
@@ -21,6 +22,39 @@ ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": 
          # US pages' zones without the season ("Updated 3:45 PM ET"): standard or daylight time by the date
          "ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"), "MT": ZoneInfo("America/Denver"),
          "PT": ZoneInfo("America/Los_Angeles")}
+
+
+# Month names in the languages of the open web's pages beside English's (dateutil knows English alone, and
+# read "3. Juni 2023" as March 1st: the day taken for the month); no short forms that are words elsewhere
+# ("Gen." for a general, "ene")
+_MONTHS = (
+    ("januar", "jänner", "janvier", "janv", "enero", "gennaio", "janeiro", "januari", "stycznia", "styczeń"),
+    ("februar", "février", "févr", "fevrier", "febrero", "febbraio", "fevereiro", "februari", "lutego", "luty"),
+    ("märz", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec"),
+    ("avril", "abril", "aprile", "kwietnia", "kwiecień"),
+    ("mai", "mayo", "maggio", "maio", "mei", "maja", "maj"),
+    ("juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec"),
+    ("juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec"),
+    ("août", "aout", "agosto", "augustus", "sierpnia", "sierpień"),
+    ("septembre", "septiembre", "setiembre", "settembre", "setembro", "września", "wrzesień"),
+    ("oktober", "octobre", "octubre", "ottobre", "outubro", "października", "październik"),
+    ("novembre", "noviembre", "novembro", "listopada", "listopad"),
+    ("dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia", "grudzień"),
+)
+_DAY_FIRST = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")  # "03.06.2023": day, month, year wherever it is written
+# counts a date line gives beside the date ("June 3, 2023 by Sarah Jennings 23 Comments"), read as an hour
+_COUNTS = re.compile(r"\b\d+\s+(?:comments?|responses?|replies|views?|shares?|likes?|kommentare?|commentaires?|"
+                     r"comentarios?|commenti|komentarz[ey]?|reacties)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _parserinfo():
+    from dateutil import parser
+
+    class Months(parser.parserinfo):
+        MONTHS = [(*english, *other) for english, other in zip(parser.parserinfo.MONTHS, _MONTHS, strict=True)]
+
+    return Months()
 
 
 def parse_published(value: str | None) -> datetime | None:
@@ -41,12 +75,13 @@ def _parse(value: str | None) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)
     from dateutil import parser
 
+    value = _COUNTS.sub(" ", value)
+    options = {"fuzzy": True, "tzinfos": ZONES, "dayfirst": bool(_DAY_FIRST.search(value)), "parserinfo": _parserinfo()}
     try:
         with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning
             warnings.simplefilter("ignore")
-            parsed = parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), tzinfos=ZONES)
-            if parsed.year == 2000 and parser.parse(value, fuzzy=True, default=datetime(2001, 1, 1),
-                                                    tzinfos=ZONES).year != 2000:
+            parsed = parser.parse(value, default=datetime(2000, 1, 1), **options)
+            if parsed.year == 2000 and parser.parse(value, default=datetime(2001, 1, 1), **options).year != 2000:
                 return None  # no year written ("Updated March 5", "4 Comments"): the default's, not the page's
     except (ValueError, OverflowError, TypeError):
         return None

@@ -26,6 +26,15 @@ from transforms.meta.metadata import parse_published
     # the first of two dates: when it was published, not updated
     ("PUBLISHED: November 19, 2019 at 8:59 pm | UPDATED: November 19, 2019 at 9:10 pm", "2019-11-19 20:59:00+00:00"),
     ("Published Tue, Nov 19 2019 7:05 AM EST Updated Tue, Nov 19 2019 7:16 AM EST", "2019-11-19 12:05:00+00:00"),
+    # a count beside the date is no hour
+    ("June 3, 2023 by Sarah Jennings 23 Comments", "2023-06-03 00:00:00+00:00"),
+    # the open web's other languages: their month names, and a dotted date is day first
+    ("3. Juni 2023 von Anna Schmidt", "2023-06-03 00:00:00+00:00"),
+    ("03.06.2023, 14:30 Uhr", "2023-06-03 14:30:00+00:00"),
+    ("Publié le 12 mars 2024 à 10h15", "2024-03-12 10:15:00+00:00"),
+    ("5 de junio de 2024", "2024-06-05 00:00:00+00:00"),
+    ("14 października 2023", "2023-10-14 00:00:00+00:00"),
+    ("Gen. Milley spoke on March 3, 2024", "2024-03-03 00:00:00+00:00"),  # "Gen." is no month
 ])
 def test_a_publication_time_in_utc(value, expected):
     assert str(parse_published(value)) == expected
