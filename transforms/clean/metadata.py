@@ -44,8 +44,10 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
             meta["author"] = m.group(1).strip()
             reasons[i] = "byline"
             break
-    above = t + 1 if t is not None and t < start else 0  # the date lines between the title and the article
-    dated = [i for i in range(above, start) if signals[i] == "date_line"
+    # the date lines between the title and the article; around the title when it opens the article
+    above = t + 1 if t is not None and t < start else 0
+    first = next((i for i in range(start + 1, end) if reasons[i] is None), start) if t == start else start
+    dated = [i for i in range(above, first) if signals[i] == "date_line"
              or signals[i] == "widget" and _PUBLISHED.match(lines.lower[i])]
     if dated:  # "Published 2 November 2023, 10:14 GMT" before a bare date line, either before "Updated ..."
         meta["published"] = texts[min(dated, key=lambda i: (not _PUBLISHED.match(lines.lower[i]), i))]

@@ -65,6 +65,21 @@ def test_a_date_line_gives_the_date_and_the_author_it_names():
     assert cleaned.body.startswith("The Springfield City Council voted 7-2")
 
 
+def test_a_date_line_below_a_title_that_opens_the_article_gives_its_date_and_author():
+    from transforms.meta.metadata import parse_published
+
+    page = ("Home » Gardening » Vegetables\nHow I grew 40 kilos of tomatoes on a small balcony\n"
+            "June 3, 2023 by Sarah Jennings 23 Comments\n"
+            "Last spring I decided to see how many tomatoes I could grow on our tiny city balcony, which gets about "
+            "six hours of sun a day.\nBy the end of September I had harvested just over 40 kilos of fruit, far more "
+            "than we could eat, so a lot of it became sauce.\n")
+    cleaned = clean_text(page)
+    assert cleaned.title == "How I grew 40 kilos of tomatoes on a small balcony"
+    assert cleaned.author == "Sarah Jennings"
+    assert str(parse_published(cleaned.published)) == "2023-06-03 00:00:00+00:00"
+    assert cleaned.body.startswith("Last spring")
+
+
 def test_every_removed_line_has_a_reason():
     raw = seed_text("001_ae877c58f8d80608.txt")
     cleaned = clean_text(raw)
