@@ -16,6 +16,9 @@ from typing import NamedTuple
 # word and ".", "!" or "?"; "5 p.m." is no sentence end). Shape keywords end at a word boundary for
 # the same reason: "Next year, 500 troops...", "Personnel from...", "Joint Chiefs..." are prose.
 _NOT_A_SENTENCE = r"(?<!\w\w[.!?])"
+# "published" and "updated" in the open web's other languages, before a date line's date
+_PUBLISHED_WORDS = (r"veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|atualizado|pubblicato|"
+                    r"aggiornato|opublikowano|zaktualizowano|gepubliceerd|bijgewerkt")
 
 
 # "See also" in the languages of the open web: a line of its own over links to other stories, or before one's
@@ -101,13 +104,17 @@ class LinePatterns(NamedTuple):
         r"(no ?script|please wait\.*|loading\.*|javascript (is )?(required|disabled).*|enable javascript.*)",
         r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|"
         r"search|close|open|log ?in|sign ?in|log ?out|my account)\b\s*.{0,30}",
+        # "Skip to content" in the open web's other languages
+        r"((direkt )?zum (haupt)?inhalt( springen| wechseln)?|(aller|passer) au contenu( principal)?|"
+        r"(ir|saltar) al contenido( principal)?|(vai|salta) al contenuto( principale)?|przejdź do (treści|zawartości)|"
+        r"(spring |ga )?naar (de )?(hoofd)?inhoud|(pular|ir) para o conteúdo)",
         # icon-font ligatures glued to labels
         r"(folder_open|access_time|visibility|schedule|person|comment)\S.{0,80}" + _NOT_A_SENTENCE,
         r"(photo|image|picture|video|file photo|credit|source|getty images|afp|reuters|ap photo)"
         r"\s*(:|/|\.\.\.).{0,120}",
         r".{0,60}\b(getty images|shutterstock|ap photo|afp photo|reuters/)\b.{0,60}",
-        r"(updated|published|posted|last updated|first published|modified)\b( on| at)?\s*:?.{0,60}\d.{0,40}"
-        + _NOT_A_SENTENCE,
+        r"(updated|published|posted|last updated|first published|modified|" + _PUBLISHED_WORDS
+        + r")\b( on| at| am| le| el| il| op| dnia)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
         r"(reading time|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura|czas czytania|leestijd)"
         r"\s*:?.{0,20}",

@@ -12,7 +12,9 @@ from transforms.options import CleanOptions
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 _NAME_LINE = re.compile(r"^[A-Z][\w.&'’]*(?:\s+[A-Z][\w.&'’]*){0,3}$")
 _NON_WORD = re.compile(r"\W+")
-_PUBLISHED = re.compile(r"(first )?(published|posted)\b\D{0,20}\d")  # the publication date's own line
+# the publication date's own line, in English and the open web's other languages
+_PUBLISHED = re.compile(r"(first )?(published|posted|veröffentlicht|publié|publicado|pubblicato|opublikowano|"
+                        r"gepubliceerd)\b\D{0,20}\d")
 # the author a date line names: "Posted on June 12, 2024 by Mark Allen | 4 Comments"
 _DATED_BY = re.compile(r"\b(?i:by)\s+([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin)){0,4})")
 # "Home › News › World", "Startseite / Politik / Ausland": three short parts or more between separators
