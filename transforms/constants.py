@@ -86,6 +86,7 @@ class LinePatterns(NamedTuple):
         r"\d+\s*(shares?|comments?|views?|likes?))\s*[:!]?",
         r"(share|follow) (on|via|us on) .{0,40}",
         r"(star)?add to (favou?rites|bookmarks|my list)",
+        r"(listen to|gift|save) (this )?(article|story)( for later)?|save( for later)?|listen",
         r"(click|tap) (here|to) .{0,80}",
         # the same bars in the open web's other languages
         r"(teilen|drucken|versenden|partager|imprimer|compartir|imprimir|condividi|stampa|udostępnij|drukuj|delen|"
@@ -113,6 +114,7 @@ class LinePatterns(NamedTuple):
         r"(photo|image|picture|video|file photo|credit|source|getty images|afp|reuters|ap photo)"
         r"\s*(:|/|\.\.\.).{0,120}",
         r".{0,60}\b(getty images|shutterstock|ap photo|afp photo|reuters/)\b.{0,60}",
+        r"(image|media|video|photo) caption\s*[,:]?",  # a screen reader's label before a caption
         r"(updated|published|posted|last updated|first published|modified|" + _PUBLISHED_WORDS
         + r")\b( on| at| am| le| el| il| op| dnia)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",

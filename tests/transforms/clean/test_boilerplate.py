@@ -241,7 +241,10 @@ def test_see_also_inside_a_sentence_is_prose(prose):
     ("Pin it for later!", "share"), ("Name *", "comment_header"), ("Email (required)", "comment_header"),
     # "skip to content" and a date line's "published" in the open web's other languages
     ("Zum Inhalt springen", "widget"), ("Aller au contenu principal", "widget"), ("Ir al contenido", "widget"),
-    ("Veröffentlicht am 8. September 2022, 14:32 Uhr", "widget"), ("Publié le 12 mars 2024 à 10h15", "widget")])
+    ("Veröffentlicht am 8. September 2022, 14:32 Uhr", "widget"), ("Publié le 12 mars 2024 à 10h15", "widget"),
+    # a caption's label for screen readers, an article's audio and gift buttons
+    ("Media caption,", "widget"), ("Image caption", "widget"), ("Listen to this article", "share"),
+    ("Gift this article", "share"), ("Save", "share")])
 def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
     assert line_signals(split_lines(line), frozenset()) == [shape]
 
@@ -253,7 +256,8 @@ def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
                                    "The load is 98 pascal (Pa).", "Home > Away: the ratio fell to 2.1.",
                                    "Home / Away games were split evenly this season.",
                                    "Name the three rivers that meet in the city.",
-                                   "Veröffentlicht wurde die Studie am 3. März 2023 im Fachblatt Nature."])
+                                   "Veröffentlicht wurde die Studie am 3. März 2023 im Fachblatt Nature.",
+                                   "Save the date: the summit opens on May 3.", "Listen to the full interview below."])
 def test_page_furniture_words_in_prose_or_headings_are_no_shape(prose):
     assert line_signals(split_lines(prose), frozenset()) == [None]
 
