@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 _REL = re.compile(r"\bago\b", re.IGNORECASE)
 # A line that gives a second date after the first: "PUBLISHED: Nov 19, 2019 at 8:59 pm | UPDATED: ..."
-_SECOND_DATE = re.compile(r"\b(?:last )?(?:updated|modified)\b", re.IGNORECASE)
+_SECOND_DATE = re.compile(r"\b(?:last )?(?:updated|modified|aktualisiert|geändert|mis à jour|modifié|actualizado|"
+                          r"atualizado|aggiornato|zaktualizowano|bijgewerkt)\b", re.IGNORECASE)
 # what a date line adds after a separator: "June 12, 2024 | 4 Comments", "12 May 2024 · 5 min read"
 _PARTS = re.compile(r"\s[|•·]\s")
 _EPOCH = re.compile(r"^\d{10}(\d{3})?$")  # Unix time in seconds or milliseconds, as feeds give it
@@ -75,7 +76,7 @@ def _parse(value: str | None) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)
     from dateutil import parser
 
-    value = _COUNTS.sub(" ", value)
+    value = _COUNTS.sub(" ", value).strip(" \t-–—|,;·•")  # what separated the part from the next: no offset
     options = {"fuzzy": True, "tzinfos": ZONES, "dayfirst": bool(_DAY_FIRST.search(value)), "parserinfo": _parserinfo()}
     try:
         with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning

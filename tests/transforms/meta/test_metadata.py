@@ -32,6 +32,8 @@ from transforms.meta.metadata import parse_published
     ("3. Juni 2023 von Anna Schmidt", "2023-06-03 00:00:00+00:00"),
     ("03.06.2023, 14:30 Uhr", "2023-06-03 14:30:00+00:00"),
     ("Publié le 12 mars 2024 à 10h15", "2024-03-12 10:15:00+00:00"),
+    ("Publié le 14 novembre 2023 à 08h45 - Mis à jour le 14 novembre 2023 à 10h02", "2023-11-14 08:45:00+00:00"),
+    ("Veröffentlicht am 8. September 2022, 14:32 Uhr, aktualisiert am 9. September", "2022-09-08 14:32:00+00:00"),
     ("5 de junio de 2024", "2024-06-05 00:00:00+00:00"),
     ("14 października 2023", "2023-10-14 00:00:00+00:00"),
     ("Gen. Milley spoke on March 3, 2024", "2024-03-03 00:00:00+00:00"),  # "Gen." is no month
