@@ -46,8 +46,8 @@ class LinePatterns(NamedTuple):
         r"(scroll|continue) (down )?to continue( reading| with (the )?(content|article|story))?\.*",
         # an affiliate disclosure: "This post may contain affiliate links. Read our disclosure policy."
         r"((this|the) (post|article|page|story|site) (may )?contains? affiliate links|as an amazon associate|"
-        r"we (may )?(earn|receive) (a )?(small )?(commission|compensation)|(affiliate|advertising) disclosure)"
-        r"\b.{0,200}",
+        r"we (may )?earn (a )?(small )?(affiliate )?commission (from|on|if|when) |(affiliate|advertising) disclosure)"
+        r".{0,200}",
     )
     teaser_marker: tuple[str, ...] = (
         r"(you (might|may) (also )?(like|enjoy|be interested in)|you might have missed)\s*:?",

@@ -51,7 +51,7 @@ def clean_text(text: str, opts: CleanOptions = DEFAULT.clean, template: frozense
         return Cleaned(body="")
     model = None if keep_region else load_model() if model is _DEFAULT_MODEL else model
     facts = page_facts(lines, text, opts)
-    forced = _forced(lines, template)
+    forced = _forced(lines, template, facts.signals)
     if model is None:
         reasons = _rule_decisions(lines, facts, forced, opts, keep_region)
     else:
@@ -81,11 +81,13 @@ def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
     return PageFacts(stops, stops.own_list, signals, markers, teaser, comments, rule_keep)
 
 
-def _forced(lines: Lines, template: frozenset[int]) -> list[str | None]:
-    """The removals no model overrules: the site's template lines, links to other stories ("Read more: ...")."""
+def _forced(lines: Lines, template: frozenset[int], signals: list[str | None]) -> list[str | None]:
+    """The removals no model overrules: the site's template lines, links to other stories ("Read more: ..."),
+    an ad slot's label ("Advertisement", "Anzeige", "Publicité": never kept on a dev page, 71 labelled;
+    between two paragraphs of an article the model kept one)."""
     in_template = [line_key(t) in template for t in lines.text] if template else [False] * len(lines.text)
-    return ["site_template" if t else "teaser_link" if link else None
-            for t, link in zip(in_template, teaser_links(lines.lower), strict=True)]
+    return ["site_template" if t else "teaser_link" if link else "advertisement" if sig == "advertisement" else None
+            for t, link, sig in zip(in_template, teaser_links(lines.lower), signals, strict=True)]
 
 
 def _model_decisions(lines: Lines, facts: PageFacts, forced: list[str | None], model: CleanerModel,

@@ -80,6 +80,17 @@ def test_a_date_line_below_a_title_that_opens_the_article_gives_its_date_and_aut
     assert cleaned.body.startswith("Last spring")
 
 
+def test_an_ad_label_between_paragraphs_goes_whatever_the_model_says():
+    page = ("Le chômage recule à 7,1 % au troisième trimestre\n"
+            "Le taux de chômage en France a reculé à 7,1 % de la population active au troisième trimestre, a "
+            "annoncé mardi l'Insee.\nAu total, 2,3 millions de personnes étaient au chômage, soit 45 000 de moins "
+            "qu'au trimestre précédent.\nPublicité\n« La tendance reste favorable, mais le ralentissement de la "
+            "croissance pourrait peser », estime un économiste de la Banque de France.\n")
+    cleaned = clean_text(page)
+    assert "Publicité" not in cleaned.body and cleaned.body.endswith("Banque de France.")
+    assert ("Publicité", "advertisement") in [(r.text, r.reason) for r in cleaned.removed]
+
+
 def test_every_removed_line_has_a_reason():
     raw = seed_text("001_ae877c58f8d80608.txt")
     cleaned = clean_text(raw)
@@ -257,7 +268,9 @@ def test_page_furniture_in_the_open_webs_languages_has_its_shape(line, shape):
                                    "Home / Away games were split evenly this season.",
                                    "Name the three rivers that meet in the city.",
                                    "Veröffentlicht wurde die Studie am 3. März 2023 im Fachblatt Nature.",
-                                   "Save the date: the summit opens on May 3.", "Listen to the full interview below."])
+                                   "Save the date: the summit opens on May 3.", "Listen to the full interview below.",
+                                   "We receive compensation from the state for each patient, the hospital said.",
+                                   "We earn a commission of 2% on every sale, the broker said."])
 def test_page_furniture_words_in_prose_or_headings_are_no_shape(prose):
     assert line_signals(split_lines(prose), frozenset()) == [None]
 
