@@ -31,6 +31,8 @@ _SEE_ALSO = (
     r"(leer|lea|lee|vea|ver|mira|mire) también|(noticias|artículos) relacionad[oa]s|"
     r"(leia|veja) também|saiba mais|notícias relacionadas|leggi anche|vedi anche|articoli correlati|"
     r"(prze)?czytaj (też|także|również)|zobacz (też|także|również)|lees ook|zie ook|"
+    r"más información|más noticias|lo más (leído|visto)|en savoir plus|les plus lus|le plus lu|meistgelesen|"
+    r"mehr dazu|(i )?più letti|najczęściej czytane|meest gelezen|"
     r"читайте также|смотрите также|explore further)"
 )
 

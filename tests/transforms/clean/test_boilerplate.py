@@ -218,7 +218,8 @@ def test_a_sentence_after_a_marker_is_no_link(sentence):
                                     "Weiterlesen", "Das könnte Sie auch interessieren:", "Ähnliche Artikel",
                                     "Siehe auch", "À lire aussi",
                                     "Sur le même sujet", "Veja também", "Saiba mais", "Leggi anche", "Lees ook",
-                                    "Explore further", "Читайте также"])
+                                    "Explore further", "Читайте также", "Más información", "Lo más leído",
+                                    "Meistgelesen", "Les plus lus", "En savoir plus", "I più letti"])
 def test_see_also_opens_a_teaser_list_in_the_languages_of_the_open_web(marker):
     lines = split_lines(marker + "\nZweiter Artikel über etwas anderes\n")
     assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS)[0] == "teaser_marker"
