@@ -26,21 +26,22 @@ ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": 
 
 
 # Month names in the languages of the open web's pages beside English's (dateutil knows English alone, and
-# read "3. Juni 2023" as March 1st: the day taken for the month); no short forms that are words elsewhere
-# ("Gen." for a general, "ene")
+# read "3. Juni 2023" as March 1st: the day taken for the month), with their short forms ("12 ABR 2023")
+# but those that are words in English date lines ("Gen." for a general, "set", "out", "ago")
 _MONTHS = (
-    ("januar", "jänner", "janvier", "janv", "enero", "gennaio", "janeiro", "januari", "stycznia", "styczeń"),
-    ("februar", "février", "févr", "fevrier", "febrero", "febbraio", "fevereiro", "februari", "lutego", "luty"),
-    ("märz", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec"),
-    ("avril", "abril", "aprile", "kwietnia", "kwiecień"),
-    ("mai", "mayo", "maggio", "maio", "mei", "maja", "maj"),
-    ("juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec"),
-    ("juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec"),
+    ("januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "janeiro", "januari", "stycznia", "styczeń"),
+    ("februar", "février", "févr", "fevrier", "febrero", "fev", "febbraio", "fevereiro", "februari", "lutego", "luty"),
+    ("märz", "mär", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec"),
+    ("avril", "avr", "abril", "abr", "aprile", "kwietnia", "kwiecień"),
+    ("mai", "mayo", "maggio", "mag", "maio", "mei", "maja", "maj"),
+    ("juni", "juin", "junio", "giugno", "giu", "junho", "czerwca", "czerwiec"),
+    ("juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lipca", "lipiec"),
     ("août", "aout", "agosto", "augustus", "sierpnia", "sierpień"),
     ("septembre", "septiembre", "setiembre", "settembre", "setembro", "września", "wrzesień"),
-    ("oktober", "octobre", "octubre", "ottobre", "outubro", "października", "październik"),
+    ("oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "października", "październik"),
     ("novembre", "noviembre", "novembro", "listopada", "listopad"),
-    ("dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia", "grudzień"),
+    ("dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dicembre", "dic", "dezembro", "grudnia",
+     "grudzień"),
 )
 _DAY_FIRST = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")  # "03.06.2023": day, month, year wherever it is written
 # counts a date line gives beside the date ("June 3, 2023 by Sarah Jennings 23 Comments"), read as an hour

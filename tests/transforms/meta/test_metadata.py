@@ -36,6 +36,7 @@ from transforms.meta.metadata import parse_published
     ("Veröffentlicht am 8. September 2022, 14:32 Uhr, aktualisiert am 9. September", "2022-09-08 14:32:00+00:00"),
     ("5 de junio de 2024", "2024-06-05 00:00:00+00:00"),
     ("14 października 2023", "2023-10-14 00:00:00+00:00"),
+    ("Madrid - 12 ABR 2023 - 14:20 CEST", "2023-04-12 12:20:00+00:00"), ("3 déc. 2023", "2023-12-03 00:00:00+00:00"),
     ("Gen. Milley spoke on March 3, 2024", "2024-03-03 00:00:00+00:00"),  # "Gen." is no month
 ])
 def test_a_publication_time_in_utc(value, expected):
