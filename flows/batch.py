@@ -75,7 +75,7 @@ class Batch:
     def _process(self, log) -> Outcome:
         s, settings = self.summary, self.settings
         with self.clock("discover"):
-            files, quarantine = discover_inputs(self.input_uri, self.default_date)
+            files, quarantine = discover_inputs(self.input_uri, self.default_date, self.warehouse_uri)
             self.listed = {f.uri for f in files}
             if self.replace_dates is not None:
                 files = [f for f in files if f.batch_date in self.replace_dates]
@@ -273,7 +273,7 @@ def has_unread(input_uri: str, warehouse_uri: str) -> bool:
     once, and a scheduled run over one usually finds new files."""
     if "://" in input_uri and not input_uri.startswith("file://"):
         return True
-    files, _ = sources.discover(input_uri, "")
+    files, _ = sources.discover(input_uri, "", warehouse_uri)
     known = Lakehouse(warehouse_uri).input_index(sources.root_key(input_uri))
     return any(not f.version or f.uri not in known or known[f.uri][0] != f.version for f in files)
 

@@ -125,7 +125,7 @@ def _dry_run(args, settings: Settings, out: Output) -> dict:
     lake = open_warehouse(settings.warehouse, create=False)
     span = days(args.start, args.end)
     try:
-        files, skipped = discover(settings.input, "")
+        files, skipped = discover(settings.input, "", settings.warehouse)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     published = Counter(str(d) for d in lake.read_column("articles", "batch_date", set(span))) \

@@ -76,9 +76,11 @@ def file_format(path: str) -> str | None:
     return next((fmt for ext, fmt in FORMATS.items() if name.endswith(ext)), None)
 
 
-def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[dict]]:
-    """Every file under the input root (sorted) and quarantine rows for those that must not be read."""
+def discover(input_uri: str, default_date: str, warehouse_uri: str | None = None) -> tuple[list[InputFile], list[dict]]:
+    """Every file under the input root (sorted) and quarantine rows for those that must not be read. A
+    warehouse inside the input root is not input: its own files are left out, not quarantined run after run."""
     fs, root = fsspec.core.url_to_fs(input_uri)
+    skip = _inside(fs, root, warehouse_uri)
     try:
         if not fs.exists(root):
             raise InputError(f"input not found: {input_uri}")
@@ -89,7 +91,7 @@ def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[d
     real_root = os.path.realpath(root) if not protocol else None
     files, quarantined, now = [], [], time.time()
     for path, info in sorted(entries.items()):
-        if info.get("type") == "directory":
+        if info.get("type") == "directory" or skip and (path == skip or path.startswith(skip + "/")):
             continue
         uri = protocol + path
         rel = path[len(root):] if path.startswith(root) else path
@@ -105,6 +107,22 @@ def discover(input_uri: str, default_date: str) -> tuple[list[InputFile], list[d
         else:
             files.append(InputFile(uri, path, int(info.get("size") or 0), date, version_of(info, now)))
     return files, quarantined
+
+
+def _inside(fs, root: str, warehouse_uri: str | None) -> str | None:
+    """The warehouse's path on the input's file system when it lies under the input root, else None."""
+    if not warehouse_uri:
+        return None
+    try:
+        wfs, path = fsspec.core.url_to_fs(warehouse_uri)
+    except (ImportError, ValueError):
+        return None
+    if type(wfs) is not type(fs):
+        return None
+    if "://" not in warehouse_uri:
+        path, root = os.path.realpath(path), os.path.realpath(root)
+    path, root = path.rstrip("/"), root.rstrip("/")
+    return path if path.startswith(root + "/") else None
 
 
 def quarantine_row(source_uri: str, batch_date: str, reason: str, article_id: str | None = None,

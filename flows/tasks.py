@@ -70,8 +70,8 @@ _IO = {"retries": 2, "retry_delay_seconds": [1, 5], "retry_condition_fn": transi
 
 
 @_task(name="discover inputs", **_IO)
-def discover_inputs(input_uri: str, default_date: str):
-    return sources.discover(input_uri, default_date)
+def discover_inputs(input_uri: str, default_date: str, warehouse_uri: str | None = None):
+    return sources.discover(input_uri, default_date, warehouse_uri)
 
 
 @_task(name="read chunk", **_IO)

@@ -109,7 +109,8 @@ def test_second_run_publishes_nothing(seeds_warehouse):
 
 
 def test_a_changed_input_is_read_again_and_an_unchanged_one_is_not(tmp_path, prefect_api):
-    inp, wh = tmp_path / "in", tmp_path / "wh"
+    inp = tmp_path / "in"
+    wh = inp / "wh"  # a warehouse inside the input root is no input: its own files are neither read nor quarantined
     inp.mkdir()
     for seed in ("000_3ef350cdd4bc2bac.txt", "003_b54bb3dfe6eb36d9.txt"):
         shutil.copy(SEEDS / seed, inp / seed)
@@ -127,7 +128,7 @@ def test_a_changed_input_is_read_again_and_an_unchanged_one_is_not(tmp_path, pre
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "2 files (1 unchanged since read, not read again), 1 new articles" in out
-    assert q(wh, "select count(*) from articles") == [(3,)]
+    assert q(wh, "select count(*) from articles") == [(3,)] and q(wh, "select count(*) from quarantine") == [(0,)]
     shutil.rmtree(wh / "_newsetl" / "inputs")  # without the index every file is read: the same answer
     (wh / "_newsetl" / "inputs").write_text("not a folder")  # and when it cannot be saved, the run still publishes
     proc = newsetl("run", "--input", str(inp), "--warehouse", str(wh), env=prefect_api)

@@ -60,3 +60,17 @@ def test_an_html_page_saved_as_text_is_read_as_html(tmp_path):
     (page_doc,) = read["page.txt"]
     assert page_doc.fmt == "html" and "Правительство" in page_doc.content and page_doc.encoding_source == "declared"
     assert [d.fmt for d in read["note.txt"]] == ["text"] and [d.fmt for d in read["feed.jsonl"]] == ["html", "text"]
+
+
+def test_a_warehouse_inside_the_input_root_is_not_input(tmp_path):
+    from flows.sources import discover
+
+    (tmp_path / "a.txt").write_text("An article.\n", "utf-8")
+    (tmp_path / "wh" / "articles" / "_delta_log").mkdir(parents=True)
+    (tmp_path / "wh" / "articles" / "_delta_log" / "00000000000000000000.json").write_text("{}", "utf-8")
+    (tmp_path / "wh" / "notes.txt").write_text("Not an article either.\n", "utf-8")
+    files, quarantined = discover(str(tmp_path), "", str(tmp_path / "wh"))
+    assert [f.path.rsplit("/", 1)[-1] for f in files] == ["a.txt"] and quarantined == []
+    files, quarantined = discover(str(tmp_path), "")  # a warehouse elsewhere: every file is input
+    assert len(files) == 2 and len(quarantined) == 1
+    assert discover(str(tmp_path), "", str(tmp_path.parent / "wh"))[0] == files  # outside the root: no effect
