@@ -55,29 +55,27 @@ Your email address will not be published. Required fields are marked *
 """
 
 
-def test_a_date_line_gives_the_date_and_the_author_it_names():
+BLOG_PAGE = ("Home » Gardening » Vegetables\nHow I grew 40 kilos of tomatoes on a small balcony\n"
+             "June 3, 2023 by Sarah Jennings 23 Comments\n"
+             "Last spring I decided to see how many tomatoes I could grow on our tiny city balcony, which gets about "
+             "six hours of sun a day.\nBy the end of September I had harvested just over 40 kilos of fruit, far "
+             "more than we could eat, so a lot of it became sauce.\n")
+
+
+@pytest.mark.parametrize("page,title,author,published,opening", [
+    (WORDPRESS_PAGE, "City council approves $48 million budget for new library", "Mark Allen",
+     "2024-06-12 00:00:00+00:00", "The Springfield City Council voted 7-2"),
+    # the date line below a title that opens the article, with a count beside it
+    (BLOG_PAGE, "How I grew 40 kilos of tomatoes on a small balcony", "Sarah Jennings", "2023-06-03 00:00:00+00:00",
+     "Last spring"),
+])
+def test_a_date_line_gives_the_date_and_the_author_it_names(page, title, author, published, opening):
     from transforms.meta.metadata import parse_published
 
-    cleaned = clean_text(WORDPRESS_PAGE)
-    assert cleaned.title == "City council approves $48 million budget for new library"
-    assert cleaned.author == "Mark Allen"
-    assert str(parse_published(cleaned.published)) == "2024-06-12 00:00:00+00:00"
-    assert cleaned.body.startswith("The Springfield City Council voted 7-2")
-
-
-def test_a_date_line_below_a_title_that_opens_the_article_gives_its_date_and_author():
-    from transforms.meta.metadata import parse_published
-
-    page = ("Home » Gardening » Vegetables\nHow I grew 40 kilos of tomatoes on a small balcony\n"
-            "June 3, 2023 by Sarah Jennings 23 Comments\n"
-            "Last spring I decided to see how many tomatoes I could grow on our tiny city balcony, which gets about "
-            "six hours of sun a day.\nBy the end of September I had harvested just over 40 kilos of fruit, far more "
-            "than we could eat, so a lot of it became sauce.\n")
     cleaned = clean_text(page)
-    assert cleaned.title == "How I grew 40 kilos of tomatoes on a small balcony"
-    assert cleaned.author == "Sarah Jennings"
-    assert str(parse_published(cleaned.published)) == "2023-06-03 00:00:00+00:00"
-    assert cleaned.body.startswith("Last spring")
+    assert (cleaned.title, cleaned.author) == (title, author)
+    assert str(parse_published(cleaned.published)) == published
+    assert cleaned.body.startswith(opening)
 
 
 def test_an_ad_label_between_paragraphs_goes_whatever_the_model_says():
