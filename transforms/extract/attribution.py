@@ -26,11 +26,13 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
     node, stands_for = span_root(span), None
     while node.head.i != node.i:
         node = node.head
-        if node.pos_ == "VERB" and node.lemma_ in ATTRIBUTION.verbs:
-            subj = _source_of(node, span)
+        for verb in (node, *_asides(node)):
+            if verb.pos_ != "VERB" or verb.lemma_ not in ATTRIBUTION.verbs:
+                continue
+            subj = _source_of(verb, span)
             counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lemma_ in ATTRIBUTION.put_objects
-                          for c in node.children)
-            if subj is not None and (node.lemma_ != "put" or counted):
+                          for c in verb.children)
+            if subj is not None and (verb.lemma_ != "put" or counted):
                 if subj.pos_ != "PRON":
                     return source_name(subj, aliases)  # also above a pronoun: "Reed has said that he expects"
                 if stands_for is None:
@@ -43,6 +45,14 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
             if owner is not None and owner.pos_ != "PRON":
                 return source_name(owner, aliases)
     return None
+
+
+def _asides(node) -> list:
+    """The reporting asides of a clause, which report it: "Half a million marched, organisers said, while ...".
+    A bare verb only: one with an object, a clause of its own or a negation says something else ("... 60 jobs
+    (the company would not disclose the number)")."""
+    return [c for c in node.children if c.dep_ == "parataxis" and c.lemma_ != "put"
+            and not any(g.dep_ in ("dobj", "ccomp", "neg") for g in c.children)]
 
 
 def _states(numbers, span, sent) -> bool:
@@ -64,12 +74,14 @@ def _states(numbers, span, sent) -> bool:
 
 def _source_of(verb, span):
     """The active subject, or the passive agent ('by X'), of an attribution verb, the noun a relative clause
-    ('which says') hangs on; not the figure itself."""
+    ('which says') hangs on; not the figure itself (by the tree: an appositive the parser hangs on the
+    subject may reach past the figure, "The army said it killed 40 militants, a claim that ...")."""
+    root = span_root(span)
     for child in verb.children:
         if child.dep_ == "nsubj" and child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
             return verb.head  # "the Kremlin, which says 50,000 soldiers have died"
         if (child.dep_ == "nsubj" and (child.pos_ != "PRON" or child.lower_ in _PRONOUNS)
-                and not (child.left_edge.i <= span.start < child.right_edge.i + 1)):
+                and not (child.i == root.i or child.is_ancestor(root))):
             return child
         if child.dep_ == "agent":
             return next((c for c in child.children if c.dep_ == "pobj"), None)

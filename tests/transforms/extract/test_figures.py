@@ -317,6 +317,20 @@ def test_an_owner_s_numbers_state_the_figures_in_them_or_under_them_only(nlp, te
     assert [f.attributed_to for f in extract_figures(nlp(text))] == sources
 
 
+@pytest.mark.parametrize("text,sources", [
+    # a reporting aside reports the clause it sits in, also when the sentence goes on
+    ("Half a million people marched in Paris on Saturday, organisers said, while police put the number at 120,000.",
+     ["organisers", "police"]),
+    # an aside that says something of its own reports nothing
+    ("GateHouse laid off more than 60 employees (the company would not disclose the number) last year.", [None]),
+    # the subject is the subject by the tree: an appositive hung on it does not make it hold the figure
+    ("The army said it had killed more than 40 militants in the operation, a claim that could not be "
+     "independently verified.", ["army"]),
+])
+def test_a_reporting_aside_and_a_subject_with_an_appositive_name_the_source(nlp, text, sources):
+    assert [f.attributed_to for f in extract_figures(nlp(text))] == sources
+
+
 def test_offsets_point_at_the_text(nlp):
     body = clean_text(seed_text("001_ae877c58f8d80608.txt")).body
     for f in extract_figures(nlp(body)):
