@@ -124,6 +124,8 @@ def figs(nlp, text):
     # a DATE of numbers alone is no date, nor a previous value NER tags DATE
     ("Between 10 and 15 people were injured.", (10, 15, "people", "count", "range")),
     ("The party won 48 seats, down from 55.", (55, None, "seat", "count", "exact")),
+    # thousands or a scale make no day, year or hour, whatever NER tags with the date after them
+    ("The city had 1.5 million visitors this year, up from 900k last year.", (9e5, None, "visitor", "count", "exact")),
     # a unit spaCy splits at its slash; degrees without a scale
     ("Winds of up to 200 km/h were recorded.", (200, None, "km/h", "quantity", "at_most")),
     ("Temperatures reached 40 degrees on Sunday.", (40, None, "degree", "quantity", "exact")),
