@@ -204,6 +204,9 @@ def counted_noun(doc, span) -> Counted | None:
     while head is not None and head.dep_ == "compound" and head.tag_ == "NNS" and head.head.i > head.i \
             and head.head.pos_ == "NOUN":
         head = head.head  # "300 special forces soldiers": the soldiers (a "three-game streak" counts games)
+    if head is not None and head.pos_ == "PROPN":  # "350 US Army and Air National Guard personnel": the parser
+        head = next((c for c in head.children if c.dep_ == "conj" and c.pos_ == "NOUN"  # hangs the number on the
+                     and (c.tag_ == "NNS" or c.lower_ in _INVARIANT)), head)  # first name, the count's noun is last
     if head is None:
         nxt = doc[span.end] if span.end < len(doc) else None
         if (nxt is not None and nxt.pos_ in ("NOUN", "PROPN")

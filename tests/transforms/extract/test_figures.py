@@ -135,6 +135,9 @@ def figs(nlp, text):
     # "a dozen", "half a dozen"; a number "-strong" counts the members of the noun after it
     ("At least a dozen people were hurt.", (12, None, "people", "count", "at_least")),
     ("Half a dozen soldiers were wounded.", (6, None, "soldier", "count", "exact")),
+    # a number the parser hangs on the first of two names before the counted noun
+    ("The base houses some 350 US Army and Air National Guard personnel.",
+     (350, None, "personnel", "count", "approx")),
     ("The company will cut 10% of its 12,000-strong workforce.", (12000, None, "workforce", "count", "exact")),
     ("A 300-strong crowd gathered outside.", (300, None, "crowd", "count", "exact")),
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
