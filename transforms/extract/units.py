@@ -221,7 +221,8 @@ def counted_noun(doc, span) -> Counted | None:
     if head.dep_ == "appos" and not span.start <= head.head.i < span.end or referential(doc, span):
         return None  # "X and Y, two influential figures"; "the two countries"
     unit = singular(head)
-    if unit in FIGURE_WORDS.non_units or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit:
+    if unit in FIGURE_WORDS.non_units or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit \
+            or unit in NUMBER_WORDS.units:  # a number counts no number: "a 7-Eleven store"
         return None
     if _names_one(doc, span, head, unit):
         return None

@@ -233,6 +233,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "The shop sells a 3-in-1 charging pad.",
     "The quarterback was 20-of-24 passing.",
     "The plan has (1) a budget and (2) a timetable.",
+    "A 7-Eleven store was robbed.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
