@@ -167,7 +167,7 @@ class BylinePatterns(NamedTuple):
 
     by: tuple[str, ...] = (
         r"(?:by|written by|von|par|por|di|door|av|af|autor|author|reporter)\s*:?\s+"
-        r"([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin|and|&)){0,5})\s*(?:[,|–—-].{0,80})?",
+        r"([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin|and|&)){0,5})\s*(?:[,|–—·•-].{0,80})?",
     )
 
 

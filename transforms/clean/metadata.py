@@ -7,6 +7,7 @@ from transforms.clean.lines import Lines
 from transforms.clean.shapes import lines_holding
 from transforms.clean.signals import TEASER_MARKER
 from transforms.constants import BYLINE_RE
+from transforms.meta.metadata import parse_published
 from transforms.options import CleanOptions
 
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
@@ -40,10 +41,11 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
         for i in lines_holding("\n".join(lines.lower[:end]), [key.split(" ", 1)[0]]):
             if len(key) <= len(texts[i]) <= longest and _norm(title_parts(texts[i])[0].lower()) == key:
                 reasons[i] = "title"
+    byline_rest = ""  # what a byline gives after the name: "By Jane Doe · May 17, 2024 · 4 min read"
     for i in range(max(0, (t or 0)), min(end, start + 3)):
         m = BYLINE_RE.fullmatch(texts[i])
         if m and not texts[i].endswith("."):
-            meta["author"] = m.group(1).strip()
+            meta["author"], byline_rest = m.group(1).strip(), texts[i][m.end(1):]
             reasons[i] = "byline"
             break
     # the date lines between the title and the article; around the title when it opens the article
@@ -56,6 +58,8 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
         by = next((m for i in dated if (m := _DATED_BY.search(texts[i]))), None) if meta["author"] is None else None
         if by is not None:
             meta["author"] = by.group(1)
+    if meta["published"] is None and parse_published(byline_rest) is not None:
+        meta["published"] = byline_rest.strip(" ,|–—·•-")
     if end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] and not TEASER_MARKER(lines.lower[end]):
         meta["source_name"] = texts[end]
         reasons[end] = "signature"

@@ -44,9 +44,13 @@ _MONTHS = (
      "grudzień"),
 )
 _DAY_FIRST = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")  # "03.06.2023": day, month, year wherever it is written
-# counts a date line gives beside the date ("June 3, 2023 by Sarah Jennings 23 Comments"), read as an hour
+# counts a date line gives beside the date ("June 3, 2023 by Sarah Jennings 23 Comments"), read as an hour,
+# and the reading time ("4 min read", "Lesezeit: 3 Min.", "Lecture 5 min")
 _COUNTS = re.compile(r"\b\d+\s+(?:comments?|responses?|replies|views?|shares?|likes?|kommentare?|commentaires?|"
-                     r"comentarios?|commenti|komentarz[ey]?|reacties)\b", re.IGNORECASE)
+                     r"comentarios?|commenti|komentarz[ey]?|reacties)\b|"
+                     r"(?:\b(?:lesezeit|lecture|lectura|lettura|leestijd|czas czytania)\s*:?\s*)?"
+                     r"\b\d+\s*(?:min(?:ute)?s?\.?|minuten|minutos|minuti)"
+                     r"(?:\s+(?:read|reading|de lectura|di lettura))?(?=\W|$)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -62,12 +62,22 @@ BLOG_PAGE = ("Home » Gardening » Vegetables\nHow I grew 40 kilos of tomatoes o
              "more than we could eat, so a lot of it became sauce.\n")
 
 
+MAGAZINE_PAGE = ("Home\nWorld\nFloods displace 40,000 in northern Italy\n"
+                 "By Giulia Romano · May 17, 2024 · 4 min read\n"
+                 "More than 40,000 people have been forced from their homes after torrential rain caused rivers to "
+                 "burst their banks across the region, officials said on Friday.\nAt least nine people have died and "
+                 "hundreds more have been rescued from rooftops by helicopter, the civil protection agency said.\n")
+
+
 @pytest.mark.parametrize("page,title,author,published,opening", [
     (WORDPRESS_PAGE, "City council approves $48 million budget for new library", "Mark Allen",
      "2024-06-12 00:00:00+00:00", "The Springfield City Council voted 7-2"),
     # the date line below a title that opens the article, with a count beside it
     (BLOG_PAGE, "How I grew 40 kilos of tomatoes on a small balcony", "Sarah Jennings", "2023-06-03 00:00:00+00:00",
      "Last spring"),
+    # a byline that gives the date after the name, and a reading time
+    (MAGAZINE_PAGE, "Floods displace 40,000 in northern Italy", "Giulia Romano", "2024-05-17 00:00:00+00:00",
+     "More than 40,000 people"),
 ])
 def test_a_date_line_gives_the_date_and_the_author_it_names(page, title, author, published, opening):
     from transforms.meta.metadata import parse_published

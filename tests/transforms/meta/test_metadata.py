@@ -28,6 +28,9 @@ from transforms.meta.metadata import parse_published
     ("Published Tue, Nov 19 2019 7:05 AM EST Updated Tue, Nov 19 2019 7:16 AM EST", "2019-11-19 12:05:00+00:00"),
     # a count beside the date is no hour
     ("June 3, 2023 by Sarah Jennings 23 Comments", "2023-06-03 00:00:00+00:00"),
+    # a reading time is no hour either
+    ("May 17, 2024 | 5 minute read", "2024-05-17 00:00:00+00:00"),
+    ("Lesezeit: 4 Min. · 3. Juni 2023", "2023-06-03 00:00:00+00:00"),
     # the open web's other languages: their month names, and a dotted date is day first
     ("3. Juni 2023 von Anna Schmidt", "2023-06-03 00:00:00+00:00"),
     ("03.06.2023, 14:30 Uhr", "2023-06-03 14:30:00+00:00"),
