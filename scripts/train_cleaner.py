@@ -29,7 +29,7 @@ from transforms.clean.cleaner import page_facts
 from transforms.clean.features import LEXICON_COLUMNS, NAMES, lexicon_features, line_features
 from transforms.clean.lexicon import Lexicon, tokens
 from transforms.clean.lines import split_lines
-from transforms.clean.model import hysteresis, labels
+from transforms.clean.model import keep_lines
 from transforms.options import DEFAULT
 
 OUT = devsets.ROOT / "transforms" / "data" / "cleaner"
@@ -149,8 +149,8 @@ def cross_validate(pages: list[Prepared]) -> dict[str, dict]:
 
 def bodies(pages: list[Prepared], probs: dict, thresholds: tuple[float, float]) -> dict[str, str]:
     """Each page's body at (threshold, extend threshold), as the cleaner keeps lines."""
-    return {p.page.id: "\n\n".join(t for t, k in zip(p.lines.text, hysteresis(probs[p.page.id], *thresholds,
-                                                                              labels(p.base)), strict=False) if k)
+    return {p.page.id: "\n\n".join(t for t, k in zip(p.lines.text, keep_lines(probs[p.page.id], p.base, *thresholds),
+                                                    strict=False) if k)
             for p in pages}
 
 

@@ -178,3 +178,21 @@ def test_breadcrumbs_above_the_headline_are_no_title():
     cleaned = clean_text(page)
     assert cleaned.title == "Dam failure floods three villages in northern Spain"
     assert cleaned.author == "Maria Lopez" and cleaned.body.startswith("Three villages in northern Spain")
+
+
+def test_the_prose_after_a_box_inside_the_article_is_kept():
+    from transforms.clean.model import bridge
+
+    keep = np.array([True, False, False, False, False, False])
+    p = np.array([0.9, 0.1, 0.1, 0.25, 0.12, 0.05])
+    boxes = np.array([False, True, True, False, False, False])
+    prose = np.array([True, False, False, True, True, True])
+    assert bridge(keep, p, boxes, prose).tolist() == [True, False, False, True, True, False]
+    assert bridge(keep, p, boxes, prose, box_lines=1).tolist() == keep.tolist()  # a box too long: the article ended
+    assert bridge(keep, p, np.zeros(6, bool), prose).tolist() == keep.tolist()  # no box: the model's say
+    p[3] = 0.15
+    assert bridge(keep, p, boxes, prose).tolist() == keep.tolist()  # the first paragraph after it too unlikely
+    page = (FIXTURES / "pages" / "floods-with-boxes.txt").read_text("utf-8")  # a page written for this test
+    body = clean_text(page).body
+    assert body.endswith("Meteorologists warned that more rain was expected early next week.")
+    assert "Sign up" not in body and "Read more" not in body and "Why Italy keeps flooding" not in body
