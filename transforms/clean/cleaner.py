@@ -159,7 +159,8 @@ def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint
 
 def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions, title: str | None) -> Cleaned:
     rendered = split_lines(page.rendered)
-    features = line_features(rendered, page_facts(rendered, page.rendered, opts), model.lexicon, opts)
+    facts = page_facts(rendered, page.rendered, opts)
+    features = line_features(rendered, facts, model.lexicon, opts)
     probability: dict[str, float] = {}
     for key, p in zip(map(_key, rendered.text), model.keep_probability(features), strict=False):
         probability[key] = max(p, probability.get(key, 0.0))
@@ -198,7 +199,14 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     removed = assemble(rendered.text, reasons, {}).removed
     if removed_title and not any(r.reason == "title" for r in removed):
         removed.insert(0, Removed(removed_title[0], "title"))
-    return Cleaned(body="\n\n".join(body), title=title, author=author, removed=removed)
+    # the byline, date line and site name (in the title) around the article in the rendered page, as a text
+    # page's ("Posted by Tom Harris on 3 March 2024, 14:05" above it): for what the markup does not say; a
+    # name below it is no signature here (the rendered page goes on with its menus: "Ausbildung")
+    kept_lines = [i for i, r in enumerate(reasons) if r is None]
+    meta = page_metadata(rendered, kept_lines[0], kept_lines[-1] + 1, facts.signals, list(reasons), opts, title,
+                         signature=False) if kept_lines else {}
+    return Cleaned(body="\n\n".join(body), title=title, author=author or meta.get("author"), removed=removed,
+                   source_name=meta.get("source_name"), published=meta.get("published"))
 
 
 def _headline_of(line: str, title_key: str, opts: CleanOptions) -> bool:

@@ -23,9 +23,10 @@ _BREADCRUMBS = re.compile(r"[^\s›»>|/→]+(?: [^\s›»>|/→]+){0,2}(?:\s*[�
 
 
 def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: list, opts: CleanOptions,
-                  title_hint: str | None) -> dict:
+                  title_hint: str | None, signature: bool = True) -> dict:
     """Title, author, source name and date line of a page whose article spans lines [start, end);
-    sets the reason of the lines they came from ("title", "byline", "signature")."""
+    sets the reason of the lines they came from ("title", "byline", "signature"). signature: a name
+    on the line after the article is its source ("Reuters"), as on a page of text."""
     texts = lines.text
     meta: dict = {"title": None, "author": None, "source_name": None, "published": None}
     t = find_title(lines, start if start > 0 else 1, signals, opts)
@@ -33,6 +34,9 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
         t = find_title(lines, start + 1, signals, opts)
     if title_hint:
         meta["title"] = title_hint
+        headline, site = title_parts(texts[t]) if t is not None else (None, None)
+        if site and len(title_hint.split()) >= 4 and _norm(headline.lower()) == _norm(title_hint.lower()):
+            meta["source_name"] = site  # the title line names the site after a headline ("Site - Section" no)
     elif t is not None:
         meta["title"], meta["source_name"] = title_parts(texts[t])
     key = _norm(meta["title"].lower()) if meta["title"] else ""
@@ -60,7 +64,8 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
             meta["author"] = by.group(1)
     if meta["published"] is None and parse_published(byline_rest) is not None:
         meta["published"] = byline_rest.strip(" ,|–—·•-")
-    if end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] and not TEASER_MARKER(lines.lower[end]):
+    if signature and end < len(texts) and _NAME_LINE.match(texts[end]) and not signals[end] \
+            and not TEASER_MARKER(lines.lower[end]):
         meta["source_name"] = texts[end]
         reasons[end] = "signature"
     return meta

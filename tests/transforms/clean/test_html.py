@@ -92,6 +92,18 @@ def test_a_byline_at_the_top_of_an_html_article_is_its_author_not_its_text():
     assert clean_html(extract_html(with_meta)).author == "Jane Quinn Miller"  # the markup's name first
 
 
+
+def test_what_the_markup_does_not_say_comes_from_the_lines_around_the_article():
+    from tests.conftest import FIXTURES
+    from transforms.clean.cleaner import clean_html
+
+    page = (FIXTURES / "pages" / "library-closures.html").read_text("utf-8")  # a page written for this test
+    cleaned = clean_html(extract_html(page))  # no author or site name in its markup
+    assert (cleaned.title, cleaned.author, cleaned.source_name) == \
+        ("Council votes to close two libraries", "Tom Harris", "Westfield Gazette")  # a date line, the <title>
+    assert cleaned.body.startswith("Westfield council has voted") and "Tom Harris" not in cleaned.body
+
+
 _SHELL = ('<html><head><title>Floods recede</title><script type="application/ld+json">'
           '{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Daily Planet"}, '
           '{"@type": "NewsArticle", "headline": "Floods recede", '
