@@ -175,7 +175,8 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
         seen.add(key)
         if key in links:
             continue
-        if key in precise or key in default and probability.get(key, 0.5) >= model.meta["html_default_threshold"] \
+        if key in precise and probability.get(key, 0.5) >= model.meta.get("html_precise_threshold", 0.0) \
+                or key in default and probability.get(key, 0.5) >= model.meta["html_default_threshold"] \
                 or probability.get(key, 0.0) >= model.meta["html_recall_threshold"]:
             body.append(text)
     title_key = _key(title) if title else None
@@ -196,15 +197,18 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
                else "byline" if _key(t) in byline_keys else "teaser_link" if _key(t) in links
                else learned.get(i, "dom_extractor")
                for i, t in enumerate(rendered.text)]
+    # the byline, date line and site name (in the title) around the article in the rendered page, as a text
+    # page's ("Posted by Tom Harris on 3 March 2024, 14:05" above it): for what the markup does not say, and
+    # the reason of the removed lines they are on; a name below it is no signature here (the rendered page
+    # goes on with its menus: "Ausbildung")
+    kept_lines = [i for i, r in enumerate(reasons) if r is None]
+    marked = list(reasons)
+    meta = page_metadata(rendered, kept_lines[0], kept_lines[-1] + 1, facts.signals, marked, opts, title,
+                         signature=False) if kept_lines else {}
+    reasons = [r and m for r, m in zip(reasons, marked, strict=True)]
     removed = assemble(rendered.text, reasons, {}).removed
     if removed_title and not any(r.reason == "title" for r in removed):
         removed.insert(0, Removed(removed_title[0], "title"))
-    # the byline, date line and site name (in the title) around the article in the rendered page, as a text
-    # page's ("Posted by Tom Harris on 3 March 2024, 14:05" above it): for what the markup does not say; a
-    # name below it is no signature here (the rendered page goes on with its menus: "Ausbildung")
-    kept_lines = [i for i, r in enumerate(reasons) if r is None]
-    meta = page_metadata(rendered, kept_lines[0], kept_lines[-1] + 1, facts.signals, list(reasons), opts, title,
-                         signature=False) if kept_lines else {}
     return Cleaned(body="\n\n".join(body), title=title, author=author or meta.get("author"), removed=removed,
                    source_name=meta.get("source_name"), published=meta.get("published"))
 
