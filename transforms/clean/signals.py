@@ -63,7 +63,9 @@ def menu_runs(lines: Lines, prose: list[bool], opts: CleanOptions) -> list[bool]
 
 
 def teaser_runs(lines: Lines, prose: list[bool]) -> list[bool]:
-    """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph."""
+    """A teaser marker ("Latest news", "Read also") and the list under it, up to the next paragraph, or
+    on through its stories' headlines and summaries when two or more follow ("More from Business" /
+    "Bank of England holds rates" / "The Bank kept rates unchanged on Thursday." / "Oil prices climb" / ...)."""
     flags = [False] * len(prose)
     # a heading, never a sentence
     markers = TEASER_MARKER.page([low if not p else "" for low, p in zip(lines.lower, prose, strict=False)])
@@ -74,7 +76,30 @@ def teaser_runs(lines: Lines, prose: list[bool]) -> list[bool]:
             while j < len(prose) and (not prose[j] or _BULLET.match(lines.text[j])):
                 flags[j] = True
                 j += 1
+            if j - 1 > i and _headline(lines, prose, j - 1):
+                end = _summaries(lines, prose, j)
+                flags[j:end] = [True] * (end - j)
     return flags
+
+
+def _headline(lines: Lines, prose: list[bool], i: int) -> bool:
+    """A teaser's headline: three words or more, no sentence, no heading's colon."""
+    return not prose[i] and lines.words[i] >= 3 and not lines.text[i].endswith(":")
+
+
+def _summaries(lines: Lines, prose: list[bool], j: int) -> int:
+    """Where the pairs of summary and headline from line j (a paragraph under a headline) end: each summary one
+    paragraph, then a headline and the next summary; j itself when fewer than two summaries come so (an
+    article's paragraph after a box of links is followed by another paragraph, or an ad's label)."""
+    n, k, summaries = len(prose), j, 0
+    while k < n and prose[k] and (k + 1 == n or not prose[k + 1]):
+        summaries += 1
+        if k + 2 < n and _headline(lines, prose, k + 1) and prose[k + 2]:
+            k += 2
+        else:
+            k += 1
+            break
+    return k if summaries >= 2 else j
 
 
 def comment_headers(lines: Lines) -> list[bool]:

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import seed_text
+from tests.conftest import FIXTURES, seed_text
 from transforms.clean import TemplateCounter, clean_text, template_lines
 from transforms.clean.lines import is_prose, line_key, split_lines
 from transforms.clean.rules import main_region
@@ -290,3 +290,17 @@ def test_comments_open_in_the_open_webs_languages(line):
     from transforms.clean.signals import COMMENTS_START
 
     assert COMMENTS_START(line.lower())
+
+
+def test_a_teaser_list_of_headlines_and_summaries_runs_to_its_last_summary():
+    from transforms.clean.cleaner import page_facts
+
+    page = (FIXTURES / "pages" / "retail-sales-with-teasers.txt").read_text("utf-8")  # a page written for this test
+    lines = split_lines(page)
+    run = [t for t, flag in zip(lines.text, page_facts(lines, page, DEFAULT.clean).teaser_run, strict=True) if flag]
+    assert run[0] == "More from Business" and run[-1].startswith("Brent crude rose above $85")
+    body = clean_text(page).body
+    assert body.endswith("as more shoppers stayed at home.") and "Bank of England" not in body
+    # one paragraph under a box of links is the article's: it goes on after the box
+    boxed = (FIXTURES / "pages" / "floods-with-boxes.txt").read_text("utf-8")
+    assert "Entire neighbourhoods are under water." in clean_text(boxed).body
