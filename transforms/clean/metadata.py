@@ -34,7 +34,7 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
         t = find_title(lines, start + 1, signals, opts)
     if title_hint:
         meta["title"] = title_hint
-        headline, site = title_parts(texts[t]) if t is not None else (None, None)
+        headline, site = title_parts(texts[t]) if t is not None else ("", None)
         if site and len(title_hint.split()) >= 4 and _norm(headline.lower()) == _norm(title_hint.lower()):
             meta["source_name"] = site  # the title line names the site after a headline ("Site - Section" no)
     elif t is not None:
