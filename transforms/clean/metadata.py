@@ -16,6 +16,9 @@ _NON_WORD = re.compile(r"\W+")
 # the publication date's own line, in English and the open web's other languages
 _PUBLISHED = re.compile(r"(first )?(published|posted|veröffentlicht|publié|publicado|pubblicato|opublikowano|"
                         r"gepubliceerd)\b\D{0,20}\d")
+# a date line that gives when the article was updated only: its date when the page gives no other
+_UPDATED = re.compile(r"(last )?(updated|aktualisiert|mis à jour|modifié|actualizado|aggiornato|bijgewerkt)\b"
+                      r"\D{0,20}\d")
 # the author a date line names: "Posted on June 12, 2024 by Mark Allen | 4 Comments"
 _DATED_BY = re.compile(r"\b(?i:by)\s+([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin)){0,4})")
 # "Home › News › World", "Startseite / Politik / Ausland": three short parts or more between separators
@@ -56,9 +59,10 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
     above = t + 1 if t is not None and t < start else 0
     first = next((i for i in range(start + 1, end) if reasons[i] is None), start) if t == start else start
     dated = [i for i in range(above, first) if signals[i] == "date_line"
-             or signals[i] == "widget" and _PUBLISHED.match(lines.lower[i])]
+             or signals[i] == "widget" and (_PUBLISHED.match(lines.lower[i]) or _UPDATED.match(lines.lower[i]))]
     if dated:  # "Published 2 November 2023, 10:14 GMT" before a bare date line, either before "Updated ..."
-        meta["published"] = texts[min(dated, key=lambda i: (not _PUBLISHED.match(lines.lower[i]), i))]
+        meta["published"] = texts[min(dated, key=lambda i: (not _PUBLISHED.match(lines.lower[i]),
+                                                           bool(_UPDATED.match(lines.lower[i])), i))]
         by = next((m for i in dated if (m := _DATED_BY.search(texts[i]))), None) if meta["author"] is None else None
         if by is not None:
             meta["author"] = by.group(1)

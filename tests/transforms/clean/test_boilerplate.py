@@ -69,6 +69,13 @@ MAGAZINE_PAGE = ("Home\nWorld\nFloods displace 40,000 in northern Italy\n"
                  "hundreds more have been rescued from rooftops by helicopter, the civil protection agency said.\n")
 
 
+UPDATED_PAGE = ("Home\nWorld\nStorm knocks out power to 200,000 homes in Texas\nBy Mark Lee, CNN\n"
+                "Updated 10:30 AM ET, Tue March 5, 2024\n"
+                "More than 200,000 homes and businesses lost power across Texas on Tuesday as a powerful storm swept "
+                "through the state, utility companies said.\nThe National Weather Service said winds reached 80 mph "
+                "in some areas, toppling trees and power lines.\n")
+
+
 @pytest.mark.parametrize("page,title,author,published,opening", [
     (WORDPRESS_PAGE, "City council approves $48 million budget for new library", "Mark Allen",
      "2024-06-12 00:00:00+00:00", "The Springfield City Council voted 7-2"),
@@ -78,6 +85,12 @@ MAGAZINE_PAGE = ("Home\nWorld\nFloods displace 40,000 in northern Italy\n"
     # a byline that gives the date after the name, and a reading time
     (MAGAZINE_PAGE, "Floods displace 40,000 in northern Italy", "Giulia Romano", "2024-05-17 00:00:00+00:00",
      "More than 40,000 people"),
+    # a date line that says when the article was updated, and no other: its date (a published one wins)
+    (UPDATED_PAGE, "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 15:30:00+00:00",
+     "More than 200,000 homes"),
+    (UPDATED_PAGE.replace("Updated", "Published 8:00 AM ET, Tue March 5, 2024\nUpdated"),
+     "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 13:00:00+00:00",
+     "More than 200,000 homes"),
 ])
 def test_a_date_line_gives_the_date_and_the_author_it_names(page, title, author, published, opening):
     from transforms.meta.metadata import parse_published
