@@ -155,7 +155,7 @@ class LinePatterns(NamedTuple):
     date_line: tuple[str, ...] = (
         r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
         r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-        r"([\s,|-]+(at\s+)?\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4})?)?"
+        r"([\s,|-]+(at\s+)?\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4}([+-]\d{1,2}(:?\d{2})?)?)?)?"
         # and the author and comment count a blog's date line gives: "June 3, 2023 by Sarah Jennings 23 Comments"
         r"(\s*[|·•-]?\s*by\s+[^\d|·•]{2,60}?)?(\s*[|·•-]?\s*\d+\s+(comments?|responses?|replies))?",
         r"\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago(\s+at\s+\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?)?",

@@ -53,6 +53,15 @@ _COUNTS = re.compile(r"\b\d+\s+(?:comments?|responses?|replies|views?|shares?|li
                      r"(?:\s+(?:read|reading|de lectura|di lettura))?(?=\W|$)", re.IGNORECASE)
 
 
+# "GMT+1", "UTC-05:00" as written on pages: that many hours ahead of (behind) UTC; dateutil reads them the
+# POSIX way round ("GMT+1" one hour behind)
+_ZONE_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b")
+
+
+def _offset(m: re.Match) -> str:
+    return f"{m.group(1)}{int(m.group(2)):02d}:{m.group(3) or '00'}"
+
+
 @lru_cache(maxsize=1)
 def _parserinfo():
     from dateutil import parser
@@ -82,6 +91,7 @@ def _parse(value: str | None) -> datetime | None:
     from dateutil import parser
 
     value = _COUNTS.sub(" ", value).strip(" \t-–—|,;·•")  # what separated the part from the next: no offset
+    value = _ZONE_OFFSET.sub(_offset, value)
     options = {"fuzzy": True, "tzinfos": ZONES, "dayfirst": bool(_DAY_FIRST.search(value)), "parserinfo": _parserinfo()}
     try:
         with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning

@@ -88,6 +88,10 @@ UPDATED_PAGE = ("Home\nWorld\nStorm knocks out power to 200,000 homes in Texas\n
     # a date line that says when the article was updated, and no other: its date (a published one wins)
     (UPDATED_PAGE, "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 15:30:00+00:00",
      "More than 200,000 homes"),
+    # a date line with an offset after its zone
+    (UPDATED_PAGE.replace("Updated 10:30 AM ET, Tue March 5, 2024", "March 5, 2024 3:41 PM GMT+1"),
+     "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 14:41:00+00:00",
+     "More than 200,000 homes"),
     (UPDATED_PAGE.replace("Updated", "Published 8:00 AM ET, Tue March 5, 2024\nUpdated"),
      "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 13:00:00+00:00",
      "More than 200,000 homes"),

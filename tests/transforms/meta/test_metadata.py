@@ -28,6 +28,9 @@ from transforms.meta.metadata import parse_published
     ("Published Tue, Nov 19 2019 7:05 AM EST Updated Tue, Nov 19 2019 7:16 AM EST", "2019-11-19 12:05:00+00:00"),
     # a count beside the date is no hour
     ("June 3, 2023 by Sarah Jennings 23 Comments", "2023-06-03 00:00:00+00:00"),
+    # an offset as pages write it: "GMT+1" is an hour ahead of UTC (dateutil alone reads it the POSIX way round)
+    ("May 2, 2024 3:41 AM GMT+1", "2024-05-02 02:41:00+00:00"),
+    ("2 May 2024 15:41 UTC-05:00", "2024-05-02 20:41:00+00:00"),
     # a reading time is no hour either
     ("May 17, 2024 | 5 minute read", "2024-05-17 00:00:00+00:00"),
     ("Lesezeit: 4 Min. · 3. Juni 2023", "2023-06-03 00:00:00+00:00"),
