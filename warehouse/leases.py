@@ -28,6 +28,7 @@ class _Warehouse(Protocol):
     def _leases(self: _Warehouse) -> tuple[set[str], set[str]]: ...
     def apply(self, manifest: dict) -> None: ...
     def discard(self, run_id: str) -> None: ...
+    def _sweep_partial_writes(self: _Warehouse, live: set[str]) -> None: ...
 
 
 class LeaseMixin:
@@ -84,7 +85,26 @@ class LeaseMixin:
         for run_id in dead:
             with contextlib.suppress(FileNotFoundError, OSError):
                 self.fs.rm(self.path(BOOK, "leases", f"{run_id}.json"))
+        self._sweep_partial_writes(live)
         return done
+
+    def _sweep_partial_writes(self: _Warehouse, live: set[str]) -> None:
+        """Remove the files a killed process was writing beside their names (`<name>.<pid>-<thread>.tmp`, local
+        disks only): a manifest's of a run that is not live, any other once older than a lease lives."""
+        for folder in ("commits", "leases", "inputs"):
+            path = self.path(BOOK, folder)
+            if not self.fs.exists(path):
+                continue
+            for tmp in self.fs.ls(path, detail=True):
+                name = tmp["name"]
+                if not name.endswith(".tmp"):
+                    continue
+                run_id = name.rsplit("/", 1)[-1].split(".json.", 1)[0]
+                stale = (folder == "commits" and run_id not in live) \
+                    or time.time() - float(tmp.get("mtime") or time.time()) > LEASE_TTL_S
+                if stale:
+                    with contextlib.suppress(FileNotFoundError, OSError):
+                        self.fs.rm(name)
 
     def _leases(self: _Warehouse) -> tuple[set[str], set[str]]:
         live: set[str] = set()

@@ -129,6 +129,21 @@ def test_a_run_killed_before_its_manifest_leaves_nothing(lake):
     assert ids(lake) == [] and not list(lake.fs.find(lake.path(BOOK, "staging")))
 
 
+def test_a_file_a_killed_process_was_writing_is_removed_once_nobody_can_be_writing_it(lake):
+    """Killed inside `_write_bytes` (between open and rename), a process leaves `<name>.<pid>-<thread>.tmp`."""
+    book = Path(lake.path(BOOK))
+    for folder, name in [("commits", "dead.json.1-2.tmp"), ("commits", "alive.json.3-4.tmp"),
+                         ("inputs", "abc.parquet.5-6.tmp"), ("leases", "old.json.7-8.tmp")]:
+        (book / folder).mkdir(parents=True, exist_ok=True)
+        (book / folder / name).write_bytes(b"{")
+    old = time.time() - leases.LEASE_TTL_S - 60
+    os.utime(book / "leases" / "old.json.7-8.tmp", (old, old))
+    with lake.lease("alive"):
+        lake.recover()
+        left = sorted(p.name for p in book.rglob("*.tmp"))
+    assert left == ["abc.parquet.5-6.tmp", "alive.json.3-4.tmp"]  # a live run's manifest; a fresh index write
+
+
 def test_a_live_run_is_left_alone(lake):
     with lake.lease("alive"):
         lake.stage("alive", "0", tables(articles=[article("a", run="alive")]))
