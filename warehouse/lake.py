@@ -34,12 +34,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from warehouse.leases import BOOK, LeaseMixin
+from warehouse.leases import BOOK, INPUTS, LeaseMixin
 from warehouse.reads import ReadMixin
 from warehouse.schemas import PARTITION, PUBLISH_ORDER, TABLES, table_schema
 from warehouse.stats import file_stats
 
-INPUTS = "inputs"  # _newsetl/inputs/<digest of an input root>.parquet: what each file held when last read
 COMMIT_TRIES = 8             # a table commit conflicting with a concurrent one is retried this often, backing off
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 HEARTBEAT_S = 10.0           # a running command renews its lease this often
 LEASE_TTL_S = 180.0          # a lease not renewed for this long belongs to a dead run
 BOOK = "_newsetl"            # our bookkeeping beside the tables; the leading underscore keeps Delta and Spark out
+INPUTS = "inputs"            # _newsetl/inputs/<digest of an input root>.parquet: what each file held when last read
 
 
 class _Warehouse(Protocol):
@@ -91,7 +92,7 @@ class LeaseMixin:
     def _sweep_partial_writes(self: _Warehouse, live: set[str]) -> None:
         """Remove the files a killed process was writing beside their names (`<name>.<pid>-<thread>.tmp`, local
         disks only): a manifest's of a run that is not live, any other once older than a lease lives."""
-        for folder in ("commits", "leases", "inputs"):
+        for folder in ("commits", "leases", INPUTS):
             path = self.path(BOOK, folder)
             if not self.fs.exists(path):
                 continue
