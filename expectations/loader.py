@@ -6,10 +6,13 @@ An expectation's meta.scope says what a failure means: "row" quarantines the fai
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import json
 import logging
 import sys
 import threading
+import types
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
@@ -130,11 +133,36 @@ class _WithoutCloudClients:
         return None
 
 
+# GX imports these at the top of expectations and renderers the suites here never run (KL divergence
+# against a distribution, its charts): scipy.stats and Altair, ~78 MB of a process and ~1.5 s of the import.
+# Each stands in as a _Deferred module until something reads an attribute of it.
+DEFERRED = ("scipy.stats", "altair")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module in sys.modules; its first attribute read imports the real module, which
+    replaces it there, and takes its namespace (names bound to the stand-in keep working)."""
+
+    _lock = threading.RLock()
+
+    def __getattr__(self, attr: str):
+        with self._lock:
+            real = sys.modules.get(self.__name__)
+            if real is None or real is self:
+                sys.modules.pop(self.__name__, None)
+                real = importlib.import_module(self.__name__)
+                self.__dict__.update(real.__dict__)
+        return getattr(real, attr)
+
+
 def import_gx():
     """Great Expectations, imported (~3 s: a command imports it on a thread while its Prefect server starts)."""
     # GX imports PySpark when it is installed (a dev dependency), which warns on pandas 3. A filter, not
     # catch_warnings: that swaps the whole process's filters, unsafe on a thread.
     warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+    for name in DEFERRED:
+        if name not in sys.modules and importlib.util.find_spec(name.partition(".")[0]) is not None:
+            sys.modules[name] = _Deferred(name)
     hook = _WithoutCloudClients()
     sys.meta_path.insert(0, hook)
     try:

@@ -69,16 +69,18 @@ def test_large_amounts_and_long_units_are_valid():
     assert report["success"] and "quarantine" not in out and out["figures"].num_rows == 1
 
 
-def test_great_expectations_is_imported_without_the_cloud_clients_and_they_stay_importable():
+def test_great_expectations_is_imported_without_the_cloud_clients_and_with_scipy_stats_and_altair_deferred():
     """GX takes boto3, botocore and Google's clients for absent (refused to the thread importing it, ~30 MB);
-    its suites still run, and the process imports the clients afterwards (s3fs needs botocore)."""
+    scipy.stats and Altair stand in until first used (~45 MB of a run's flow process). Its suites run and
+    build Data Docs without either; the process imports the clients afterwards (s3fs needs botocore), and a
+    deferred module's first use imports it, through the names GX bound and through a new import alike."""
     import subprocess
     import sys
     import textwrap
 
     code = textwrap.dedent("""
-        import sys, threading
-        from expectations.loader import CLOUD_CLIENTS, import_gx
+        import sys, tempfile, threading
+        from expectations.loader import DEFERRED, import_gx, validate
         other = []
         thread = threading.Thread(target=import_gx)
         thread.start()
@@ -88,9 +90,19 @@ def test_great_expectations_is_imported_without_the_cloud_clients_and_they_stay_
         print(sorted(m for m in sys.modules if m.partition(".")[0] in ("boto3", "google", "grpc")), other)
         from tests.flows.test_validation import test_duplicate_ids_block_the_batch
         test_duplicate_ids_block_the_batch()
+        from flows.validation import frames
+        from tests.flows.test_validation import page_article, tables
+        validate(frames(tables(articles=[page_article("a", "Some body.")])), tempfile.mkdtemp())
+        print(sorted(type(sys.modules[m]).__name__ for m in DEFERRED), "scipy.special" in sys.modules)
         import boto3, google.cloud.storage
         print("imported later", "boto3" in sys.modules, "google.cloud.storage" in sys.modules)
+        import great_expectations.expectations.core.expect_column_kl_divergence_to_be_less_than as kl
+        print(kl.stats.norm.cdf(0.0), type(sys.modules["scipy.stats"]).__name__)
+        from scipy.stats import norm
+        import altair
+        print(norm is kl.stats.norm, altair.Chart is kl.alt.Chart, type(sys.modules["altair"]).__name__)
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["[] [True]", "imported later True True"]
+    assert done.stdout.splitlines() == ["[] [True]", "['_Deferred', '_Deferred'] False", "imported later True True",
+                                        "0.5 module", "True True module"]
