@@ -84,7 +84,7 @@ class Settings(BaseSettings):
                            description="worker processes that clean, parse and extract; 0 = in the flow's process "
                                        "(chunks under 20 articles always are)", json_schema_extra={"shown": "CPUs"})
     nlp_batch_size: int = Field(32, ge=1, le=10_000, description="texts per spaCy batch, at most")
-    nlp_batch_chars: int = Field(30_000, ge=1_000, le=10_000_000,
+    nlp_batch_chars: int = Field(10_000, ge=1_000, le=10_000_000,
                                  description="characters per spaCy batch, at most (its memory grows with them; "
                                              "a longer body is parsed in pieces of at most this size)")
     validate_size: int = Field(500, ge=1, le=1_000_000,

@@ -33,11 +33,11 @@ _CACHE_FILLED = False  # in a worker: the tokenizer's cache has been filled outs
 class Batching(NamedTuple):
     """How texts are grouped for spaCy: a batch ends at `texts` texts or before it would pass `chars`
     characters (its memory grows with its tokens: ~230 MB of NER activations for 32 news bodies,
-    ~80 MB for 30,000 characters, ~3 KB a character for one long text); a longer text is cut into
-    pieces first (`pieces`). Texts keep their order."""
+    ~86 MB for 30,000 characters, ~43 MB for 10,000, ~3 KB a character for one long text; the same CPU
+    from 10,000 to 30,000); a longer text is cut into pieces first (`pieces`). Texts keep their order."""
 
     texts: int = 32
-    chars: int = 30_000
+    chars: int = 10_000
 
     def __call__(self, texts):
         batch: list[str] = []
