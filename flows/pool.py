@@ -3,7 +3,7 @@
 One pool per process, spawned (safe beside Prefect's threads and delta-rs's runtime, which a fork
 would break); started early (`prestart`) so each worker loads the model while the flow scans its
 inputs; ended when the last batch using it has its chunks back (`borrowed`), so the workers'
-memory (~190 MB each with the model, ~260-290 at work) is free before the flow validates the last chunk, publishes
+memory (~190 MB each with the model, ~250 at work) is free before the flow validates the last chunk, publishes
 and rebuilds the catalog; terminated at once when a signal stops the run. (`newsetl serve` runs
 each scheduled flow run in a process of its own: no pool outlives its run.)
 """
