@@ -161,8 +161,9 @@ def import_gx():
     # catch_warnings: that swaps the whole process's filters, unsafe on a thread.
     warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
     for name in DEFERRED:
-        if name not in sys.modules and importlib.util.find_spec(name.partition(".")[0]) is not None:
-            sys.modules[name] = _Deferred(name)
+        if name not in sys.modules and (spec := importlib.util.find_spec(name)) is not None:
+            sys.modules[name] = stand_in = _Deferred(name)
+            stand_in.__spec__ = spec  # what importlib.util.find_spec(name) answers meanwhile (None raises)
     hook = _WithoutCloudClients()
     sys.meta_path.insert(0, hook)
     try:
