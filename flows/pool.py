@@ -3,7 +3,7 @@
 One pool per process, spawned (safe beside Prefect's threads and delta-rs's runtime, which a fork
 would break); started early (`prestart`) so each worker loads the model while the flow scans its
 inputs; ended when the last batch using it has its chunks back (`borrowed`), so the workers'
-memory (~190 MB each with the model, ~250 at work) is free before the flow validates the last chunk, publishes
+memory (~150 MB each with the model, ~245 at work) is free before the flow validates the last chunk, publishes
 and rebuilds the catalog; terminated at once when a signal stops the run. (`newsetl serve` runs
 each scheduled flow run in a process of its own: no pool outlives its run.)
 """
@@ -16,14 +16,17 @@ import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
+# Packages a worker process does without: LightGBM imports both whenever they are installed (pandas ~37 MB
+# a worker, pyarrow ~40 MB at a worker's peak) and takes them for absent when refused;
+# a worker writes its tables with nanoarrow instead (warehouse/streams.py)
+REFUSED = ("pandas", "pyarrow")
 
-class _WithoutPandas:
-    """An import hook for the worker processes, which never use pandas: pyarrow (to check whether rows hold
-    DataFrames) and LightGBM import it whenever it is installed, ~37 MB a worker; with it refused, both take
-    it for absent and work the same."""
+
+class _Refuse:
+    """An import hook for the worker processes: the REFUSED packages are not installed."""
 
     def find_spec(self, name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
+        if name.split(".", 1)[0] in REFUSED:
             raise ModuleNotFoundError(f"No module named {name!r} (a worker process does without it)", name=name)
         return None
 
@@ -42,8 +45,8 @@ def _bare_package(name: str) -> None:
 
 
 def _warm() -> None:
-    if "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _WithoutPandas())
+    if not any(name in sys.modules for name in REFUSED):
+        sys.meta_path.insert(0, _Refuse())
     for name in BARE_PACKAGES:
         _bare_package(name)
     from flows.nlp import get_nlp

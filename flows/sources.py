@@ -132,14 +132,19 @@ def quarantine_row(source_uri: str, batch_date: str, reason: str, article_id: st
             "batch_date": batch_date}
 
 
-def quarantine_table(rows: list[dict], run_id: str):
-    """Quarantine rows as the table's Arrow data, stamped with the run and the time."""
+def stamped(rows: list[dict], run_id: str) -> list[dict]:
+    """Quarantine rows stamped with the run and the time."""
     from datetime import datetime
 
+    now = datetime.now(UTC)
+    return [{**r, "run_id": run_id, "quarantined_at": now} for r in rows]
+
+
+def quarantine_table(rows: list[dict], run_id: str):
+    """Quarantine rows as the table's Arrow data, stamped with the run and the time."""
     from warehouse.schemas import to_table
 
-    now = datetime.now(UTC)
-    return to_table("quarantine", [{**r, "run_id": run_id, "quarantined_at": now} for r in rows])
+    return to_table("quarantine", stamped(rows, run_id))
 
 
 _q = quarantine_row

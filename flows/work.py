@@ -1,9 +1,10 @@
 """The CPU-bound stage (clean, parse, extract) for a list of articles, in this process or in worker processes.
 
 Each worker loads the model once and handles whole sub-chunks, so cleaning and extraction run in
-parallel with the parse; a chunk comes back as one Arrow table per table (a few buffers to
+parallel with the parse; a chunk comes back as one Arrow IPC stream per table (a few buffers to
 unpickle, not tens of thousands of row dicts), so the flow's process stays flat however many
-articles pass through it.
+articles pass through it. A worker writes them with nanoarrow (warehouse/streams.py) and never
+imports pyarrow (~40 MB of a worker's peak); the flow reads them as Arrow tables.
 """
 from __future__ import annotations
 
@@ -14,16 +15,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
-from typing import NamedTuple
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, NamedTuple
 
 from flows.pool import POOL
 from flows.settings import PIPELINE_VERSION
-from flows.sources import quarantine_row, quarantine_table
+from flows.sources import quarantine_row, stamped
 from transforms.article import RawDoc, article_row, content_id, nlp_rows, prepare, removed_rows
 from transforms.options import DEFAULT
-from warehouse.schemas import to_table
+from warehouse import streams
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MIN_PARALLEL = 20
 NO_MAIN_TEXT = "no main text: every line of the page reads as boilerplate (menus, link lists, notices)"
@@ -87,8 +89,21 @@ class Processed(NamedTuple):
     seconds: dict[str, float]
 
 
-def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching = BATCHING) -> Processed:
-    """Every table's rows for these articles; a failure of one article quarantines that article only."""
+class Streams(NamedTuple):
+    """A chunk's tables as Arrow IPC streams (as a worker sends them), and the CPU seconds of each stage."""
+
+    streams: dict[str, bytes]
+    seconds: dict[str, float]
+
+    def decoded(self) -> Processed:
+        return Processed({t: streams.read(b) for t, b in self.streams.items()}, self.seconds)
+
+
+def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching = BATCHING,
+                     schemas: dict[str, bytes] | None = None) -> Streams:
+    """Every table's rows for these articles; a failure of one article quarantines that article only.
+    `schemas`: each table's schema as an IPC stream (warehouse.schemas.stream_schemas, which a worker
+    process cannot call: it has no pyarrow)."""
     from flows.nlp import get_nlp
 
     out: dict[str, list[dict]] = defaultdict(list)
@@ -128,12 +143,16 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching:
             out["figures"] += figs
         extract += time.process_time() - t
     t2, parse = time.process_time(), _parse_seconds(nlp) - parse0
-    tables = {t: to_table(t, rows) for t, rows in out.items() if t != "quarantine"}
-    if out["quarantine"]:
-        tables["quarantine"] = quarantine_table(out["quarantine"], run_id)
+    if schemas is None:
+        from warehouse.schemas import stream_schemas
+
+        schemas = stream_schemas()
+    if quarantine := out.pop("quarantine", None):
+        out["quarantine"] = stamped(quarantine, run_id)
+    tables = {t: streams.write(schemas[t], rows) for t, rows in out.items()}
     seconds = {"clean": t1 - t0, "ner": t2 - t1 - extract - parse, "parse": parse,
                "extract": extract + time.process_time() - t2}
-    return Processed(tables, seconds)
+    return Streams(tables, seconds)
 
 
 def parse_bodies(nlp, bodies: list[str], batching: Batching) -> Iterator:
@@ -182,12 +201,13 @@ def _parse_seconds(nlp) -> float:
     return nlp.get_pipe("selective_parse").seconds if "selective_parse" in nlp.pipe_names else 0.0
 
 
-def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching = BATCHING) -> Processed:
+def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batching: Batching,
+              schemas: dict[str, bytes]) -> Streams:
     """process_articles in a worker process, inside a spaCy memory zone.
 
     A worker lives as long as its pool (a whole batch, a backfill's days), and every new word a
     parse meets would stay in its vocabulary; the zone frees them after each sub-chunk. A worker
-    runs one call at a time and only Arrow tables leave the zone, so no Doc outlives it. spaCy does
+    runs one call at a time and only Arrow streams leave the zone, so no Doc outlives it. spaCy does
     not fill the tokenizer's cache inside a zone (uncached, tokenizing costs 3.7x, 2.7% of a
     parse), so a worker's first call runs outside one and fills it with the common words.
     """
@@ -196,9 +216,9 @@ def in_worker(raws: list[RawDoc], templates: dict, run_id: str, batching: Batchi
 
     if not _CACHE_FILLED:
         _CACHE_FILLED = True
-        return process_articles(raws, templates, run_id, batching)
+        return process_articles(raws, templates, run_id, batching, schemas)
     with get_nlp().memory_zone():
-        return process_articles(raws, templates, run_id, batching)
+        return process_articles(raws, templates, run_id, batching, schemas)
 
 
 def workers(n_process: int) -> int:
@@ -220,16 +240,20 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
                      batching: Batching) -> Processed:
     """process_articles over n_process workers (sub-chunks in order), or in this process."""
     n = workers(n_process)
-    if n == 0 or len(raws) < MIN_PARALLEL and not POOL.running(n):  # a few articles cost less than starting
-        return process_articles(raws, templates, run_id, batching)  # workers (not than using started ones)
+    # a few articles cost less than starting workers (not than using started ones)
+    if n == 0 or len(raws) < MIN_PARALLEL and not POOL.running(n):
+        return process_articles(raws, templates, run_id, batching).decoded()
+    from warehouse.schemas import stream_schemas
+
     size = -(-len(raws) // n)
     parts = [raws[i:i + size] for i in range(0, len(raws), size)]
     futures = [POOL.submit(n, in_worker, part, {k: templates[k] for k in {r.source_key for r in part}
-                                                if k in templates}, run_id, batching) for part in parts]
+                                                if k in templates}, run_id, batching, stream_schemas())
+               for part in parts]
     results = []
     for fut in futures:
         try:
-            results.append(fut.result())
+            results.append(fut.result().decoded())
         except (BrokenProcessPool, CancelledError):  # a worker died, or terminate() cancelled the sub-chunk
             if POOL.stopped:  # aborted by the stop, not failed
                 from flows.stopping import Stopped
@@ -244,5 +268,7 @@ def process_parallel(raws: list[RawDoc], templates: dict, run_id: str, n_process
 
 def concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
     """Several chunks' tables as one table each."""
+    import pyarrow as pa
+
     names = {t for part in parts for t in part}
     return {t: pa.concat_tables([part[t] for part in parts if t in part], promote_options="default") for t in names}

@@ -7,6 +7,7 @@ once its run's `runs` row is committed, so a reader never sees part of a batch.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import pyarrow as pa
 
@@ -133,13 +134,28 @@ def to_table(table: str, rows: list[dict]) -> pa.Table:
     """Rows (dicts) as an Arrow table of the declared schema plus batch_date (a string, the partition).
 
     Every declared column must be a key of every row: a missing key is a bug, not a NULL."""
-    sch = schema(table)
-    names = [f.name for f in sch] + [PARTITION]
+    sch = rows_schema(table)
     for row in rows:
-        missing = [n for n in names if n not in row]
+        missing = [f.name for f in sch if f.name not in row]
         if missing:
             raise KeyError(f"{table} row without {', '.join(missing)}")
-    columns = {f.name: pa.array([r[f.name] for r in rows], type=f.type) for f in sch}
-    columns[PARTITION] = pa.array([r[PARTITION] for r in rows], type=pa.string())
-    return pa.Table.from_pydict(columns, schema=pa.schema([*sch, pa.field(PARTITION, pa.string())],
-                                                         metadata=sch.metadata))
+    return pa.Table.from_pydict({f.name: pa.array([r[f.name] for r in rows], type=f.type) for f in sch}, schema=sch)
+
+
+def rows_schema(table: str) -> pa.Schema:
+    """The schema of a table's rows as the pipeline makes them: the declared columns and batch_date, a string."""
+    sch = schema(table)
+    return pa.schema([*sch, pa.field(PARTITION, pa.string())], metadata=sch.metadata)
+
+
+@lru_cache(maxsize=1)
+def stream_schemas() -> dict[str, bytes]:
+    """Each table's `rows_schema` as an Arrow IPC stream without batches: what a worker process, which has
+    no pyarrow, writes its rows in (warehouse/streams.py)."""
+    out = {}
+    for table in TABLES:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, rows_schema(table)):
+            pass
+        out[table] = sink.getvalue().to_pybytes()
+    return out

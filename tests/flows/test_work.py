@@ -31,16 +31,32 @@ def test_two_worker_processes_match_one_process():
     assert _comparable(parallel) == _comparable(serial)
 
 
-def test_a_worker_process_does_without_pandas():
-    """pyarrow and LightGBM import pandas whenever they can (~37 MB a worker); the workers refuse it, and the
-    test above finds their rows the same."""
+def _modules_after_work(schemas: dict[str, bytes]) -> set[str]:
+    import sys
+
+    from flows.work import in_worker
+
+    raws = [RawDoc(source_uri=f"/in/{p.name}", content=p.read_text("utf-8"), batch_date="2026-11-20")
+            for p in sorted(SEEDS.glob("*.txt"))]
+    raws.append(RawDoc(source_uri="/in/empty.txt", content="Home | News | Sport\n", batch_date="2026-11-20"))
+    in_worker(raws, {}, "run", Batching(8), schemas)
+    return set(sys.modules)
+
+
+def test_a_worker_process_does_without_pandas_and_pyarrow():
+    """LightGBM imports pandas and pyarrow whenever it can (~37 and ~40 MB a worker); the workers refuse
+    both and write their tables with nanoarrow, and the test above finds their rows the same."""
     import importlib
+
+    from warehouse.schemas import stream_schemas
 
     try:
         error = POOL.submit(1, importlib.import_module, "pandas").exception(timeout=300)
+        modules = POOL.submit(1, _modules_after_work, stream_schemas()).result(timeout=300)
     finally:
         POOL.shutdown()
     assert isinstance(error, ModuleNotFoundError)
+    assert "lightgbm" in modules and "nanoarrow" in modules and not {"pandas", "pyarrow"} & modules
 
 
 def _signature_and_modules(body: str) -> tuple[bytes, set[str]]:
@@ -82,6 +98,7 @@ def test_chunks_taper_so_the_workers_finish_together():
 def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
     from flows.nlp import get_nlp
     from flows.work import in_worker
+    from warehouse.schemas import stream_schemas
 
     word = "Qurvandel"  # a name the model has never seen
     body = (f"General Amir {word} said on Tuesday that 2,500 troops would stay in Iraq until next year. "
@@ -89,9 +106,9 @@ def test_a_worker_call_leaves_no_new_words_in_the_vocabulary():
     raw = RawDoc(source_uri="/in/x.txt", content=f"Troops to stay\n\n{body}\n", batch_date="2026-11-20")
     strings = get_nlp().vocab.strings
     warm = "Warm\n\nA first call fills the tokenizer's cache.\n"
-    in_worker([RawDoc(source_uri="/in/w.txt", content=warm)], {}, "run")
+    in_worker([RawDoc(source_uri="/in/w.txt", content=warm)], {}, "run", Batching(), stream_schemas())
     assert word not in strings
-    tables = in_worker([raw], {}, "run").tables
+    tables = in_worker([raw], {}, "run", Batching(), stream_schemas()).decoded().tables
     assert word in tables["articles"].column("body")[0].as_py()
     assert any(word in e for e in tables["entities"].column("text").to_pylist())
     assert word not in strings  # freed with the zone; the rows hold plain strings
@@ -149,7 +166,7 @@ def test_a_long_text_is_cut_at_line_ends_into_pieces_that_join_back():
 def _rows(raws, batching):
     from flows.work import process_articles
 
-    tables = process_articles(raws, {}, "run", batching).tables
+    tables = process_articles(raws, {}, "run", batching).decoded().tables
     return {t: [{k: v for k, v in r.items() if k != "ingested_at"} for r in data.to_pylist()]
             for t, data in tables.items()}
 
