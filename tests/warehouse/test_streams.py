@@ -12,7 +12,7 @@ SAMPLES = {  # per Arrow type: values as the pipeline's rows hold them, with Non
     pa.string(): ["Zürich \u201cquoted\u201d \U0001f600", None, ""],
     pa.int32(): [2_147_483_647, None, -3],
     pa.int64(): [9_007_199_254_740_993, None, 0],
-    pa.float64(): [3.0e9, None, -0.25],
+    pa.float64(): [3_000_000_000, None, -0.25],  # a whole number as an int: as pyarrow takes it
     pa.bool_(): [True, None, False],
     pa.binary(): [bytes(range(256)), None, b""],
     pa.timestamp("us", tz="UTC"): [datetime(2026, 11, 20, 23, 59, 59, 999_999, tzinfo=EAST), None,
