@@ -86,3 +86,29 @@ def test_the_cached_attribute_rules_give_what_spacy_s_attribute_ruler_gives():
             assert all((g == e).all() for g, e in zip(got, expected, strict=True))
     doc = cached(Doc(full.vocab).from_bytes(parsed[0]))
     assert {t.text: t.lemma_ for t in doc if t.text in ("gon", "na", "ai")} == {"gon": "go", "na": "to", "ai": "be"}
+
+
+def test_the_cached_lemmas_are_what_spacy_s_lemmatizer_gives_also_across_memory_zones():
+    import spacy
+    from spacy.tokens import Doc
+
+    from flows.settings import SPACY_MODEL
+    from transforms.extract.parse import CachedLemmatizer
+
+    full = spacy.load(SPACY_MODEL, exclude=["ner", "senter"])
+    lemmatizer = full.get_pipe("lemmatizer")
+    invented = "The zorblets were grimbling near 40 flanxeries, they said."  # lemmas no vocabulary holds
+    texts = [invented, *RULE_TEXTS] + [clean_text(p.read_text("utf-8")).body for p in sorted(SEEDS.glob("*.txt"))]
+    with full.select_pipes(disable=["lemmatizer"]), full.memory_zone():
+        parsed = [d.to_bytes() for d in full.pipe(texts)]
+    with full.memory_zone():
+        expected = [[t.lemma_ for t in lemmatizer(Doc(full.vocab).from_bytes(b))] for b in parsed]
+    assert "zorblet" in expected[0] and "zorblet" not in full.vocab.strings
+    assert any(t.lemma for t in Doc(full.vocab).from_bytes(parsed[1])), "the attribute rules set some lemmas"
+    for cache_size in (100_000, 5):  # the second clears its cache on the way
+        cached = CachedLemmatizer(lemmatizer, cache_size=cache_size)
+        for _ in range(2):  # filling the cache, then reading it
+            with full.memory_zone():  # a zone forgets the lemma strings it added: the next one adds them again
+                got = [[t.lemma_ for t in cached(Doc(full.vocab).from_bytes(b))] for b in parsed]
+            assert got == expected
+    assert len(cached(Doc(full.vocab))) == 0
