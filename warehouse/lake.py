@@ -161,10 +161,7 @@ class Lakehouse(LeaseMixin, ReadMixin):
                 rel = f"{PARTITION}={day}/part-{run_id}-{part}.zstd.parquet"
                 target = self.path(BOOK, "staging", run_id, table, rel)
                 self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
-                with self.fs.open(target, "wb") as out:
-                    pq.write_table(rows, out, compression="zstd")
-                    _fsync(out)
-                staged.append(StagedFile(table, rel, self.fs.size(target), rows.num_rows, day, file_stats(rows)))
+                staged.append(self._write_staged(run_id, StagedFile(table, rel, 0, 0, day, ""), rows))
         return staged
 
     def discard(self, run_id: str) -> None:
@@ -181,9 +178,11 @@ class Lakehouse(LeaseMixin, ReadMixin):
         The manifest goes first: from then on a killed run is completed, never half published.
         `since`: the articles table's version the run read what was published from (duplicates of
         articles that concurrent runs committed after it are dropped, see drop_duplicates).
-        `originals`: published articles whose duplicate_of this run changes (an earlier original arrived)."""
+        `originals`: articles whose duplicate_of this run changes (an earlier original arrived): the run's own
+        are set in its staged files first, the published ones by an update commit."""
+        files, originals = self._restage_originals(run_id, files, originals or {})
         manifest = {"run_id": run_id, "replace_dates": sorted(replace_dates), "files": [asdict(f) for f in files],
-                    "since": since, "originals": originals or {}, "written_at": datetime.now(UTC).isoformat()}
+                    "since": since, "originals": originals, "written_at": datetime.now(UTC).isoformat()}
         self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
         self.apply(manifest)
         self.fs.rm(self.path(BOOK, "commits", f"{run_id}.json"))
@@ -259,18 +258,47 @@ class Lakehouse(LeaseMixin, ReadMixin):
         out = []
         for f in files:
             if f.table == "runs":
-                path = self.path(BOOK, "staging", run_id, "runs", f.path)
-                with self.fs.open(path, "rb") as handle:
-                    row = pq.read_table(handle)
+                row = self._read_staged(run_id, f)
                 count = pc.subtract(row.column("articles_published"), dropped)
-                row = row.set_column(row.schema.get_field_index("articles_published"), "articles_published", count)
-                with self.fs.open(path, "wb") as out_file:
-                    pq.write_table(row, out_file, compression="zstd")
-                f = StagedFile(f.table, f.path, self.fs.size(path), f.rows, f.batch_date, file_stats(row))
+                f = self._write_staged(run_id, f, row.set_column(row.schema.get_field_index("articles_published"),
+                                                                 "articles_published", count))
             out.append(f)
         manifest["files"] = [asdict(f) for f in out]
         self._write_json(self.path(BOOK, "commits", f"{run_id}.json"), manifest)
         return out
+
+    def _restage_originals(self, run_id: str, files: list[StagedFile],
+                           originals: dict[str, str]) -> tuple[list[StagedFile], dict[str, str]]:
+        """The run's staged articles with the duplicate_of `originals` gives them (a near-copy staged before
+        its original came along in the same run), rewritten a file at a time; returns the files and the
+        originals of articles published before the run. (An update commit rewrote every file it touched
+        in memory at once: +340 MB for 10,114 articles of a 20,000-article run.)"""
+        left, out = dict(originals), []
+        for f in files:
+            if f.table == "articles" and left:
+                rows = self._read_staged(run_id, f)
+                ids = rows.column("article_id").to_pylist()
+                mine = [a for a in ids if a in left]
+                if mine:
+                    now = [left.get(a, d) for a, d in zip(ids, rows.column("duplicate_of").to_pylist(), strict=True)]
+                    f = self._write_staged(run_id, f, rows.set_column(rows.schema.get_field_index("duplicate_of"),
+                                                                      "duplicate_of", pa.array(now, pa.string())))
+                    for a in mine:
+                        del left[a]
+            out.append(f)
+        return out, left
+
+    def _read_staged(self, run_id: str, f: StagedFile) -> pa.Table:
+        with self.fs.open(self.path(BOOK, "staging", run_id, f.table, f.path), "rb") as handle:
+            return pq.read_table(handle)
+
+    def _write_staged(self, run_id: str, f: StagedFile, rows: pa.Table) -> StagedFile:
+        """A staged file written again with these rows; its new size and statistics."""
+        path = self.path(BOOK, "staging", run_id, f.table, f.path)
+        with self.fs.open(path, "wb") as out:
+            pq.write_table(rows, out, compression="zstd")
+            _fsync(out)
+        return StagedFile(f.table, f.path, self.fs.size(path), rows.num_rows, f.batch_date, file_stats(rows))
 
     def _commit(self, table: str, run_id: str, files: list[StagedFile], replace_dates: list[str]) -> None:
         """One Delta transaction: the files appended, or the days replaced; retried with backoff on conflict."""

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -85,6 +86,31 @@ def test_keys_whose_digest_ends_in_a_zero_byte_are_found():
     assert all(v in keys for v in zero_ended + others)
     assert not any(v in keys for v in map(str, range(6000, 7000)))
     assert keys.nbytes == 16 * len(keys)
+
+
+def test_a_near_copy_s_new_original_is_set_in_its_staged_file_or_by_an_update_once_published(lake):
+    from deltalake import DeltaTable
+
+    publish(lake, "r1", articles=[article("old")])  # published before: only an update commit can change it
+    staged = lake.stage("r2", "0", tables(articles=[article("a", run="r2"), article("b", run="r2")]))
+    staged += lake.stage("r2", "1", tables(articles=[article("c", run="r2")]))  # an earlier original came along
+    staged += lake.stage("r2", "runs", tables(runs=[run_row("r2")]))
+    lake.publish("r2", staged, [], originals={"a": "c", "b": "c"})
+    dt = DeltaTable(lake.table_uri("articles"))
+    assert [h["operation"] for h in dt.history()][:2] == ["WRITE", "WRITE"]  # the run's own: no update commit
+    got = dict(zip(*(lake.read_column("articles", c) for c in ("article_id", "duplicate_of")), strict=True))
+    assert got == {"old": None, "a": "c", "b": "c", "c": None}
+    rewritten = [f for f in pa.table(dt.get_add_actions(flatten=True)).to_pylist() if "part-r2-0" in f["path"]]
+    assert [(f["num_records"], f["null_count.duplicate_of"]) for f in rewritten] == [(2, 0)]  # its new statistics
+    assert [f["size_bytes"] for f in rewritten] == [os.path.getsize(os.path.join(lake.root, "articles", f["path"]))
+                                                    for f in rewritten]
+
+    staged = lake.stage("r3", "0", tables(articles=[article("d", run="r3")]))
+    staged += lake.stage("r3", "runs", tables(runs=[run_row("r3")]))
+    lake.publish("r3", staged, [], originals={"old": "d"})
+    got = dict(zip(*(lake.read_column("articles", c) for c in ("article_id", "duplicate_of")), strict=True))
+    assert got["old"] == "d"
+    assert DeltaTable(lake.table_uri("articles")).history()[0]["operation"] == "UPDATE"
 
 
 def test_a_backfill_replaces_its_days_and_keeps_the_runs_history(lake):
