@@ -9,7 +9,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 import fsspec
@@ -56,9 +56,16 @@ def version_of(info: dict, now: float) -> str:
 
 
 def batch_date_of(path: str, default: str) -> str:
-    """A YYYY-MM-DD or dt=YYYY-MM-DD folder in the path, else the default."""
+    """A YYYY-MM-DD or dt=YYYY-MM-DD folder in the path (the deepest), else the default; ValueError when
+    that folder is no calendar date ('dt=2026-02-30'): its files belong to no partition."""
     found = _DATE_DIR.findall(path)
-    return found[-1] if found else default
+    if not found:
+        return default
+    try:
+        datetime.strptime(found[-1], "%Y-%m-%d")
+    except ValueError:
+        raise ValueError(f"batch date folder {found[-1]} is not a calendar date") from None
+    return found[-1]
 
 
 def root_key(input_uri: str) -> str:
@@ -95,7 +102,11 @@ def discover(input_uri: str, default_date: str, warehouse_uri: str | None = None
             continue
         uri = protocol + path
         rel = path[len(root):] if path.startswith(root) else path
-        date = batch_date_of(rel if rel.startswith("/") else "/" + rel, default_date)
+        try:
+            date = batch_date_of(rel if rel.startswith("/") else "/" + rel, default_date)
+        except ValueError as exc:
+            quarantined.append(_q(uri, default_date, str(exc)))
+            continue
         if real_root and os.path.islink(path) and not os.path.realpath(path).startswith(real_root + os.sep):
             quarantined.append(_q(uri, date, "symlink points outside the input root: not followed"))
         elif file_format(path) is None:
@@ -134,8 +145,6 @@ def quarantine_row(source_uri: str, batch_date: str, reason: str, article_id: st
 
 def stamped(rows: list[dict], run_id: str) -> list[dict]:
     """Quarantine rows stamped with the run and the time."""
-    from datetime import datetime
-
     now = datetime.now(UTC)
     return [{**r, "run_id": run_id, "quarantined_at": now} for r in rows]
 

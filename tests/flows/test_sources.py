@@ -74,3 +74,18 @@ def test_a_warehouse_inside_the_input_root_is_not_input(tmp_path):
     files, quarantined = discover(str(tmp_path), "")  # a warehouse elsewhere: every file is input
     assert len(files) == 2 and len(quarantined) == 1
     assert discover(str(tmp_path), "", str(tmp_path.parent / "wh"))[0] == files  # outside the root: no effect
+
+
+def test_a_date_folder_that_is_no_calendar_date_quarantines_its_files_not_the_run(tmp_path):
+    """'dt=2026-02-30' is shaped as a batch date but names no day: its files go to quarantine under the
+    run's date (one bad folder failed the whole publish: the partition value did not parse)."""
+    from flows.sources import discover
+
+    for folder in ("dt=2026-02-30", "2026-13-01", "dt=2026-02-28", "2024-02-29"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text("An article.\n", "utf-8")
+    files, quarantined = discover(str(tmp_path), "2026-03-01")
+    assert sorted(f.batch_date for f in files) == ["2024-02-29", "2026-02-28"]
+    assert sorted((q["batch_date"], q["reason"]) for q in quarantined) == [
+        ("2026-03-01", "batch date folder 2026-02-30 is not a calendar date"),
+        ("2026-03-01", "batch date folder 2026-13-01 is not a calendar date")]
