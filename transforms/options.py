@@ -17,6 +17,7 @@ class CleanOptions:
     template_min_articles: int = 3     # a line seen in this many articles of a source is template
     template_min_share: float = 0.5    # ... and in at least this share of them
     template_sample: int = 200         # pages of a source counted for its template (bounds memory)
+    template_same_story: float = 0.8   # pages sharing more than this share of their prose are one story's versions
     max_title_words: int = 30
     language_sample_chars: int = 20_000  # the page's language (for its stop words) from this much of its text
     comments_after_prose_lines: int = 2  # a comments header ends the article after this many prose lines

@@ -141,6 +141,22 @@ def test_template_lines_recur_across_a_sites_pages():
     assert {r.reason for r in cleaned.removed} == {"site_template"}
 
 
+def test_versions_of_one_story_count_once_for_the_template():
+    """A story scraped four times (only its view counter changed) beside three other stories of the site:
+    its paragraphs recur because the story does, and are no template; the site's menu and footer are."""
+    story = ("The defence ministry said on Tuesday that 2,500 troops would stay in Iraq until next year.\n\n"
+             "Officials in Baghdad said talks on the withdrawal would resume in March, after the elections.\n\n"
+             "The announcement came a day after a drone attack on a base in the west of the country.")
+    menu, footer = "Home\nWorld\nPolitics", "Copyright 2026 The Daily Example. All rights reserved."
+    versions = [f"{menu}\n\n{views} views\n\n{story}\n\n{footer}" for views in (12, 250, 2056, 4100)]
+    others = [f"{menu}\n\nStory {i} tells of an event in the city that the council discussed at length on "
+              f"Monday evening.\n\n{footer}" for i in range(3)]
+    template = template_lines(versions + others)
+    assert template == frozenset(map(line_key, ["Home", "World", "Politics", footer]))
+    assert clean_text(versions[2], template=template).body.startswith("The defence ministry said")
+    assert template_lines(versions) == frozenset()  # one story, however many copies: no template to learn
+
+
 def test_non_english_page_keeps_its_prose():
     raw = ("Startseite\nPolitik\nSport\nWetter\n\n"
            "Die Regierung hat am Montag neue Maßnahmen gegen die steigenden Energiepreise angekündigt, "
