@@ -137,12 +137,17 @@ def _tally(doc, span, value: float) -> bool:
 
 def _tally_partner(doc, at: int, step: int) -> tuple[int, float] | None:
     """The number across a tally joiner from position `at` (forward or backward), and its value."""
+    def tally_noun(k: int) -> bool:
+        return 0 <= k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].lemma_ in FIGURE_WORDS.tally_nouns
+
     i = at
-    if 0 <= i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].lemma_ in FIGURE_WORDS.tally_nouns:
-        i += step  # "220 votes to 207"
+    if step > 0 and tally_noun(i):
+        i += step  # "220 votes to 207", from 220
     if not 0 <= i < len(doc) or doc[i].lower_ not in FIGURE_WORDS.tally_joiners:
         return None
     j = i + step
+    if step < 0 and tally_noun(j):
+        j += step  # "220 votes to 207", from 207
     if 0 <= j < len(doc) and doc[j].like_num:
         value = parse_number(doc[j].text)
         return (j, value) if value is not None else None

@@ -247,13 +247,21 @@ def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
     if not _is_elliptical(span) or not previous:
         return None
     here = sent_index.get(span.sent.start, 0)
-    before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+    doc = span.doc
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    compared = before in _COMPARED or before == "with" and span.start > 1 and doc[span.start - 2].lower_ in _COMPARING
     for fig in reversed(previous):
         if fig.kind == "count" and here - fig.sentence_idx <= opts.ellipsis_lookback_sentences:
             return Counted(fig.unit, "count")
-        if fig.kind in ("money", "quantity") and fig.sentence_idx == here and before in ("from", "to", "than", "at"):
+        if fig.kind in ("money", "quantity") and fig.sentence_idx == here and compared:
             return Counted(fig.unit, fig.kind)
     return None
+
+
+# an amount compared with one before it in the sentence, in its unit: 'up from 10.9 million', '$5 million, compared
+# with 3 million', 'more than', 'versus'
+_COMPARED = frozenset({"from", "to", "than", "at", "versus", "vs", "vs."})
+_COMPARING = frozenset({"compared", "comparison"})
 
 
 def _people_by_verb(span) -> Counted | None:

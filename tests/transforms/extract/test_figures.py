@@ -246,6 +246,7 @@ def test_not_figures(nlp, text):
     ("The Senate voted 31 to 9 to pass the bill.", 31),
     ("The Senate voted 31 to 9 to pass the bill.", 9),
     ("The House passed the bill by 220 votes to 207.", 207),
+    ("The bill, worth \u20ac2.3bn, passed by 312 votes to 288.", 288),  # no euros: the other end of the tally
     ("The Supreme Court ruled 6-3 in favour of the state.", 6),
     ("Liverpool beat Chelsea 3-1 at Anfield.", 3),
     ("The council voted 48 to 52 against the plan.", 52),
@@ -273,6 +274,12 @@ def test_not_counts_of_the_noun(nlp, text, wrong):
 def test_elliptical_count_takes_the_previous_noun(nlp):
     text = "Over 3,000 US troops have returned. Reports say almost 17,000 more are set to return."
     assert (17000, None, "troop", "count", "at_most") in figs(nlp, text)
+
+
+@pytest.mark.parametrize("comparison", ["compared with", "versus", "vs.", "up from"])
+def test_an_amount_compared_with_one_before_it_takes_its_unit_not_an_earlier_count(nlp, comparison):
+    text = f"The company cut 1,200 jobs in Ohio. It spent $5 million on the plant, {comparison} 3 million last year."
+    assert [f for f in figs(nlp, text) if f[0] == 3e6] == [(3e6, None, "USD", "money", "exact")]
 
 
 def test_attribution_names_the_source(nlp):
