@@ -75,6 +75,9 @@ def page_metadata(lines: Lines, start: int, end: int, signals: list, reasons: li
     return meta
 
 
+_NOT_TITLE_END = ".,;:。，、；：．"  # a sentence's or a clause's end, in Latin and CJK punctuation
+
+
 def find_title(lines: Lines, before: int, signals: list, opts: CleanOptions) -> int | None:
     """The first title-like line above the article."""
     for i in range(min(before, len(lines.text))):
@@ -82,7 +85,7 @@ def find_title(lines: Lines, before: int, signals: list, opts: CleanOptions) -> 
         if signals[i] or TEASER_MARKER(lines.lower[i]) or _BREADCRUMBS.fullmatch(text):
             continue
         title_sized = 3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)
-        if title_sized and text[-1] not in ".,;:":
+        if title_sized and text[-1] not in _NOT_TITLE_END:
             return i
     return None
 

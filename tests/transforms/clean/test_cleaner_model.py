@@ -196,3 +196,17 @@ def test_the_prose_after_a_box_inside_the_article_is_kept():
     body = clean_text(page).body
     assert body.endswith("Meteorologists warned that more rain was expected early next week.")
     assert "Sign up" not in body and "Read more" not in body and "Why Italy keeps flooding" not in body
+
+
+@pytest.mark.parametrize("page", [
+    ("防衛省は火曜日、約二千五百人の兵士が今月末までに同地域に派遣されると発表した。関係者によると、部隊は既に準備を整えている。\n\n"
+     "関係者によると、撤退に関する交渉は三月の議会選挙の後に再開される見通しで、両国の代表団が首都で会談を行う予定だという。\n\n"
+     "これに先立ち、同国西部の軍事基地が無人機による攻撃を受け、数人が負傷したと報じられており、当局が調査を進めている。\n"),
+    ("国防部周二表示，约有两千五百名士兵将在本月底前被调往该地区，以加强边境地区的安全防务工作。\n\n"
+     "官员表示，有关撤军的谈判将在三月份议会选举之后恢复，双方代表团已经同意在首都举行会谈。\n\n"
+     "此前有报道称，该国西部一处军事基地遭到无人机袭击，造成数人受伤，当局正在调查此事。\n"),
+])
+def test_a_cjk_paragraph_ending_in_a_full_stop_is_no_title(page):
+    """Without spaces a CJK line is one 'word': the opening paragraph, ending in '。', was taken as the title."""
+    cleaned = clean_text(page)
+    assert cleaned.title is None and cleaned.body.split("\n\n") == page.strip().split("\n\n")
