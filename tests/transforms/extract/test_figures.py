@@ -276,6 +276,13 @@ def test_elliptical_count_takes_the_previous_noun(nlp):
     assert (17000, None, "troop", "count", "at_most") in figs(nlp, text)
 
 
+def test_a_bare_number_takes_an_earlier_sentence_s_noun_only_when_it_goes_on_that_count(nlp):
+    text = "Parise scored two goals on Saturday. The Wild beat the Sabres in front of 15,522 in KeyBank Center."
+    assert [f for f in figs(nlp, text) if f[0] == 15522] == []  # no 15,522 goals
+    text = "Over 3,000 US troops have returned to Iraq. Another 300 are expected next week."
+    assert (300, None, "troop", "count", "exact") in figs(nlp, text)
+
+
 @pytest.mark.parametrize("comparison", ["compared with", "versus", "vs.", "up from"])
 def test_an_amount_compared_with_one_before_it_takes_its_unit_not_an_earlier_count(nlp, comparison):
     text = f"The company cut 1,200 jobs in Ohio. It spent $5 million on the plant, {comparison} 3 million last year."
