@@ -243,7 +243,8 @@ def _is_elliptical(span) -> bool:
 
 def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) -> Counted | None:
     """'almost 17,000 more', 'put the number at over 3,000': the unit of the last count in the sentence, or in one
-    of the sentences before when the number goes on that count ('more', 'others', 'another');
+    of the sentences before when the number goes on that count ('more', 'others', 'another') or its sentence names
+    a count before it ('put the number at over 3,000');
     'up from 10.9 million' after '11.3 million barrels': the unit of an amount in the same sentence."""
     if not _is_elliptical(span) or not previous:
         return None
@@ -252,7 +253,8 @@ def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     compared = before in _COMPARED or before == "with" and span.start > 1 and doc[span.start - 2].lower_ in _COMPARING
     after = doc[span.end].lower_ if span.end < len(doc) else ""
-    goes_on = after in _MORE or before == "another"
+    goes_on = after in _MORE or before == "another" or any(  # 'put the number at over 3,000', 'the figure is 4,000'
+        t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
     for fig in reversed(previous):
         back = here - fig.sentence_idx
         if fig.kind == "count" and (back == 0 or goes_on and back <= opts.ellipsis_lookback_sentences):
@@ -262,9 +264,11 @@ def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
     return None
 
 
-# a count that goes on one in an earlier sentence: 'almost 17,000 more', '12 others', 'another 300'; without one of
-# these, a bare number there ('in front of 15,522 in the arena') is no count of that sentence's noun
+# a count that goes on one in an earlier sentence: 'almost 17,000 more', '12 others', 'another 300' (or after a word
+# naming a count: 'put the number at over 3,000'); without one of these, a bare number there ('in front of 15,522 in
+# the arena') is no count of that sentence's noun
 _MORE = frozenset({"more", "others", "additional", "extra", "fewer", "less"})
+_COUNT_WORDS = frozenset(FIGURE_WORDS.count_nouns) | {"figure", "estimate"}
 # an amount compared with one before it in the sentence, in its unit: 'up from 10.9 million', '$5 million, compared
 # with 3 million', 'more than', 'versus'
 _COMPARED = frozenset({"from", "to", "than", "at", "versus", "vs", "vs."})

@@ -281,6 +281,9 @@ def test_a_bare_number_takes_an_earlier_sentence_s_noun_only_when_it_goes_on_tha
     assert [f for f in figs(nlp, text) if f[0] == 15522] == []  # no 15,522 goals
     text = "Over 3,000 US troops have returned to Iraq. Another 300 are expected next week."
     assert (300, None, "troop", "count", "exact") in figs(nlp, text)
+    text = ("The Pentagon said approximately 2,500 American soldiers are stationed in Iraq. "
+            "Iraqi officials dispute the figure and put the number at over 3,000.")
+    assert (3000, None, "soldier", "count", "at_least") in figs(nlp, text)
 
 
 @pytest.mark.parametrize("comparison", ["compared with", "versus", "vs.", "up from"])
