@@ -54,7 +54,7 @@ class TemplateCounter:
                 continue
             story[start], todo = start, [start]
             while todo:
-                for other in np.flatnonzero(same[todo.pop()] & (story < 0)):
+                for other in np.flatnonzero(same[todo.pop()] & (story < 0)).tolist():
                     story[other] = start
                     todo.append(other)
         return story
