@@ -172,6 +172,7 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     sent = span.sent
     start, end = span.start, span.end
     unit_kind = money(doc, span) or percent(doc, span) or measure(doc, span)
+    antecedent = None
     if unit_kind:
         unit, kind, start, end, minor = unit_kind
         value_max, end, _, scale = _range_end(doc, span, end, consumed, unit_kind)
@@ -183,7 +184,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         if found is None or found[0] is None:
             found = _change_target(doc, span)
         if found is None or found[0] is None:
-            found = _elliptical(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
+            antecedent = _antecedent(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
+            found = Counted(antecedent.unit, antecedent.kind) if antecedent is not None else None
         if found is None or found[0] is None:
             found = _people_by_verb(span)
         if found is None or found[0] is None:
@@ -202,8 +204,8 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     subject = _subject(doc, span)
     if subject is not None and _subject_head(span).i < end:
         subject = _of_phrase(doc, end)  # "40,000 tonnes of wheat", "8% of its workforce"
-    elif subject is None and not unit_kind and _is_elliptical(span) and previous:
-        subject = previous[-1].subject
+    elif subject is None and antecedent is not None:
+        subject = antecedent.subject
     text, end_char = doc[start:end].text, doc[end - 1].idx + len(doc[end - 1])
     if text.endswith("."):  # "£180m.": the sentence's full stop, which the tokenizer kept with the scale
         text, end_char = text[:-1], end_char - 1
@@ -241,11 +243,11 @@ def _is_elliptical(span) -> bool:
     return not (root.dep_ in ("nummod",) and root.head.pos_ in ("NOUN", "PROPN")) or root.head.lower_ == "others"
 
 
-def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) -> Counted | None:
-    """'almost 17,000 more', 'put the number at over 3,000': the unit of the last count in the sentence, or in one
-    of the sentences before when the number goes on that count ('more', 'others', 'another') or its sentence names
-    a count before it ('put the number at over 3,000');
-    'up from 10.9 million' after '11.3 million barrels': the unit of an amount in the same sentence."""
+def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) -> Figure | None:
+    """The figure whose unit (and subject) a number without a noun takes: 'almost 17,000 more', 'put the number at
+    over 3,000': the last count in the sentence, or in one of the sentences before when the number goes on that count
+    ('more', 'others', 'another') or its sentence names a count before it ('put the number at over 3,000');
+    'up from 10.9 million' after '11.3 million barrels': an amount in the same sentence."""
     if not _is_elliptical(span) or not previous:
         return None
     here = sent_index.get(span.sent.start, 0)
@@ -257,10 +259,9 @@ def _elliptical(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
         t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
     for fig in reversed(previous):
         back = here - fig.sentence_idx
-        if fig.kind == "count" and (back == 0 or goes_on and back <= opts.ellipsis_lookback_sentences):
-            return Counted(fig.unit, "count")
-        if fig.kind in ("money", "quantity") and fig.sentence_idx == here and compared:
-            return Counted(fig.unit, fig.kind)
+        if fig.kind == "count" and (back == 0 or goes_on and back <= opts.ellipsis_lookback_sentences) \
+                or fig.kind in ("money", "quantity") and back == 0 and compared:
+            return fig
     return None
 
 

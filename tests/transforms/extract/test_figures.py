@@ -286,6 +286,12 @@ def test_a_bare_number_takes_an_earlier_sentence_s_noun_only_when_it_goes_on_tha
     assert (3000, None, "soldier", "count", "at_least") in figs(nlp, text)
 
 
+def test_a_count_with_its_own_noun_takes_no_subject_from_the_figure_before(nlp):
+    text = "The strikes left about 500,000 households without power. The army shot down 95 of the drones."
+    (drones,) = [f for f in extract_figures(nlp(text)) if f.value == 95]
+    assert drones.unit == "drone" and drones.subject != "households"
+
+
 @pytest.mark.parametrize("comparison", ["compared with", "versus", "vs.", "up from"])
 def test_an_amount_compared_with_one_before_it_takes_its_unit_not_an_earlier_count(nlp, comparison):
     text = f"The company cut 1,200 jobs in Ohio. It spent $5 million on the plant, {comparison} 3 million last year."
