@@ -257,8 +257,12 @@ def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     goes_on = after in _MORE or before == "another" or any(  # 'put the number at over 3,000', 'the figure is 4,000'
         t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
+    text = doc_text(doc)
     for fig in reversed(previous):
         back = here - fig.sentence_idx
+        if text[max(0, fig.start_char - 16):fig.start_char].rstrip().lower().endswith(_PART_OF) \
+                and any(f.kind == "count" and f.sentence_idx == fig.sentence_idx for f in previous if f is not fig):
+            continue  # 'killed 14 people, including three children, and wounded 60 others': people, not children
         if fig.kind == "count" and (back == 0 or goes_on and back <= opts.ellipsis_lookback_sentences) \
                 or fig.kind in ("money", "quantity") and back == 0 and compared:
             return fig
@@ -270,6 +274,7 @@ def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
 # the arena') is no count of that sentence's noun
 _MORE = frozenset({"more", "others", "additional", "extra", "fewer", "less"})
 _COUNT_WORDS = frozenset(FIGURE_WORDS.count_nouns) | {"figure", "estimate"}
+_PART_OF = ("including", "among them", "among whom", "among those")  # a count of some of an earlier count's
 # an amount compared with one before it in the sentence, in its unit: 'up from 10.9 million', '$5 million, compared
 # with 3 million', 'more than', 'versus'
 _COMPARED = frozenset({"from", "to", "than", "at", "versus", "vs", "vs."})

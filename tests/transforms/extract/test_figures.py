@@ -286,6 +286,11 @@ def test_a_bare_number_takes_an_earlier_sentence_s_noun_only_when_it_goes_on_tha
     assert (3000, None, "soldier", "count", "at_least") in figs(nlp, text)
 
 
+def test_others_are_more_of_the_whole_count_not_of_the_part_it_includes(nlp):
+    text = "At least 14 people were killed, including three children, and 60 others were wounded, officials said."
+    assert (60, None, "people", "count", "exact") in figs(nlp, text)
+
+
 def test_a_count_with_its_own_noun_takes_no_subject_from_the_figure_before(nlp):
     text = "The strikes left about 500,000 households without power. The army shot down 95 of the drones."
     (drones,) = [f for f in extract_figures(nlp(text)) if f.value == 95]
