@@ -24,7 +24,7 @@ class TemplateCounter:
     def __init__(self, opts: CleanOptions = DEFAULT.clean):
         self.opts, self.pages = opts, 0
         self._keys: list = []   # arrays of line keys (numpy uint64), one per sampled page
-        self._prose: list = []  # each page's prose lines: {key: characters}
+        self._prose: list = []  # each page's distinct prose lines: (keys, characters), numpy arrays
 
     def add(self, page: str) -> None:
         if self.pages < self.opts.template_sample:
@@ -32,21 +32,25 @@ class TemplateCounter:
             lines = split_lines(page)
             keys = [line_key(t) for t in lines.text]
             self._keys.append(np.fromiter(set(keys), dtype=np.uint64))
-            self._prose.append({k: len(t) for k, t, w, cjk in zip(keys, lines.text, lines.words, lines.cjk, strict=True)
-                                if prose(t, w, cjk, self.opts)})
+            found = {k: len(t) for k, t, w, cjk in zip(keys, lines.text, lines.words, lines.cjk, strict=True)
+                     if prose(t, w, cjk, self.opts)}
+            self._prose.append((np.fromiter(found, dtype=np.uint64, count=len(found)),
+                                np.fromiter(found.values(), dtype=np.float32, count=len(found))))
 
     def stories(self) -> np.ndarray:
         """The story of each sampled page: pages that are versions of one story share its number."""
-        vocab = sorted({k for p in self._prose for k in p})
-        if not vocab:
+        _, column, seen = np.unique(np.concatenate([k for k, _ in self._prose]), return_inverse=True,
+                                    return_counts=True)
+        on_more = seen[column] > 1  # only lines on two pages or more can be shared (most prose is on one)
+        if not on_more.any():
             return np.arange(self.pages)
-        column = {k: i for i, k in enumerate(vocab)}
-        chars = np.zeros((self.pages, len(vocab)), dtype=np.float32)
-        for row, page in enumerate(self._prose):
-            for key, n in page.items():
-                chars[row, column[key]] = n
+        rows = np.repeat(np.arange(self.pages), [len(k) for k, _ in self._prose])
+        n = np.concatenate([n for _, n in self._prose])
+        own = np.bincount(rows, weights=n, minlength=self.pages)  # characters of each page's prose
+        _, shared_column = np.unique(column[on_more], return_inverse=True)
+        chars = np.zeros((self.pages, shared_column.max() + 1), dtype=np.float32)
+        chars[rows[on_more], shared_column] = n[on_more]
         shared = chars @ (chars > 0).T  # [i, j]: characters of page i's prose that page j holds too
-        own = np.diag(shared)
         same = (shared > self.opts.template_same_story * np.minimum.outer(own, own)) & (shared > 0)
         story = np.full(self.pages, -1)
         for start in range(self.pages):  # connected components of `same`
@@ -67,9 +71,13 @@ class TemplateCounter:
         if stories < self.opts.template_min_articles:
             return frozenset()
         need = max(self.opts.template_min_articles, self.opts.template_min_share * stories)
-        per_story = [np.unique(np.concatenate([k for k, s in zip(self._keys, story, strict=True) if s == one]))
-                     for one in np.unique(story)]
-        keys, counts = np.unique(np.concatenate(per_story), return_counts=True)
+        keys = np.concatenate(self._keys)  # each page's lines are distinct: a (line, story) pair counts once
+        of = np.repeat(story, [len(k) for k in self._keys])
+        order = np.lexsort((of, keys))
+        keys, of = keys[order], of[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (of[1:] != of[:-1])
+        keys, counts = np.unique(keys[first], return_counts=True)
         return frozenset(int(k) for k in keys[counts >= need])
 
 
