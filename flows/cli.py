@@ -119,15 +119,28 @@ def main(argv: list[str] | None = None) -> int:
     out.settings = settings
     try:
         result = COMMANDS[args.command](args, settings, out)
+        return out.result(result)
     except (UsageError, SettingsError) as exc:
         return out.error(str(exc), EXIT_USAGE)
     except ServerError as exc:
         return out.error(str(exc), EXIT_BLOCKED)
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as exc:  # a bug: one line, the traceback only on request
         if settings.debug:
             raise
         return out.error(f"{type(exc).__name__}: {exc} (set NEWSETL_DEBUG=1 for the traceback)", EXIT_BLOCKED)
-    return out.result(result)
+
+
+EXIT_PIPE = 128 + 13  # the status of a process SIGPIPE ended, as a shell reports `yes | head`'s
+
+
+def _reader_gone() -> int:
+    """The reader of the output went away (`newsetl sql ... | head`): stop quietly, as Unix tools do; the
+    output's last flush goes nowhere instead of raising again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_PIPE
 
 
 def _log_level(settings: Settings, shift: int) -> None:
@@ -151,7 +164,10 @@ def entry() -> None:
         sys.exit(code)
     join_threads()  # what Py_FinalizeEx does first, then the handlers
     run_handlers()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away after the last write
+        code = _reader_gone()
     sys.stderr.flush()
     os._exit(code)
 

@@ -265,3 +265,16 @@ def test_model_files_match_the_recorded_checksums():
 
     problems, meta = verify()
     assert problems == [] and meta["name"].startswith("core_web_sm") and meta["version"] == "3.8.0"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    """`newsetl sql ... | head`: the output's reader closed its end; no 'BrokenPipeError' line, SIGPIPE's status."""
+    read, write = os.pipe()
+    os.close(read)  # gone before the first line
+    try:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSETL_")}
+        proc = subprocess.run([sys.executable, "-m", "flows.cli", "config"], cwd=ROOT, stdout=write,
+                              stderr=subprocess.PIPE, text=True, env={**clean, "PYTHONPATH": str(ROOT)}, timeout=120)
+    finally:
+        os.close(write)
+    assert proc.returncode == 141 and proc.stderr == ""
