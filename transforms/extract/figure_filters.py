@@ -14,6 +14,7 @@ _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _NO_DATE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:k|K|m|bn|mn|mln|tn)")  # "900,000", "900k"
 _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
+_SCALE_WORDS = NUMBER_WORDS.full_scales - {"hundred"}  # "nineteen hundred" may be a year
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive",
                            "square", "terrace", "crescent", "strasse", "straße", "rue", "via", "calle"})
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
@@ -89,8 +90,9 @@ def _dated(doc, span) -> bool:
     ent = entity_at(doc, span.start)
     if ent is None:
         return True
-    if any(_NO_DATE.fullmatch(t.text) for t in span):
-        return False  # no day, year or hour has thousands or a scale: "up from 900k last year", tagged a date
+    if any(_NO_DATE.fullmatch(t.text) or t.lower_ in _SCALE_WORDS for t in (*span, *ent)):
+        return False  # no day, year or hour has thousands or a scale: "up from 900k last year", "two and a half
+        # million people", tagged dates
     if any(t.lower_ in CURRENCY.minor or t.lower_ in CURRENCY.names for t in ent if t.is_alpha and len(t) > 1):
         return False  # "between 30 and 45 cents", which NER tags a date
     if ent.label_ in ("DATE", "TIME") and any(t.lower_ in _RANGE_WORDS for t in ent) \

@@ -11,7 +11,7 @@ import numpy as np
 from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS, vocabulary
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
-from transforms.extract.numbers import decimal, is_glued, is_number_token, parse_number
+from transforms.extract.numbers import FRACTIONS, decimal, is_glued, is_number_token, parse_number
 from transforms.extract.sentences import doc_text, sentence_index
 from transforms.extract.units import (
     Counted,
@@ -85,7 +85,8 @@ def _number_spans(doc):
             j += 1
         while j > i + 1 and doc[j - 1].lower_ == "and":
             j -= 1
-        yield doc[_article_start(doc, i, end):j]
+        start, j = _fraction_bounds(doc, _article_start(doc, i, end), j, end)
+        yield doc[start:j]
         end = j
 
 
@@ -111,6 +112,35 @@ def _article_start(doc, i: int, end: int) -> int:
         if start - 1 >= end and doc[start - 1].lower_ == "half":
             start -= 1
     return start
+
+
+def _fraction_bounds(doc, start: int, j: int, end: int) -> tuple[int, int]:
+    """A number's span with the fraction written around it (numbers.parse_number reads them): 'two and a half
+    million', 'two-and-a-half million', 'a million and a half' (after), 'a quarter of a million', 'three
+    quarters of a million', 'a half-million' (before)."""
+    ahead = [t for t in doc[j:j + 7] if t.text != "-"]
+    words = [t.lower_ for t in ahead]
+    if words[:3] == ["and", "a", "half"]:
+        j = ahead[2].i + 1
+        if j < len(doc) and doc[j].lower_ in NUMBER_WORDS.full_scales and not any(
+                t.lower_ in NUMBER_WORDS.full_scales for t in doc[start:j]):
+            j += 1  # 'two and a half million'
+    elif len(words) >= 4 and words[0] in FRACTIONS and words[1] == "of" and words[2] in ("a", "an") \
+            and words[3] in NUMBER_WORDS.full_scales and doc[start:j].text.lower() in ("a", "an", "one", "two",
+                                                                                      "three"):
+        j = ahead[3].i + 1  # 'three quarters of a million', 'three-quarters of a million'
+    before = [t.lower_ for t in doc[max(end, start - 4):start]]
+    if doc[start].lower_ in ("a", "an") and before[-2:] in (["quarter", "of"], ["quarters", "of"], ["third", "of"],
+                                                            ["thirds", "of"]):
+        start -= 2  # 'quarter of' + 'a million'
+        times = doc[start - 1] if start - 1 >= end else None
+        if times is not None and times.text == "-" and start - 2 >= end:
+            times = doc[start - 2]  # 'three-quarters'
+        if times is not None and times.lower_ in ("a", "an", "one", "two", "three"):
+            start = times.i
+    elif doc[start].lower_ in NUMBER_WORDS.full_scales and before[-3:] in (["a", "half", "-"], ["an", "half", "-"]):
+        start -= 3  # 'a half-million'
+    return start, j
 
 
 def starts_number(tok) -> bool:

@@ -49,8 +49,42 @@ def is_number_token(text: str) -> bool:
             and low not in NUMBER_WORDS.letter_scales or low in ("and",))
 
 
+_SCALE_WORDS = "|".join(sorted(NUMBER_WORDS.full_scales - {"hundred"}, key=len, reverse=True))
+FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+# a fraction of a scale, and a scale and a half: 'half a million', 'a quarter of a million', 'three quarters of a
+# billion', 'a half-million'; 'two and a half million', 'a million and a half'
+_PART_OF_SCALE = re.compile(rf"(?:(?P<times>a|an|one|two|three) )?(?P<part>{'|'.join(FRACTIONS)}) (?:of )?(?:an? )?"
+                            rf"(?P<scale>{_SCALE_WORDS})")
+_AND_A_HALF = re.compile(rf"(?P<whole>.+?) and a half(?: (?P<scale>{_SCALE_WORDS}))?")
+
+
+def _fraction(text: str) -> float | None:
+    """The value of a number written with a fraction (_PART_OF_SCALE, _AND_A_HALF), else None."""
+    words = " ".join(_SPLIT.split(text.lower())).strip()
+    m = _PART_OF_SCALE.fullmatch(words)
+    if m:
+        times = NUMBER_WORDS.units[m["times"]] if m["times"] else 1
+        return decimal(times * FRACTIONS[m["part"]] * NUMBER_WORDS.scales[m["scale"]])
+    m = _AND_A_HALF.fullmatch(words)
+    if m is None:
+        return None
+    whole = parse_number(m["whole"])
+    if whole is None:
+        return None
+    if m["scale"]:  # 'two and a half million'
+        return decimal((whole + 0.5) * NUMBER_WORDS.scales[m["scale"]])
+    last = m["whole"].rsplit(" ", 1)[-1]  # 'a million and a half': half of its last scale
+    return decimal(whole + 0.5 * NUMBER_WORDS.scales[last]) if last in NUMBER_WORDS.full_scales else whole + 0.5
+
+
 def parse_number(text: str) -> float | None:
-    """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k'); None if not one."""
+    """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k', 'a quarter of a million');
+    None if not one."""
+    low = text.lower()
+    if "half" in low or "quarter" in low or "third" in low:
+        fraction = _fraction(text)
+        if fraction is not None:
+            return fraction
     total, current, seen = 0.0, 0.0, False
     previous, group = "", 0.0  # group: what the last scale word added ("12 lakh": 1,200,000)
     text = text.strip()

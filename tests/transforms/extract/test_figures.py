@@ -196,6 +196,14 @@ def figs(nlp, text):
     ("Each bottle carries a deposit of 25 euro cents.", (0.25, None, "EUR", "money", "exact")),
     ("Bread rose from 90 cents to $1.20 a loaf.", (0.9, None, "USD", "money", "exact")),
     ("Eggs cost between 30 and 45 cents each.", (0.3, 0.45, "USD", "money", "range")),
+    # fractions of a scale (NER tags some of them dates)
+    ("Officials said two and a half million people live in the flooded districts.",
+     (2.5e6, None, "people", "count", "exact")),
+    ("The agency said one and a half million people were displaced.", (1.5e6, None, "people", "count", "exact")),
+    ("The charity said a quarter of a million homes were damaged.", (2.5e5, None, "home", "count", "exact")),
+    ("Some three-quarters of a million voters backed the plan.", (7.5e5, None, "voter", "count", "approx")),
+    ("Organisers said a half-million people marched.", (5e5, None, "people", "count", "exact")),
+    ("A million and a half children missed school.", (1.5e6, None, "child", "count", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)

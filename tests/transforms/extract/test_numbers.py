@@ -17,6 +17,10 @@ from transforms.extract.numbers import parse_number
     ("-12", -12), ("\u22125", -5), ("-0.4", -0.4), ("-1.5bn", -1.5e9),
     # a margin's size: "±2.5" (its sign says both)
     ("\u00b12.5", 2.5), ("+3.5", 3.5),
+    # a fraction of a scale, a scale and a half
+    ("a quarter of a million", 250_000), ("three-quarters of a million", 750_000), ("a third of a billion", 1e9 / 3),
+    ("a half-million", 500_000), ("two and a half million", 2_500_000), ("one-and-a-half million", 1_500_000),
+    ("a million and a half", 1_500_000), ("two million and a half", 2_500_000), ("three and a half", 3.5),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
