@@ -43,6 +43,7 @@ class InputFile:
     size: int
     batch_date: str
     version: str = ""  # size and version as listed; "" when the listing cannot vouch the bytes are unchanged
+    opens: str = ""    # what to open when it is not `uri`: a local name that is no UTF-8 (uri has it %-escaped)
 
 
 def version_of(info: dict, now: float) -> str:
@@ -100,7 +101,7 @@ def discover(input_uri: str, default_date: str, warehouse_uri: str | None = None
     for path, info in sorted(entries.items()):
         if info.get("type") == "directory" or skip and (path == skip or path.startswith(skip + "/")):
             continue
-        uri = protocol + path
+        uri = _text(protocol + path)
         rel = path[len(root):] if path.startswith(root) else path
         try:
             date = batch_date_of(rel if rel.startswith("/") else "/" + rel, default_date)
@@ -116,8 +117,18 @@ def discover(input_uri: str, default_date: str, warehouse_uri: str | None = None
         elif (info.get("size") or 0) > MAX_FILE_BYTES:
             quarantined.append(_q(uri, date, f"file is {info['size']} bytes, over the {MAX_FILE_BYTES} byte cap"))
         else:
-            files.append(InputFile(uri, path, int(info.get("size") or 0), date, version_of(info, now)))
+            files.append(InputFile(uri, path, int(info.get("size") or 0), date, version_of(info, now),
+                                   opens="" if uri == protocol + path else protocol + path))
     return files, quarantined
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # a byte of a file name that is no UTF-8, as Python holds it
+
+
+def _text(uri: str) -> str:
+    """A file's URI as text every table can hold: the bytes of a local name that are no UTF-8 %-escaped
+    ('bad\\xffname.txt' -> 'bad%FFname.txt'; they were written to no column and failed the run)."""
+    return _UNDECODED.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", uri)
 
 
 def _inside(fs, root: str, warehouse_uri: str | None) -> str | None:
@@ -181,7 +192,7 @@ def read_file(f: InputFile) -> tuple[list[RawDoc], list[dict]]:
 
 
 def _read_bytes(f: InputFile) -> bytes:
-    with fsspec.open(f.uri, "rb") as handle:
+    with fsspec.open(f.opens or f.uri, "rb") as handle:
         raw = handle.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise DecodeError(f"file is over the {MAX_FILE_BYTES} byte cap")
@@ -238,6 +249,9 @@ def _declared_in_jsonl(data: bytes) -> str | None:
     return found if isinstance(found, str) else None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's '\\ud83d' without its pair, as json.loads leaves it
+
+
 def _record(line: str) -> tuple[dict, str | None]:
     try:
         record = json.loads(line)
@@ -245,6 +259,8 @@ def _record(line: str) -> tuple[dict, str | None]:
         return {}, f"malformed JSON line: {exc.msg} at column {exc.colno}"
     if not isinstance(record, dict):
         return {}, "JSON line is not an object"
+    if "\\ud" in line.lower():  # an escaped surrogate: one left alone (a cut emoji) is no text any table holds
+        record = {k: _LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in record.items()}
     body = record.get("text") or record.get("html")
     if not isinstance(body, str) or not body.strip():
         return {}, "JSON record has no 'text' or 'html' string"

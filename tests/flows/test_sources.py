@@ -89,3 +89,31 @@ def test_a_date_folder_that_is_no_calendar_date_quarantines_its_files_not_the_ru
     assert sorted((q["batch_date"], q["reason"]) for q in quarantined) == [
         ("2026-03-01", "batch date folder 2026-02-30 is not a calendar date"),
         ("2026-03-01", "batch date folder 2026-13-01 is not a calendar date")]
+
+
+def test_a_local_name_that_is_no_utf8_is_read_under_an_escaped_uri(tmp_path):
+    """A file name with a byte that is no UTF-8 ('bad\\xffname.txt') could not be written to source_uri: the
+    whole run failed. Its URI %-escapes the byte; the file is read by its own name."""
+    import os
+
+    from flows.sources import discover, read_file
+
+    os.makedirs(tmp_path / "in")
+    with open(os.fsencode(tmp_path / "in") + b"/bad\xffname.txt", "wb") as out:
+        out.write(b"An article about the budget.\n")
+    (file,), quarantined = discover(str(tmp_path / "in"), "2026-08-14")
+    assert quarantined == [] and file.uri.endswith("/bad%FFname.txt") and file.uri.encode("utf-8")
+    (doc,), bad = read_file(file)
+    assert bad == [] and doc.source_uri == file.uri and doc.content.startswith("An article")
+
+
+def test_a_lone_surrogate_in_a_jsonl_record_becomes_a_replacement_character(tmp_path):
+    """JSON may escape half of a pair ('\\ud83d', an emoji cut short): left in, no column could hold the text."""
+    from flows.sources import InputFile, read_file
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "Fans cheered \\ud83d on Sunday.", "title": "Win \\udc00", "url": "http://x.test/\\ud800"}\n',
+                    "utf-8")
+    (doc,), bad = read_file(InputFile(uri=str(path), path=str(path), size=path.stat().st_size, batch_date="2026-08-14"))
+    assert bad == [] and doc.content == "Fans cheered \ufffd on Sunday." and doc.title == "Win \ufffd"
+    assert doc.url == "http://x.test/\ufffd"
