@@ -249,7 +249,13 @@ def _declared_in_jsonl(data: bytes) -> str | None:
     return found if isinstance(found, str) else None
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's '\\ud83d' without its pair, as json.loads leaves it
+_SURROGATE = re.compile("[\ud800-\udfff]")  # no Unicode character: JSON's '\\ud83d' without its pair, as json.loads
+# leaves it, or a byte of a name that is no UTF-8, as Python holds it
+
+
+def unicode_text(text: str) -> str:
+    """Text every column can hold: a surrogate becomes U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _record(line: str) -> tuple[dict, str | None]:
@@ -260,7 +266,7 @@ def _record(line: str) -> tuple[dict, str | None]:
     if not isinstance(record, dict):
         return {}, "JSON line is not an object"
     if "\\ud" in line.lower():  # an escaped surrogate: one left alone (a cut emoji) is no text any table holds
-        record = {k: _LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in record.items()}
+        record = {k: unicode_text(v) if isinstance(v, str) else v for k, v in record.items()}
     body = record.get("text") or record.get("html")
     if not isinstance(body, str) or not body.strip():
         return {}, "JSON record has no 'text' or 'html' string"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from flows.pool import POOL
 from flows.settings import PIPELINE_VERSION
-from flows.sources import quarantine_row, stamped
+from flows.sources import quarantine_row, stamped, unicode_text
 from transforms.article import RawDoc, article_row, content_id, nlp_rows, prepare, removed_rows
 from transforms.options import DEFAULT
 from warehouse import streams
@@ -147,12 +147,50 @@ def process_articles(raws: list[RawDoc], templates: dict, run_id: str, batching:
         from warehouse.schemas import stream_schemas
 
         schemas = stream_schemas()
-    if quarantine := out.pop("quarantine", None):
-        out["quarantine"] = stamped(quarantine, run_id)
-    tables = {t: streams.write(schemas[t], rows) for t, rows in out.items()}
+    tables = _write(out, schemas, run_id)
     seconds = {"clean": t1 - t0, "ner": t2 - t1 - extract - parse, "parse": parse,
                "extract": extract + time.process_time() - t2}
     return Streams(tables, seconds)
+
+
+def _write(out: dict[str, list[dict]], schemas: dict[str, bytes], run_id: str) -> dict[str, bytes]:
+    """Each table's rows as an Arrow IPC stream. When a value fits no column (a string that is no Unicode
+    text, a number out of its type's range), the articles whose rows fail alone are quarantined with the
+    writer's reason and the others written: one bad value must not lose the chunk."""
+    quarantine = stamped(out.pop("quarantine", []), run_id)
+    try:
+        return _streams(out, quarantine, schemas)
+    except Exception as exc:  # the writer's errors vary (ValueError, UnicodeError, OverflowError)
+        first = exc
+    rows_of: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for table, rows in out.items():
+        for row in rows:
+            rows_of[row["article_id"]][table].append(row)
+    failed = {}
+    for article_id, tables in rows_of.items():
+        try:
+            _streams(tables, [], schemas)
+        except Exception as exc:
+            failed[article_id] = exc
+    if not failed:
+        raise first
+    for article_id, exc in failed.items():
+        row = rows_of[article_id]["articles"][0]
+        while exc.__cause__ or exc.__context__:  # the writer's own words: 'surrogates not allowed'
+            exc = exc.__cause__ or exc.__context__
+        quarantine += stamped([quarantine_row(unicode_text(row["source_uri"]), row["batch_date"],
+                                              f"unwritable value: {type(exc).__name__}: {_first_line(exc)}",
+                                              article_id, "extract")], run_id)
+    kept = {t: [r for r in rows if r["article_id"] not in failed] for t, rows in out.items()}
+    quarantine = [{k: unicode_text(v) if isinstance(v, str) else v for k, v in r.items()} for r in quarantine]
+    return _streams(kept, quarantine, schemas)
+
+
+def _streams(out: dict[str, list[dict]], quarantine: list[dict], schemas: dict[str, bytes]) -> dict[str, bytes]:
+    tables = {t: streams.write(schemas[t], rows) for t, rows in out.items()}
+    if quarantine:
+        tables["quarantine"] = streams.write(schemas["quarantine"], quarantine)
+    return tables
 
 
 def parse_bodies(nlp, bodies: list[str], batching: Batching) -> Iterator:

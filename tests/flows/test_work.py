@@ -236,3 +236,22 @@ def test_worker_heap_kept_between_batches_on_glibc():
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("mallopt's M_MMAP_THRESHOLD and M_TOP_PAD are glibc's")
     assert _keep_heap() is True
+
+
+def test_an_article_with_a_value_no_column_holds_is_quarantined_and_the_chunk_written():
+    """A string that is no Unicode text (a surrogate, from wherever it came) failed the chunk's write and so
+    the whole run; now only its article goes to quarantine, with the writer's reason."""
+    from flows.work import process_articles
+
+    text = (SEEDS / "000_3ef350cdd4bc2bac.txt").read_text("utf-8")
+    raws = [RawDoc(source_uri="/in/ok.txt", content=text, fmt="text", batch_date="2026-08-14"),
+            RawDoc(source_uri="/in/bad\udcffname.txt", content=text.replace("troops", "soldiers"), fmt="text",
+                   batch_date="2026-08-14")]
+    tables = process_articles(raws, {}, "run").decoded().tables
+    assert tables["articles"].column("source_uri").to_pylist() == ["/in/ok.txt"]
+    (row,) = tables["quarantine"].to_pylist()
+    assert row["source_uri"] == "/in/bad\ufffdname.txt" and row["stage"] == "extract"
+    assert row["reason"].startswith("unwritable value: UnicodeEncodeError")
+    assert "surrogates not allowed" in row["reason"]
+    ok = tables["articles"].column("article_id")[0].as_py()
+    assert set(tables["figures"].column("article_id").to_pylist()) == {ok}
