@@ -114,10 +114,16 @@ def _article_start(doc, i: int, end: int) -> int:
     return start
 
 
+_FRACTION_STARTS = frozenset({"a", "an"} | NUMBER_WORDS.full_scales)  # 'a quarter of a million', 'a half-million'
+
+
 def _fraction_bounds(doc, start: int, j: int, end: int) -> tuple[int, int]:
     """A number's span with the fraction written around it (numbers.parse_number reads them): 'two and a half
     million', 'two-and-a-half million', 'a million and a half' (after), 'a quarter of a million', 'three
     quarters of a million', 'a half-million' (before)."""
+    nxt = doc[j].lower_ if j < len(doc) else ""
+    if nxt not in ("and", "-") and nxt not in FRACTIONS and doc[start].lower_ not in _FRACTION_STARTS:
+        return start, j  # most numbers: no fraction around them
     ahead = [t for t in doc[j:j + 7] if t.text != "-"]
     words = [t.lower_ for t in ahead]
     if words[:3] == ["and", "a", "half"]:
@@ -284,12 +290,16 @@ def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     compared = before in _COMPARED or before == "with" and span.start > 1 and doc[span.start - 2].lower_ in _COMPARING
-    after = doc[span.end].lower_ if span.end < len(doc) else ""
-    goes_on = after in _MORE or before == "another" or any(  # 'put the number at over 3,000', 'the figure is 4,000'
-        t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
+    goes_on = None  # whether it goes on a count of a sentence before: read when such a count is the candidate
     text = doc_text(doc)
     for fig in reversed(previous):
         back = here - fig.sentence_idx
+        if back > 0 and goes_on is None:
+            after = doc[span.end].lower_ if span.end < len(doc) else ""
+            goes_on = after in _MORE or before == "another" or any(  # 'put the number at over 3,000'
+                t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
+        if back > (opts.ellipsis_lookback_sentences if goes_on else 0):
+            break  # the figures before are further back still
         if text[max(0, fig.start_char - 16):fig.start_char].rstrip().lower().endswith(_PART_OF) \
                 and any(f.kind == "count" and f.sentence_idx == fig.sentence_idx for f in previous if f is not fig):
             continue  # 'killed 14 people, including three children, and wounded 60 others': people, not children
