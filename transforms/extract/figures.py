@@ -73,12 +73,21 @@ def _number_spans(doc):
         return
     rows = doc.to_array([LIKE_NUM, IDX])
     text = doc_text(doc)
-    starts = ("dozen", "Dozen", "\u2212")  # U+2212: a minus sign ("−5°C")
-    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() or text.startswith(starts, x)
+    starts = ("dozen", "Dozen", "\u2212", "half", "Half", "quarter", "Quarter", "tenth", "third")  # U+2212: a minus
+    candidates = rows[:, 0].astype(bool) | np.array([text[x].isdigit() or text.startswith(starts, x)  # ("−5°C")
                                                      for x in rows[:, 1].tolist()])
     end = 0
     for i in np.flatnonzero(candidates).tolist():
-        if i < end or not starts_number(doc[i]):
+        if i < end:
+            continue
+        if doc[i].lower_ in FRACTIONS:  # 'half a percentage point', 'a quarter-point'
+            j = _part_of_a_point(doc, i)
+            if j is not None:
+                start = i - 1 if i - 1 >= end and doc[i - 1].lower_ in ("a", "an", "one") else i
+                yield doc[start:j]
+                end = j
+            continue
+        if not starts_number(doc[i]):
             continue
         j = _digit_groups(doc, i)
         while j < len(doc) and _continues_number(doc[j], doc[j - 1]):
@@ -88,6 +97,20 @@ def _number_spans(doc):
         start, j = _fraction_bounds(doc, _article_start(doc, i, end), j, end)
         yield doc[start:j]
         end = j
+
+
+def _part_of_a_point(doc, i: int) -> int | None:
+    """The end of a fraction of one point that starts with the fraction word at token i ('quarter of a' in 'a
+    quarter of a percentage point', 'half a' point, 'quarter' in 'a quarter-point'), else None."""
+    j = i + 1
+    if j < len(doc) and doc[j].lower_ == "of":
+        j += 1
+    if j < len(doc) and doc[j].lower_ in ("a", "an", "one"):
+        j += 1
+    nxt = doc[j] if j < len(doc) else None
+    if nxt is not None and nxt.text == "-" and j == i + 1 and not doc[i].whitespace_ and not nxt.whitespace_:
+        nxt = doc[j + 1] if j + 1 < len(doc) else None  # 'a quarter-point'
+    return j if nxt is not None and nxt.lower_ in ("percentage", "point", "points") else None
 
 
 def _digit_groups(doc, i: int) -> int:
@@ -135,6 +158,9 @@ def _fraction_bounds(doc, start: int, j: int, end: int) -> tuple[int, int]:
             and words[3] in NUMBER_WORDS.full_scales and doc[start:j].text.lower() in ("a", "an", "one", "two",
                                                                                       "three"):
         j = ahead[3].i + 1  # 'three quarters of a million', 'three-quarters of a million'
+    elif words and words[0] in FRACTIONS and doc[start:j].text.lower() in NUMBER_WORDS.units \
+            and (part_end := _part_of_a_point(doc, ahead[0].i)) is not None:
+        j = part_end  # 'three quarters of a percentage point'
     before = [t.lower_ for t in doc[max(end, start - 4):start]]
     if doc[start].lower_ in ("a", "an") and before[-2:] in (["quarter", "of"], ["quarters", "of"], ["third", "of"],
                                                             ["thirds", "of"]):
@@ -220,7 +246,7 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
         if found is None or found[0] is None:
             found = _change_target(doc, span)
         if found is None or found[0] is None:
-            antecedent = _antecedent(span, previous, sent_index, opts) if span[0].text[0].isdigit() else None
+            antecedent = _antecedent(span, previous, sent_index, opts)
             found = Counted(antecedent.unit, antecedent.kind) if antecedent is not None else None
         if found is None or found[0] is None:
             found = _people_by_verb(span)
@@ -284,18 +310,20 @@ def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
     over 3,000': the last count in the sentence, or in one of the sentences before when the number goes on that count
     ('more', 'others', 'another') or its sentence names a count before it ('put the number at over 3,000');
     'up from 10.9 million' after '11.3 million barrels': an amount in the same sentence."""
-    if not _is_elliptical(span) or not previous:
+    if not previous or not _is_elliptical(span):
         return None
     here = sent_index.get(span.sent.start, 0)
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    if not span[0].text[0].isdigit() and before != "another" and after not in _MORE:
+        return None  # a number in words goes on a count only explicitly: 'twelve more', 'another two hundred'
     compared = before in _COMPARED or before == "with" and span.start > 1 and doc[span.start - 2].lower_ in _COMPARING
     goes_on = None  # whether it goes on a count of a sentence before: read when such a count is the candidate
     text = doc_text(doc)
     for fig in reversed(previous):
         back = here - fig.sentence_idx
         if back > 0 and goes_on is None:
-            after = doc[span.end].lower_ if span.end < len(doc) else ""
             goes_on = after in _MORE or before == "another" or any(  # 'put the number at over 3,000'
                 t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
         if back > (opts.ellipsis_lookback_sentences if goes_on else 0):

@@ -50,11 +50,13 @@ def is_number_token(text: str) -> bool:
 
 
 _SCALE_WORDS = "|".join(sorted(NUMBER_WORDS.full_scales - {"hundred"}, key=len, reverse=True))
-FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3, "tenth": 0.1,
+             "tenths": 0.1}
 # a fraction of a scale, and a scale and a half: 'half a million', 'a quarter of a million', 'three quarters of a
-# billion', 'a half-million'; 'two and a half million', 'a million and a half'
-_PART_OF_SCALE = re.compile(rf"(?:(?P<times>a|an|one|two|three) )?(?P<part>{'|'.join(FRACTIONS)}) (?:of )?(?:an? )?"
-                            rf"(?P<scale>{_SCALE_WORDS})")
+# billion', 'a half-million'; 'two and a half million', 'a million and a half'; a fraction of one unit, which
+# figures.py reads only before a point: 'a quarter of a' (percentage point), 'half a' (point)
+_PART_OF_SCALE = re.compile(rf"(?:(?P<times>a|an|one|two|three|nine) )?(?P<part>{'|'.join(FRACTIONS)})(?: of)?"
+                            rf"(?: an?| one)?(?: (?P<scale>{_SCALE_WORDS}))?")
 _AND_A_HALF = re.compile(rf"(?P<whole>.+?) and a half(?: (?P<scale>{_SCALE_WORDS}))?")
 
 
@@ -64,7 +66,7 @@ def _fraction(text: str) -> float | None:
     m = _PART_OF_SCALE.fullmatch(words)
     if m:
         times = NUMBER_WORDS.units[m["times"]] if m["times"] else 1
-        return decimal(times * FRACTIONS[m["part"]] * NUMBER_WORDS.scales[m["scale"]])
+        return decimal(times * FRACTIONS[m["part"]] * (NUMBER_WORDS.scales[m["scale"]] if m["scale"] else 1))
     m = _AND_A_HALF.fullmatch(words)
     if m is None:
         return None
@@ -81,7 +83,7 @@ def parse_number(text: str) -> float | None:
     """Value of a written number ('one million', '1.2 billion', 'twenty-five', '17k', 'a quarter of a million');
     None if not one."""
     low = text.lower()
-    if "half" in low or "quarter" in low or "third" in low:
+    if "half" in low or "quarter" in low or "third" in low or "tenth" in low:
         fraction = _fraction(text)
         if fraction is not None:
             return fraction

@@ -88,6 +88,13 @@ def figs(nlp, text):
     ("They raised $3.2m from investors, up from $2.9m.", (2.9e6, None, "USD", "money", "exact")),
     ("The deal was worth an estimated £180m.", (1.8e8, None, "GBP", "money", "approx")),
     ("They built a 30m wall.", (30, None, "m", "quantity", "exact")),
+    # a fraction of a point
+    ("The Fed raised rates by a quarter of a percentage point.", (0.25, None, "percentage_point", "percent", "exact")),
+    ("The bank cut its key rate by half a percentage point.", (0.5, None, "percentage_point", "percent", "exact")),
+    ("The central bank raised its rate by a quarter-point.", (0.25, None, "percentage_point", "percent", "exact")),
+    ("Yields rose nearly three-quarters of a percentage point.",
+     (0.75, None, "percentage_point", "percent", "at_most")),
+    ("The jobless rate fell a tenth of a point to 3.9%.", (0.1, None, "percentage_point", "percent", "exact")),
     # "a" and "half a" before a scale word
     ("Nearly half a million people have fled.", (5e5, None, "people", "count", "at_most")),
     ("More than a million people have fled.", (1e6, None, "people", "count", "at_least")),
@@ -292,6 +299,15 @@ def test_a_bare_number_takes_an_earlier_sentence_s_noun_only_when_it_goes_on_tha
     text = ("The Pentagon said approximately 2,500 American soldiers are stationed in Iraq. "
             "Iraqi officials dispute the figure and put the number at over 3,000.")
     assert (3000, None, "soldier", "count", "at_least") in figs(nlp, text)
+
+
+def test_a_count_in_words_goes_on_an_earlier_count_only_explicitly(nlp):
+    text = "Police said 30 protesters were arrested on Saturday. Twelve more were detained on Sunday."
+    assert (12, None, "protester", "count", "exact") in figs(nlp, text)
+    text = "The company said 1,200 workers would lose their jobs. Another two hundred will be moved to Texas."
+    assert (200, None, "worker", "count", "exact") in figs(nlp, text)
+    text = "Police said 30 protesters were arrested on Saturday. Two of them were released."
+    assert [f for f in figs(nlp, text) if f[0] == 2 and f[2] == "protester"] == []
 
 
 def test_others_are_more_of_the_whole_count_not_of_the_part_it_includes(nlp):

@@ -21,6 +21,8 @@ from transforms.extract.numbers import parse_number
     ("a quarter of a million", 250_000), ("three-quarters of a million", 750_000), ("a third of a billion", 1e9 / 3),
     ("a half-million", 500_000), ("two and a half million", 2_500_000), ("one-and-a-half million", 1_500_000),
     ("a million and a half", 1_500_000), ("two million and a half", 2_500_000), ("three and a half", 3.5),
+    # a fraction of one (of a point, where figures reads it)
+    ("half a", 0.5), ("a quarter of a", 0.25), ("three quarters of a", 0.75), ("one-tenth of a", 0.1),
 ])
 def test_parse_number_scales(text, value):
     assert math.isclose(parse_number(text), value)
