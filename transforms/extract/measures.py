@@ -101,7 +101,7 @@ def _qualified(count_noun) -> bool:
 def _about(span):
     """The noun a money, percent or quantity figure is about: 'of X', else its verb's subject."""
     doc = span.doc
-    after = doc[span.end:min(len(doc), span.end + 4)]
+    after = doc[span.end:min(span.sent.end, span.end + 4)]  # within the sentence: not the next one's 'of'
     for _i, tok in enumerate(after):
         if tok.lower_ == "of":
             return next((c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)

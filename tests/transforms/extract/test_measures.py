@@ -35,6 +35,10 @@ def test_one_measure_however_it_is_written(nlp, text, expected):
     assert expected in claims(nlp, text)
 
 
+def test_an_amount_is_about_a_noun_of_its_own_sentence(nlp):
+    assert claims(nlp, "Ten-year yields rose 5%. Half of the 3,000 troops left.")[0][:2] == (5, "yield")
+
+
 def test_an_elliptical_figure_takes_its_antecedents_measure_and_place(nlp):
     text = ("The US government reported approximately 2,500 American soldiers stationed in Iraq, "
             "while Iraqi sources put the number at over 3,000.")
