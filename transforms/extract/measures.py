@@ -37,9 +37,10 @@ def annotate(doc, figures: list, title: str | None = None, aliases: dict | None 
         noun = _counted_token(span, fig, opts.counted_noun_window) if span is not None else None
         measure, owner = _measure(noun, span, fig, vocab, aliases) if span is not None else (None, None)
         place = (_place(noun, span, aliases) or owner) if span is not None else None
-        if noun is None or measure is None:  # elliptical: the antecedent's measure and place
-            before = next((out[j] for j in range(i - 1, -1, -1) if figures[j].unit == fig.unit
-                           and figures[j].kind == fig.kind), None)
+        if noun is None or measure is None:  # elliptical: the antecedent's measure and place, from as far back
+            before = next((out[j] for j in range(i - 1, -1, -1) if figures[j].unit == fig.unit  # as a unit is
+                           and figures[j].kind == fig.kind  # borrowed
+                           and fig.sentence_idx - figures[j].sentence_idx <= opts.ellipsis_lookback_sentences), None)
             if before is not None:
                 measure = _increment(span, _elliptical(span, before[0], vocab), vocab)
                 place = place or before[1]
@@ -93,9 +94,9 @@ def _counted_token(span, fig, window: int):
 
 
 def _qualified(count_noun) -> bool:
-    """A count noun that says what it counts: 'death toll', 'the number of refugees'."""
+    """A count noun that says what it counts: 'death toll', 'the number of refugees', 'the crowd'."""
     return any(c.dep_ == "compound" or c.dep_ == "prep" and c.lower_ == "of" for c in count_noun.children) \
-        or count_noun.lemma_ == "toll"
+        or FIGURE_WORDS.count_nouns[count_noun.lemma_] is not None
 
 
 def _about(span):

@@ -298,11 +298,13 @@ def _risen_to(root) -> Counted | None:
 
 def _counted_by(count_noun) -> str | None:
     """What a noun such as 'number' or 'toll' counts: its 'of' object ('the number of dead'), the noun
-    before it ('death toll', 'casualty count'); a toll by itself counts deaths."""
+    before it ('death toll', 'casualty count'); a toll by itself counts deaths, a crowd or a population
+    people ('the population of the city' is the city's people; 'a population of 300 elephants' counts them)."""
     for prep in count_noun.children:
         if prep.lower_ == "of":
             noun = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "ADJ")), None)
-            if noun is not None and not noun.like_num:
+            whole = FIGURE_WORDS.count_nouns[count_noun.lemma_] is not None and noun is not None and noun.tag_ != "NNS"
+            if noun is not None and not noun.like_num and not whole:
                 return singular(noun) if noun.pos_ == "NOUN" else noun.lower_
     modifier = next((c for c in count_noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"), None)
     if modifier is not None:

@@ -74,6 +74,9 @@ def figs(nlp, text):
     ("The toll from the quake has risen to 2,100, rescuers said.", (2100, None, "death", "count", "exact")),
     ("The casualty count climbed to 76 overnight.", (76, None, "casualty", "count", "exact")),
     ("The number of refugees reached 1.2 million by March.", (1.2e6, None, "refugee", "count", "exact")),
+    # a population of a place counts its people, one of a plural noun counts that
+    ("The population of the city has grown to 2.3 million.", (2.3e6, None, "people", "count", "exact")),
+    ("The population of elephants in the park fell to 300.", (300, None, "elephant", "count", "exact")),
     # numbers inside names and models do not count; the number before them does
     ("The airline ordered 20 Boeing 787 jets last year.", (20, None, "jet", "count", "exact")),
     ("Sony has sold 50 million PlayStation 5 consoles.", (5e7, None, "console", "count", "exact")),

@@ -45,6 +45,15 @@ def test_an_elliptical_figure_takes_its_antecedents_measure_and_place(nlp):
     assert claims(nlp, text) == [(2500, "United States troops", "Iraq"), (3000, "United States troops", "Iraq")]
 
 
+def test_a_crowd_is_its_own_measure_and_a_figure_far_back_lends_none(nlp):
+    text = ("Israel says some 1,200 people were killed in the attack. Leaders met in Doha on Sunday. "
+            "Talks went on for hours. Reuters put the crowd at 10,000.")
+    assert [m for _, m, _ in claims(nlp, text)] == ["deaths", "people"]  # not the deaths three sentences back
+    text = ("Shares of the company rose 5% on Monday. Leaders met in Doha on Sunday. Talks went on for hours. "
+            "By noon it was up 3%.")
+    assert [m for _, m, _ in claims(nlp, text)] == ["share", None]
+
+
 def test_another_measure_in_the_same_sentence_is_its_own(nlp):
     got = claims(nlp, "At least 200 people were killed and 1,000 injured in the attack in Kabul.")
     assert got == [(200, "deaths", "Kabul"), (1000, "injured", "Kabul")]
