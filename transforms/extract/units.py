@@ -210,8 +210,9 @@ def counted_noun(doc, span) -> Counted | None:
     if head is None:
         nxt = doc[span.end] if span.end < len(doc) else None
         if (nxt is not None and nxt.pos_ in ("NOUN", "PROPN")
-                and (nxt.head.i >= nxt.i or span.start <= nxt.head.i < span.end)):
-            head = nxt
+                and (nxt.head.i >= nxt.i or span.start <= nxt.head.i < span.end
+                     or root.lower_ in NUMBER_WORDS.letter_scales and nxt.tag_ == "NNS")):
+            head = nxt  # the parser takes a glued scale for a noun of its own: '1.2m units'
     if head is None or head.pos_ not in ("NOUN", "PROPN"):
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and nxt.lower_ in FIGURE_WORDS.people_adjectives:

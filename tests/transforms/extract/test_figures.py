@@ -91,6 +91,7 @@ def figs(nlp, text):
     ("They raised $3.2m from investors, up from $2.9m.", (2.9e6, None, "USD", "money", "exact")),
     ("The deal was worth an estimated £180m.", (1.8e8, None, "GBP", "money", "approx")),
     ("They built a 30m wall.", (30, None, "m", "quantity", "exact")),
+    ("Sales jumped 40 per cent to 1.2m units in 2022.", (1.2e6, None, "unit", "count", "exact")),
     # a fraction of a point
     ("The Fed raised rates by a quarter of a percentage point.", (0.25, None, "percentage_point", "percent", "exact")),
     ("The bank cut its key rate by half a percentage point.", (0.5, None, "percentage_point", "percent", "exact")),
