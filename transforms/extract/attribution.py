@@ -87,10 +87,27 @@ def _source_of(verb, span):
             return next((c for c in child.children if c.dep_ == "pobj"), None)
     if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "csubj", "acl"):
+        return _doer(verb, root)  # "Russia rejected the figure, claiming 5,000 troops are there"
     prev = verb.doc[verb.i - 1] if verb.i > 0 else None  # "..., a security source told X": the parser hung the
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.i > span.end \
             and not prev.left_edge.i <= span.start <= prev.right_edge.i:  # source elsewhere, the verb has no subject
         return prev
+    return None
+
+
+def _doer(participle, root):
+    """Who does what a participle without a subject says: the subject of the clause it hangs on, up to three
+    heads above ('Iraq criticised the plan, saying ...'; 'the ministry issued a statement claiming ...')."""
+    node = participle
+    for _ in range(3):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            return None if subj.pos_ == "PRON" and subj.lower_ not in _PRONOUNS or subj.i == root.i \
+                or subj.is_ancestor(root) else subj
     return None
 
 

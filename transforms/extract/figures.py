@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from transforms.constants import CURRENCY, FIGURE_WORDS, NUMBER_WORDS, vocabulary
+from transforms.constants import ATTRIBUTION, CURRENCY, FIGURE_WORDS, NUMBER_WORDS, vocabulary
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.numbers import FRACTIONS, decimal, is_glued, is_number_token, parse_number
@@ -325,7 +325,7 @@ def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
         back = here - fig.sentence_idx
         if back > 0 and goes_on is None:
             goes_on = after in _MORE or before == "another" or any(  # 'put the number at over 3,000'
-                t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start])
+                t.lemma_ in _COUNT_WORDS for t in doc[span.sent.start:span.start]) or _acts(span)
         if back > (opts.ellipsis_lookback_sentences if goes_on else 0):
             break  # the figures before are further back still
         if text[max(0, fig.start_char - 16):fig.start_char].rstrip().lower().endswith(_PART_OF) \
@@ -335,6 +335,14 @@ def _antecedent(span, previous: list[Figure], sent_index, opts: ExtractOptions) 
                 or fig.kind in ("money", "quantity") and back == 0 and compared:
             return fig
     return None
+
+
+def _acts(span) -> bool:
+    """A bare number that is a verb's subject, or what a source claims, stands for things of a count before it:
+    '12 came at home', 'Russia claims 5,000', 'claiming 5,000 are already there'."""
+    root = span_root(span)
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX") \
+        or root.dep_ == "dobj" and root.head.lemma_ in ATTRIBUTION.verbs
 
 
 # a count that goes on one in an earlier sentence: 'almost 17,000 more', '12 others', 'another 300' (or after a word

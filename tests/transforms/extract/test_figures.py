@@ -314,6 +314,13 @@ def test_a_count_in_words_goes_on_an_earlier_count_only_explicitly(nlp):
     assert [f for f in figs(nlp, text) if f[0] == 2 and f[2] == "protester"] == []
 
 
+def test_a_bare_number_a_verb_acts_on_or_a_source_claims_goes_on_an_earlier_count(nlp):
+    text = "The White House says 2,000 troops are ready. Russia disputes that, claiming 5,000 are already there."
+    assert (5000, None, "troop", "count", "exact") in figs(nlp, text)
+    text = "Iraq says 2,500 US troops are in the country. Iraqi lawmakers claim 3,000."
+    assert (3000, None, "troop", "count", "exact") in figs(nlp, text)
+
+
 def test_others_are_more_of_the_whole_count_not_of_the_part_it_includes(nlp):
     text = "At least 14 people were killed, including three children, and 60 others were wounded, officials said."
     assert (60, None, "people", "count", "exact") in figs(nlp, text)
@@ -348,6 +355,10 @@ def test_attribution_names_the_source(nlp):
     # a pronoun stands for its antecedent: the person named just before, or who stated the figure before
     ("Defense Secretary Lloyd Austin spoke on Monday. He said 3,000 troops would be sent to Poland.", "Lloyd Austin"),
     ("Reed has said that he expects to save as much as $300 million.", "Reed"),
+    # a reporting participle without a subject: the subject of the clause it hangs on
+    ("Iraqi lawmakers criticized the deployment on Monday, saying 3,000 US troops were too many.", "Iraqi lawmakers"),
+    ("Russia rejected the figure, claiming 5,000 troops are already there.", "Russia"),
+    ("The ministry issued a statement claiming 40 militants were killed.", "ministry"),
     # "put ... at" estimates an amount too; "put" that moves things attributes nothing
     ("Insurers put the damage at more than $3 billion.", "Insurers"),
     ("The mayor's office put the cost at $2.1 million.", "mayor's office"),
