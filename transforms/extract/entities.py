@@ -68,7 +68,17 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
         name = _TITLES.sub("", name).strip() or name
     elif label in ("GPE", "LOC") and (m := _DIVISION.match(name)) and m.group("name").lower() not in _COMPASS:
         name = m.group("name")
-    return aliases.get(name.lower()) or aliases.get(name.rstrip(".").lower()) or name
+    key = name.lower()
+    return aliases.get(key) or aliases.get(key.rstrip(".")) or aliases.get(_undotted(key)) or name
+
+
+def _undotted(key: str) -> str:
+    """An alias key with its initialisms written without dots: 'u.s. defense department' -> 'us defense
+    department', so that one spelling in the alias table serves both."""
+    return _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), key) if "." in key else key
+
+
+_INITIALISM = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")  # 'u.s.', 'e.u' (its last dot stripped)
 
 
 def _publication(name: str) -> str | None:

@@ -15,6 +15,15 @@ def test_canonical_aliases_and_determiners():
     assert canonical_name("the Islamic Resistance in", "ORG") == "Islamic Resistance"
 
 
+@pytest.mark.parametrize("dotted,undotted", [
+    ("the U.S.", "US"), ("U.K.", "UK"), ("the E.U.", "EU"), ("U.S. Central Command", "US Central Command"),
+    ("The U.S. Defense Department", "Defense Department"), ("the U.N.", "UN"),
+])
+def test_an_initialism_with_dots_is_the_alias_without(dotted, undotted):
+    assert canonical_name(dotted, "ORG") == canonical_name(undotted, "ORG") != undotted
+    assert canonical_name("J.K. Rowling", "PERSON") == "J.K. Rowling"  # no alias: the name as written
+
+
 def test_a_place_is_named_without_its_kind_of_division():
     assert canonical_name("Salahuddin province", "GPE") == canonical_name("Salahuddin", "GPE") == "Salahuddin"
     assert canonical_name("Anbar Governorate", "GPE") == "Anbar"
