@@ -237,6 +237,8 @@ def test_lines_are_split_and_spaced_alike_on_the_fast_path(parts):
                                   "Lesen Sie auch: Hochwasser in Bayern",
                                   "VEA TAMBIÉN: Estrella de la educación no brilla",
                                   "Lea: Consejo Permanente de OEA aborda la confiscación",
+                                  "Lea más: Ortega propone legalizar la marihuana en Nicaragua",
+                                  "Leia mais: Governo anuncia novo pacote para o Nordeste",
                                   "Zie ook: Kabinet valt over stikstof",
                                   "Czytaj także: Były dowódca wojsk USA o Ukrainie",
                                   "Related: Is this the end of cheap flights?"])
@@ -267,7 +269,8 @@ def test_see_also_opens_a_teaser_list_in_the_languages_of_the_open_web(marker):
 
 
 @pytest.mark.parametrize("prose", ["Weiterlesen lohnt sich, sagt die Autorin.", "Saiba mais sobre o programa no site.",
-                                   "Siehe auch die Tabelle unten.", "Lea trained for the marathon."])
+                                   "Siehe auch die Tabelle unten.", "Lea trained for the marathon.",
+                                   "Lea más sobre el programa en nuestra web."])
 def test_see_also_inside_a_sentence_is_prose(prose):
     lines = split_lines(prose)
     assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS) == [None]
