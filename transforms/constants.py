@@ -80,6 +80,17 @@ class LinePatterns(NamedTuple):
         r"(newsletter (abonnieren|bestellen)|jetzt (kostenlos )?(abonnieren|registrieren|anmelden)|abonnieren sie|"
         r"abonnez-vous|inscrivez-vous|suscr[ií]b(e|ete|ase)|iscriviti|zapisz się|folgen sie uns|folge uns|"
         r"suivez-nous|s[ií]ga(nos)?|s[ií]guenos|seguici|obserwuj nas|volg ons)\b.{0,160}" + _NOT_A_SENTENCE,
+        # a paywall's notice: "To view the full story, please subscribe", "This article is for subscribers only"
+        r"(to (view|read|access|continue reading) (the|this) (full |whole |rest of the )?(story|article)\b"
+        r"|th(is|e) (full )?(article|story|content) is (only )?(for|available (only )?to|reserved for|exclusive to) "
+        r"(paid |paying |premium |digital )?(subscribers|members)"
+        r"|you('ve| have) reached (your|the) (limit|maximum)"
+        r"|(get|enjoy) unlimited (digital )?access|unlock (this|the full|the rest of this) (article|story)"
+        r"|become a (member|subscriber|paid subscriber) to (read|continue|access|unlock)"
+        r"|(dieser|der) (artikel|beitrag|inhalt) ist (nur |exklusiv )?für abonnenten|(nur|exklusiv) für abonnenten"
+        r"|(cet article est |contenu )?réservé aux abonnés|(contenido|artículo) exclusivo para suscriptores"
+        r"|(contenuto|articolo) riservato agli abbonati|conteúdo exclusivo para assinantes).{0,200}",
+        r"((available |exclusively )?for )?(paid |premium )?(subscribers|members) only[.!]?",
     )
     share: tuple[str, ...] = (
         r"(share|share this( article| story| post)?|sharing is caring!?|tweet|pin (it|this)( for later| now)?|print|"

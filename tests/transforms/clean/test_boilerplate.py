@@ -193,6 +193,9 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Published figures show 3,000 troops in Iraq.",
     "Personal income rose 0.3% in October.",
     "Updated casualty figures put the toll at 27.",
+    "Members only need to show their card, the club said.",
+    "Subscribers only paid $5 a month before the increase.",
+    "To read the full report, visit the agency's website.",
 ]
 TEMPLATE_LINES = [
     "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
@@ -200,6 +203,11 @@ TEMPLATE_LINES = [
     "Updated: March 3, 2024 5:02 p.m. ET", "Published 3 hours ago", "Posted on 2024-03-03 by admin",
     "jsmith said on March 3, 2024 at 5:02 pm:", "John Smith says:", "Subscribe to our newsletter",
     "Join us on Telegram", "Newsletters", "Search", "Open menu", "Sign up for our daily newsletter.",
+    # a paywall's notice
+    "To view the full story, please subscribe to The Haitian Times.", "This article is for subscribers only.",
+    "You have reached your limit of free articles this month.", "Become a member to read the rest of this story.",
+    "Get unlimited digital access for $1 a week. Cancel anytime.", "Dieser Artikel ist nur für Abonnenten verfügbar.",
+    "Réservé aux abonnés", "Contenido exclusivo para suscriptores", "Subscribers only",
 ]
 
 
