@@ -111,6 +111,11 @@ class LinePatterns(NamedTuple):
     cookie: tuple[str, ...] = (
         r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)"
         r"\b.{0,160}",
+        # a wire's reuse notice and standards line: "This material may not be published, broadcast, rewritten or
+        # redistributed", "Our Standards: The Thomson Reuters Trust Principles."
+        r"(this )?(material|article|content|story) (may|must) not be (published|reproduced|copied|republished|"
+        r"redistributed|rewritten|broadcast)\b.{0,200}",
+        r"our standards: .{0,80}",
     )
     widget: tuple[str, ...] = (
         r"-?\d{1,3}(\.\d)?\s*°?\s*[cf]",                      # weather: "6.5 C", "21°C"
@@ -131,6 +136,13 @@ class LinePatterns(NamedTuple):
         r"(updated|published|posted|last updated|first published|modified|" + _PUBLISHED_WORDS
         + r")\b( on| at| am| le| el| il| op| dnia)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
+        r"((image|photo|picture|slide)\s*)?\d{1,3}\s*(of|/)\s*\d{1,3}",  # a gallery's counter: "1 of 12"
+        r"(link copied|copied to clipboard|(font|text) size|(a\s*){2,3})!?",
+        # the print edition's note: "Appeared in the May 4, 2023, print edition as '...'", "A version of this
+        # article appears in print on ..."
+        r"(this article )?appeared in the .{0,60}print edition\b.{0,200}|a version of this (article|story) "
+        r"appear(s|ed) in print\b.{0,200}",
+        r"(what do you think\?\s*)?(leave|post|add|share) (a|your) comments?( below| here)?[.!]?",
         r"(reading time|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura|czas czytania|leestijd)"
         r"\s*:?.{0,20}",
         r"(tags?|topics?|categories|category|filed under|keywords)\s*:.{0,200}",

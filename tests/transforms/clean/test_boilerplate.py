@@ -196,6 +196,8 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Members only need to show their card, the club said.",
     "Subscribers only paid $5 a month before the increase.",
     "To read the full report, visit the agency's website.",
+    "The material may not be enough to build a bomb, officials said.",
+    "1 of 12 hostages was freed on Monday.", "Leave a comment about the plan on the council's website by Friday.",
 ]
 TEMPLATE_LINES = [
     "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
@@ -208,6 +210,13 @@ TEMPLATE_LINES = [
     "You have reached your limit of free articles this month.", "Become a member to read the rest of this story.",
     "Get unlimited digital access for $1 a week. Cancel anytime.", "Dieser Artikel ist nur für Abonnenten verfügbar.",
     "Réservé aux abonnés", "Contenido exclusivo para suscriptores", "Subscribers only",
+    # a wire's notices
+    "This material may not be published, broadcast, rewritten or redistributed without permission.",
+    "Our Standards: The Thomson Reuters Trust Principles.",
+    # page furniture
+    "1 of 12", "Image 3 of 5", "Link copied!", "Font size", "A A A", "What do you think? Leave a comment below.",
+    "Appeared in the May 4, 2023, print edition as 'Floods Close Schools'.",
+    "A version of this article appears in print on May 4, 2023, Section A, Page 8 of the New York edition.",
 ]
 
 
