@@ -32,7 +32,8 @@ _SEE_ALSO = (
     r"(leia|veja) também|leia mais|saiba mais|notícias relacionadas|leggi anche|vedi anche|articoli correlati|"
     r"(prze)?czytaj (też|także|również)|zobacz (też|także|również)|lees ook|zie ook|"
     r"más información|más noticias|lo más (leído|visto)|en savoir plus|les plus lus|le plus lu|meistgelesen|"
-    r"mehr dazu|(i )?più letti|najczęściej czytane|meest gelezen|"
+    r"mehr dazu|mehr (nachrichten|news|artikel|meldungen) (aus|zu|zum|zur|über) [\w .-]{2,40}|"
+    r"(i )?più letti|najczęściej czytane|meest gelezen|"
     r"читайте также|смотрите также|explore further)"
 )
 
@@ -102,8 +103,8 @@ class LinePatterns(NamedTuple):
         r"(listen to|gift|save) (this )?(article|story)( for later)?|save( for later)?|listen",
         r"(click|tap) (here|to) .{0,80}",
         # the same bars in the open web's other languages
-        r"(teilen|drucken|versenden|partager|imprimer|compartir|imprimir|condividi|stampa|udostępnij|drukuj|delen|"
-        r"compartilhar|partilhar|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties)\s*[:!]?",
+        r"(teilen|drucken|versenden|merken|partager|imprimer|compartir|imprimir|condividi|stampa|udostępnij|drukuj|"
+        r"delen|compartilhar|partilhar|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties)\s*[:!]?",
         r"((diesen |den )?(artikel|beitrag) (teilen|drucken|versenden|empfehlen)|teile diesen (artikel|beitrag)|"
         r"partager (cet|l')\s?article|compartir (esta|este) (noticia|artículo)|condividi (questo )?articolo|"
         r"deel dit artikel|(teilen|partager|compartir|condividi|udostępnij|delen) (auf|sur|en|su|na|op|via))\b.{0,40}",
@@ -137,7 +138,17 @@ class LinePatterns(NamedTuple):
         + r")\b( on| at| am| le| el| il| op| dnia)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
         r"((image|photo|picture|slide)\s*)?\d{1,3}\s*(of|/)\s*\d{1,3}",  # a gallery's counter: "1 of 12"
-        r"(link copied|copied to clipboard|(font|text) size|(a\s*){2,3})!?",
+        r"(link copied|copied to clipboard|(font|text) size|schriftgröße|taille du texte|tamaño de (letra|texto)|"
+        r"(a\s*){2,3})!?",
+        r"zur startseite|zurück zur startseite|retour à l'accueil|volver a la portada",
+        # a wire's tag alone on its line: "(dpa/lno)", "(AFP)"
+        r"\((dpa|afp|ap|reuters|kna|epd|apa|sda|ansa|efe|sid|ots|red|ag)([/,]\s*[\w .-]{1,20})?\)",
+        # where the article ran first, and a prompt to report a mistake
+        r"(this (article|story) (was )?(first |originally )?(appeared|published|ran) (first |originally )?(on|in|at)|"
+        r"dieser (artikel|beitrag) (erschien|wurde) (zuerst|erstmals|ursprünglich)|"
+        r"cet article a (d'abord |initialement )?été publié)\b.{0,200}",
+        r"((have you )?(spotted|found|notice[d]?) (an? )?(error|typo|mistake)|(sie haben )?einen fehler gefunden)"
+        r"\?.{0,100}",
         # the print edition's note: "Appeared in the May 4, 2023, print edition as '...'", "A version of this
         # article appears in print on ..."
         r"(this article )?appeared in the .{0,60}print edition\b.{0,200}|a version of this (article|story) "

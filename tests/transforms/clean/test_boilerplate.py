@@ -198,6 +198,7 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "To read the full report, visit the agency's website.",
     "The material may not be enough to build a bomb, officials said.",
     "1 of 12 hostages was freed on Monday.", "Leave a comment about the plan on the council's website by Friday.",
+    "Merken Sie sich den Termin: Am 12. Mai stimmt der Rat ab.", "This article is about the 3,000 troops in Iraq.",
 ]
 TEMPLATE_LINES = [
     "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
@@ -217,6 +218,9 @@ TEMPLATE_LINES = [
     "1 of 12", "Image 3 of 5", "Link copied!", "Font size", "A A A", "What do you think? Leave a comment below.",
     "Appeared in the May 4, 2023, print edition as 'Floods Close Schools'.",
     "A version of this article appears in print on May 4, 2023, Section A, Page 8 of the New York edition.",
+    "Zur Startseite", "Merken", "Schriftgröße", "(dpa/lno)", "(AFP)",
+    "Dieser Artikel erschien zuerst auf example.de.", "This article originally appeared on The Conversation.",
+    "Sie haben einen Fehler gefunden? Schreiben Sie uns.", "Spotted an error? Let us know.",
 ]
 
 
@@ -279,7 +283,8 @@ def test_a_sentence_after_a_marker_is_no_link(sentence):
                                     "Siehe auch", "À lire aussi",
                                     "Sur le même sujet", "Veja também", "Saiba mais", "Leggi anche", "Lees ook",
                                     "Explore further", "Читайте также", "Más información", "Lo más leído",
-                                    "Meistgelesen", "Les plus lus", "En savoir plus", "I più letti"])
+                                    "Meistgelesen", "Les plus lus", "En savoir plus", "I più letti",
+                                    "Mehr Nachrichten aus Hamburg"])
 def test_see_also_opens_a_teaser_list_in_the_languages_of_the_open_web(marker):
     lines = split_lines(marker + "\nZweiter Artikel über etwas anderes\n")
     assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS)[0] == "teaser_marker"
