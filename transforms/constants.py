@@ -117,6 +117,15 @@ class LinePatterns(NamedTuple):
         r"(this )?(material|article|content|story) (may|must) not be (published|reproduced|copied|republished|"
         r"redistributed|rewritten|broadcast)\b.{0,200}",
         r"our standards: .{0,80}",
+        # a consent notice in place of an embedded post or video: "Mehr dazu in unserer Datenschutzerklärung",
+        # "Wir benötigen Ihre Zustimmung, um den Inhalt von YouTube laden zu können", "Update your settings here"
+        r".{0,240}\b(unserer|unsere|ihre|deine) datenschutz(erklärung|hinweise|hinweisen|bestimmungen|einstellungen)"
+        r"\b.{0,60}",
+        r"(ich bin damit einverstanden, dass mir|an dieser stelle finden sie (einen |den )?externen? inhalt|"
+        r"hier finden sie informationen zu unserem umgang mit daten|zustimmen und (weiterlesen|anzeigen|laden)|"
+        r"mit dem (laden|abspielen|aktivieren) de[rs] .{0,40}akzeptieren sie).{0,300}",
+        r".{0,120}\b((brauchen|benötigen) wir|wir (brauchen|benötigen)) (deine|ihre|eure) zustimmung\b.{0,120}",
+        r"(update|manage|change|review) (your )?(privacy |cookie |consent )?(settings|preferences)\b.{0,60}",
     )
     widget: tuple[str, ...] = (
         r"-?\d{1,3}(\.\d)?\s*°?\s*[cf]",                      # weather: "6.5 C", "21°C"

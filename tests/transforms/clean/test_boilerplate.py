@@ -199,6 +199,8 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "The material may not be enough to build a bomb, officials said.",
     "1 of 12 hostages was freed on Monday.", "Leave a comment about the plan on the council's website by Friday.",
     "Merken Sie sich den Termin: Am 12. Mai stimmt der Rat ab.", "This article is about the 3,000 troops in Iraq.",
+    "Die neue Datenschutzerklärung von WhatsApp sorgt bei 2 Millionen Nutzern für Ärger.",
+    "Für den Bau brauchen wir die Zustimmung des Gemeinderats, sagte der Bürgermeister.",
 ]
 TEMPLATE_LINES = [
     "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
@@ -221,6 +223,14 @@ TEMPLATE_LINES = [
     "Zur Startseite", "Merken", "Schriftgröße", "(dpa/lno)", "(AFP)",
     "Dieser Artikel erschien zuerst auf example.de.", "This article originally appeared on The Conversation.",
     "Sie haben einen Fehler gefunden? Schreiben Sie uns.", "Spotted an error? Let us know.",
+    # a consent notice in place of an embedded post
+    "Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden. Damit können personenbezogene Daten an "
+    "Drittplattformen übermittelt werden. Mehr dazu in unserer Datenschutzerklärung.",
+    "An dieser Stelle finden Sie einen externen Inhalt von Twitter, der den Artikel ergänzt.",
+    "Wir benötigen Ihre Zustimmung, um den Inhalt von YouTube laden zu können.",
+    "Um mit Inhalten aus Instagram zu interagieren oder diese darzustellen, brauchen wir deine Zustimmung.",
+    "Mit dem Laden des Videos akzeptieren Sie die Datenschutzerklärung von YouTube.", "Zustimmen und weiterlesen",
+    "Update your settings here to see it.",
 ]
 
 
