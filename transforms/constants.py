@@ -27,7 +27,8 @@ _SEE_ALSO = (
     r"(lesen sie (auch|mehr)|lies auch|siehe auch|mehr zum thema|auch interessant|weiterlesen|"
     r"(weitere|ähnliche|verwandte) (artikel|beiträge|meldungen|nachrichten|themen)|"
     r"das könnte (sie|dich) auch interessieren|passend zum thema|"
-    r"(à )?(lire|voir) (aussi|également)|sur le même sujet|articles? similaires|dans la même rubrique|"
+    r"(à )?(lire|voir) (aussi|également)|à découvrir( aussi)?|sur le même sujet|articles? similaires|"
+    r"dans la même rubrique|"
     r"(leer|lea|lee|vea|ver|mira|mire) también|(lea|lee|leer) más|(noticias|artículos) relacionad[oa]s|"
     r"(leia|veja) também|leia mais|saiba mais|notícias relacionadas|leggi anche|vedi anche|articoli correlati|"
     r"(prze)?czytaj (też|także|również)|zobacz (też|także|również)|lees ook|zie ook|"
@@ -78,6 +79,9 @@ class LinePatterns(NamedTuple):
         r"(get|receive) (the latest|real[- ]time|our|daily|breaking) .{0,80}(inbox|updates|newsletter|alerts).*",
         r".{0,60}(delivered (directly |straight )?to your inbox|enter your e-?mail( address)?).*",
         r"(newsletters?|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x))\b.*",
+        r"(recevez|recibe|reciba|ricevi|erhalten sie) .{0,80}\b(newsletter|actualité|noticias|notizie|nachrichten|"
+        r"boîte (mail|e-mail|de réception))\b.{0,60}",
+        r"(s'inscrire|je m'inscris|inscription|regístrate|registrarse|registrati|registrieren)[.!]?",
         r"(newsletter (abonnieren|bestellen)|jetzt (kostenlos )?(abonnieren|registrieren|anmelden)|abonnieren sie|"
         r"abonnez-vous|inscrivez-vous|suscr[ií]b(e|ete|ase)|iscriviti|zapisz się|folgen sie uns|folge uns|"
         r"suivez-nous|s[ií]ga(nos)?|s[ií]guenos|seguici|obserwuj nas|volg ons)\b.{0,160}" + _NOT_A_SENTENCE,
@@ -90,7 +94,9 @@ class LinePatterns(NamedTuple):
         r"|become a (member|subscriber|paid subscriber) to (read|continue|access|unlock)"
         r"|(dieser|der) (artikel|beitrag|inhalt) ist (nur |exklusiv )?für abonnenten|(nur|exklusiv) für abonnenten"
         r"|(cet article est |contenu )?réservé aux abonnés|(contenido|artículo) exclusivo para suscriptores"
-        r"|(contenuto|articolo) riservato agli abbonati|conteúdo exclusivo para assinantes).{0,200}",
+        r"|(contenuto|articolo) riservato agli abbonati|conteúdo exclusivo para assinantes"
+        r"|you('ve| have) read \d+ (of (your |\d+ )?)?(free )?(articles?|stories)|vous avez lu \d+ articles?"
+        r"|cet article vous (a été|est) offert).{0,200}",
         r"((available |exclusively )?for )?(paid |premium )?(subscribers|members) only[.!]?",
     )
     share: tuple[str, ...] = (
@@ -147,6 +153,11 @@ class LinePatterns(NamedTuple):
         + r")\b( on| at| am| le| el| il| op| dnia)?\s*:?.{0,60}\d.{0,40}" + _NOT_A_SENTENCE,
         r"\d+\s*(min|minutes?|mins) read",
         r"((image|photo|picture|slide)\s*)?\d{1,3}\s*(of|/)\s*\d{1,3}",  # a gallery's counter: "1 of 12"
+        r"(voir plus|see more|show more|load more|mehr anzeigen|mehr laden|ver más|cargar más|mostra di più|"
+        r"mostra altro|pokaż więcej|toon meer)\.*",
+        # an agency credit on its own line: "Le Monde avec AFP", "Staff and agencies", "with Reuters"
+        r"[\w .'’-]{0,40}\b(avec|with|mit|con|and|et|und|y|e) (l'|der )?(afp|ap|reuters|dpa|efe|ansa|agences|agencies|"
+        r"agenturen|agencias|agenzie)",
         r"(link copied|copied to clipboard|(font|text) size|schriftgröße|taille du texte|tamaño de (letra|texto)|"
         r"(a\s*){2,3})!?",
         r"zur startseite|zurück zur startseite|retour à l'accueil|volver a la portada",

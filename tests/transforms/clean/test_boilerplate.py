@@ -201,6 +201,7 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Merken Sie sich den Termin: Am 12. Mai stimmt der Rat ab.", "This article is about the 3,000 troops in Iraq.",
     "Die neue Datenschutzerklärung von WhatsApp sorgt bei 2 Millionen Nutzern für Ärger.",
     "Für den Bau brauchen wir die Zustimmung des Gemeinderats, sagte der Bürgermeister.",
+    "The minister met with Reuters reporters on Monday.", "Show more restraint, the UN urged both sides.",
 ]
 TEMPLATE_LINES = [
     "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
@@ -231,6 +232,10 @@ TEMPLATE_LINES = [
     "Um mit Inhalten aus Instagram zu interagieren oder diese darzustellen, brauchen wir deine Zustimmung.",
     "Mit dem Laden des Videos akzeptieren Sie die Datenschutzerklärung von YouTube.", "Zustimmen und weiterlesen",
     "Update your settings here to see it.",
+    # French furniture, an agency credit, a paywall's meter
+    "Vous avez lu 3 articles gratuits ce mois-ci.", "You've read 3 of 5 free articles", "Le Monde avec AFP",
+    "Staff and agencies", "Cet article vous a été offert par un abonné.", "S'inscrire", "Voir plus", "Show more",
+    "Recevez chaque jour l’essentiel de l’actualité.",
 ]
 
 
@@ -294,7 +299,7 @@ def test_a_sentence_after_a_marker_is_no_link(sentence):
                                     "Sur le même sujet", "Veja também", "Saiba mais", "Leggi anche", "Lees ook",
                                     "Explore further", "Читайте также", "Más información", "Lo más leído",
                                     "Meistgelesen", "Les plus lus", "En savoir plus", "I più letti",
-                                    "Mehr Nachrichten aus Hamburg"])
+                                    "Mehr Nachrichten aus Hamburg", "À découvrir"])
 def test_see_also_opens_a_teaser_list_in_the_languages_of_the_open_web(marker):
     lines = split_lines(marker + "\nZweiter Artikel über etwas anderes\n")
     assert TEASER_MARKER.page(lines.lower, SHAPE_MAX_CHARS)[0] == "teaser_marker"
