@@ -158,6 +158,9 @@ class LinePatterns(NamedTuple):
         # an agency credit on its own line: "Le Monde avec AFP", "Staff and agencies", "with Reuters"
         r"[\w .'’-]{0,40}\b(avec|with|mit|con|and|et|und|y|e) (l'|der )?(afp|ap|reuters|dpa|efe|ansa|agences|agencies|"
         r"agenturen|agencias|agenzie)",
+        r"(con información de|with (files|information) from|mit material von) .{0,80}",
+        r"((lee|leer|lea) (la|el) (nota|noticia|artículo|reportaje) completa?|read the (full|whole|complete) "
+        r"(story|article|report) (here|at|on)\b).{0,80}",
         r"(link copied|copied to clipboard|(font|text) size|schriftgröße|taille du texte|tamaño de (letra|texto)|"
         r"(a\s*){2,3})!?",
         r"zur startseite|zurück zur startseite|retour à l'accueil|volver a la portada",

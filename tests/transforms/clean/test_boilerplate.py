@@ -202,6 +202,7 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Die neue Datenschutzerklärung von WhatsApp sorgt bei 2 Millionen Nutzern für Ärger.",
     "Für den Bau brauchen wir die Zustimmung des Gemeinderats, sagte der Bürgermeister.",
     "The minister met with Reuters reporters on Monday.", "Show more restraint, the UN urged both sides.",
+    "Read the full report, the minister told lawmakers, before you vote on the 3,000 troops.",
 ]
 TEMPLATE_LINES = [
     "Next article", "Next: Iraq votes on troop withdrawal", "Previous article Trump says troops will stay", "Next »",
@@ -235,7 +236,8 @@ TEMPLATE_LINES = [
     # French furniture, an agency credit, a paywall's meter
     "Vous avez lu 3 articles gratuits ce mois-ci.", "You've read 3 of 5 free articles", "Le Monde avec AFP",
     "Staff and agencies", "Cet article vous a été offert par un abonné.", "S'inscrire", "Voir plus", "Show more",
-    "Recevez chaque jour l’essentiel de l’actualité.",
+    "Recevez chaque jour l’essentiel de l’actualité.", "Con información de EFE y AP.", "Lee la nota completa aquí.",
+    "Read the full story here.",
 ]
 
 
