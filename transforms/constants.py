@@ -401,7 +401,10 @@ class Measures(NamedTuple):
         "degrees fahrenheit": "fahrenheit", "degree fahrenheit": "fahrenheit", "degrees f": "fahrenheit",
         "hectare": "hectare", "hectares": "hectare", "ha": "hectare", "acre": "acre", "acres": "acre",
         "sq km": "km2", "km2": "km2", "km²": "km2", "square kilometres": "km2", "square kilometers": "km2",
-        "square miles": "mile2", "square mile": "mile2", "mph": "mph", "km/h": "km/h", "kph": "km/h",
+        "square miles": "mile2", "square mile": "mile2", "sq mi": "mile2",
+        "square metres": "m2", "square meters": "m2", "square metre": "m2", "square meter": "m2", "sq m": "m2",
+        "m2": "m2", "m²": "m2", "sqm": "m2", "square feet": "ft2", "square foot": "ft2", "sq ft": "ft2",
+        "sqft": "ft2", "mph": "mph", "km/h": "km/h", "kph": "km/h",
         "knot": "knot", "knots": "knot", "gb": "gb", "tb": "tb", "mb": "mb",
         "bcm": "bcm", "mcm": "mcm", "cubic metres": "m3", "cubic meters": "m3",
         "degree": "degree", "degrees": "degree",  # a temperature without its scale, an angle

@@ -172,6 +172,10 @@ def measure(doc, span) -> Unit | None:
     two = f"{doc[end].lower_} {doc[end + 1].lower_}" if end + 1 < len(doc) else ""
     if two in MEASURES.units:
         return Unit(MEASURES.units[two], "quantity", span.start, end + 2)
+    if end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ and not doc[end + 1].whitespace_:
+        hyphened = f"{doc[end].lower_} {doc[end + 2].lower_}"  # "a 5,000-square-foot home"
+        if hyphened in MEASURES.units:
+            return Unit(MEASURES.units[hyphened], "quantity", span.start, end + 3)
     low = doc[end].lower_
     if glued_degrees(doc, span, end):
         return Unit(MEASURES.units[low], "quantity", span.start, end + 1)

@@ -215,6 +215,13 @@ def figs(nlp, text):
     ("Some three-quarters of a million voters backed the plan.", (7.5e5, None, "voter", "count", "approx")),
     ("Organisers said a half-million people marched.", (5e5, None, "people", "count", "exact")),
     ("A million and a half children missed school.", (1.5e6, None, "child", "count", "exact")),
+    # areas: a square unit is one unit, with or without hyphens
+    ("The apartment measures 850 square feet.", (850, None, "ft2", "quantity", "exact")),
+    ("The 5,000-square-foot mansion was sold.", (5000, None, "ft2", "quantity", "exact")),
+    ("The office spans 12,000 sq ft.", (12000, None, "ft2", "quantity", "exact")),
+    ("A flat of 75 square metres costs more.", (75, None, "m2", "quantity", "exact")),
+    ("They bought a 1,200-square-metre plot.", (1200, None, "m2", "quantity", "exact")),
+    ("The fire burned a 40-square-mile area.", (40, None, "mile2", "quantity", "exact")),
 ])
 def test_figure_values_units_qualifiers(nlp, text, expected):
     assert expected in figs(nlp, text)
