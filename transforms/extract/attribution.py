@@ -129,7 +129,7 @@ def source_name(tok, aliases: dict | None = None) -> str:
     if ent is not None and ent.label_ in ("ORG", "PERSON", "GPE", "NORP") \
             and (ent.end - 1 == tok.i or ent.label_ == "ORG" and ent.start < tok.i):
         return canonical_name(ent.text, ent.label_, aliases)
-    author = _author(tok) if tok.lemma_ in ATTRIBUTION.documents else None
+    author = _author(tok) if tok.lemma_ in ATTRIBUTION.documents else _principal(tok)
     if author is not None:
         return source_name(author, aliases)
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
@@ -160,6 +160,17 @@ def _author(writing):
         if child.dep_ == "poss" and child.pos_ != "PRON" \
                 or child.dep_ == "compound" and child.ent_type_ in ("ORG", "PERSON", "GPE"):
             return child  # "the UN's survey", "a Reuters poll"
+    return None
+
+
+def _principal(speaker):
+    """Whom a speaker speaks for: the organisation in 'a spokesman for the UN', 'analysts at Goldman Sachs',
+    'officials from the WHO', 'the head of Amnesty International'; the person in 'a spokeswoman for Johnson'."""
+    for child in speaker.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "at", "from", "of", "with"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and (obj.ent_type_ == "ORG" or obj.ent_type_ == "PERSON" and child.lower_ == "for"):
+                return obj
     return None
 
 

@@ -382,6 +382,11 @@ def test_attribution_names_the_source(nlp):
     ("Some 70 percent of Americans say the call was wrong.", None),
     ("Figures released by the Home Office show 45,000 people crossed the Channel.", "Home Office"),
     ("Data from the Office for National Statistics showed inflation at 4.6%.", "Office for National Statistics"),
+    # a speaker for an organisation (or a person): the one spoken for
+    ("A spokesman for the Syrian Observatory said 14 fighters had been killed.", "Syrian Observatory"),
+    ("Analysts at Goldman Sachs expect the economy to grow 2.1% next year.", "Goldman Sachs"),
+    ("A spokeswoman for Keir Starmer said 2,000 troops would be sent.", "Keir Starmer"),
+    ("Residents of Mosul said 40 houses were destroyed.", "Residents"),
 ])
 def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
