@@ -137,8 +137,9 @@ class LinePatterns(NamedTuple):
         r"-?\d{1,3}(\.\d)?\s*°?\s*[cf]",                      # weather: "6.5 C", "21°C"
         r"[\d\s.,:/|km]+",                                   # counters and bare numbers: "0 2,056"
         r"(no ?script|please wait\.*|loading\.*|javascript (is )?(required|disabled).*|enable javascript.*)",
+        # a button or menu label, not a short sentence that starts like one ("Close to 5,000 people came.")
         r"(skip to (main )?(content|navigation|site index)|jump to navigation|back to top|toggle navigation|menu|"
-        r"search|close|open|log ?in|sign ?in|log ?out|my account)\b\s*.{0,30}",
+        r"search|close|open|log ?in|sign ?in|log ?out|my account)\b\s*.{0,30}" + _NOT_A_SENTENCE,
         # "Skip to content" in the open web's other languages
         r"((direkt )?zum (haupt)?inhalt( springen| wechseln)?|(aller|passer) au contenu( principal)?|"
         r"(ir|saltar) al contenido( principal)?|(vai|salta) al contenuto( principale)?|przejdź do (treści|zawartości)|"

@@ -184,6 +184,9 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Next year, the Pentagon plans to withdraw 500 of the 2,500 troops stationed in Iraq.",
     "Personnel from the 82nd Airborne Division arrived at the base on Monday.",
     "Kirby said on Monday that 900 troops remain in Syria.",
+    "Close to 5,000 people attended.",  # a short sentence that starts like a button ("Close", "Search", "Open")
+    "Search teams found 12 bodies.",
+    "Open season starts on Monday.",
     "Joint Chiefs Chairman Mark Milley visited the base in northeast Syria.",
     "Scheduled talks between Baghdad and Washington were postponed until March.",
     "Opening the border was a mistake.",
@@ -209,7 +212,8 @@ TEMPLATE_LINES = [
     "Previous Next", "« Prev | Next »", "personJohn Smith", "access_time3 hours ago", "commentNo comments",
     "Updated: March 3, 2024 5:02 p.m. ET", "Published 3 hours ago", "Posted on 2024-03-03 by admin",
     "jsmith said on March 3, 2024 at 5:02 pm:", "John Smith says:", "Subscribe to our newsletter",
-    "Join us on Telegram", "Newsletters", "Search", "Open menu", "Sign up for our daily newsletter.",
+    "Join us on Telegram", "Newsletters", "Search", "Open menu",
+    "Close ×", "Log in to your account", "Search for:", "Sign up for our daily newsletter.",
     # a paywall's notice
     "To view the full story, please subscribe to The Haitian Times.", "This article is for subscribers only.",
     "You have reached your limit of free articles this month.", "Become a member to read the rest of this story.",
