@@ -193,7 +193,9 @@ class LinePatterns(NamedTuple):
         r"(home|home page|startseite|accueil|inicio|portada|strona główna)(\s*[›»>|/→]\s*[^›»>|/→.!?]{1,60}){1,6}",
     )
     comment_header: tuple[str, ...] = (
-        r"[\w.@-]{2,40}( [\w.@-]{1,40})? (says|said|wrote|commented|replied)( on .{0,40})?:?" + _NOT_A_SENTENCE,
+        # "jsmith said on March 3, 2024 at 5:02 pm:"; not news: "He said:", "Microsoft Corp said on Thursday"
+        r"(?!(he|she|they|it|we|you|the|an|this|that|his|her|their|our|its) )[\w.@-]{2,40}( [\w.@-]{1,40})? "
+        r"(says|said|wrote|commented|replied)( on \D{0,20}\d.{0,30})?:?" + _NOT_A_SENTENCE,
         r"(reply|report|flag|like|dislike|upvote|downvote)( (this )?comment)?( to [\w.@ -]{1,40})?",
         # a comment form's fields: "Name *", "Email (required)"
         r"(name|e-?mail( address)?|website|url|comment)\s*(\*|\(required\))",

@@ -187,6 +187,7 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Close to 5,000 people attended.",  # a short sentence that starts like a button ("Close", "Search", "Open")
     "Search teams found 12 bodies.",
     "Open season starts on Monday.",
+    "He said:", "The minister said:", "Microsoft Corp said on Thursday",  # a line before a quote, a broken line
     "Joint Chiefs Chairman Mark Milley visited the base in northeast Syria.",
     "Scheduled talks between Baghdad and Washington were postponed until March.",
     "Opening the border was a mistake.",
