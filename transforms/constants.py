@@ -13,9 +13,11 @@ from importlib import resources
 from typing import NamedTuple
 
 # Ends a shape whose free tail could otherwise take a sentence: the line may not end like one (a
-# word and ".", "!" or "?"; "5 p.m." is no sentence end). Shape keywords end at a word boundary for
-# the same reason: "Next year, 500 troops...", "Personnel from...", "Joint Chiefs..." are prose.
-_NOT_A_SENTENCE = r"(?<!\w\w[.!?])"
+# word or a per cent sign and ".", "!" or "?", maybe in a closing quote; "5 p.m." is no sentence end).
+# Shape keywords end at a word boundary for the same reason: "Next year, 500 troops...", "Personnel
+# from...", "Joint Chiefs..." are prose.
+_NOT_A_SENTENCE = r"(?<!\w\w[.!?])(?<!\w%[.!?])(?<!\w[.!?][\"”’'])"
+_NOTICE_WORDS = r"\b(cookies?|cookie policy|privacy policy|terms of (use|service)|copyright)\b"
 # "published" and "updated" in the open web's other languages, before a date line's date
 _PUBLISHED_WORDS = (r"veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|atualizado|pubblicato|"
                     r"aggiornato|opublikowano|zaktualizowano|gepubliceerd|bijgewerkt")
@@ -74,8 +76,10 @@ class LinePatterns(NamedTuple):
         r"watch|listen|lea|lee|vea|mire|mira|" + _SEE_ALSO[1:-1] + r")\s*[:|»›>–—-]\s*\S.{2,160}(?<!\w\w[.!])",
     )
     newsletter: tuple[str, ...] = (
-        r"(subscribe|sign up|register|join)\b( now| today| here)?( to| for)?( our| the)?( free)?( daily| weekly)?"
-        r"( newsletters?| e-?mail( updates| alerts)?| updates)?.*",
+        # "Subscribe to our newsletter ...", "Join us on Telegram"; not prose: "Register offices closed early."
+        r"(subscribe|sign up|register|join)\b(.{0,100}\b(newsletters?|e-?mails?|updates|inbox|alerts|(web)?feeds?|"
+        r"rss|channel|edition|magazine|podcast|offers?|subscriptions?|news)\b.*|[^.]{0,60}!.*|.{0,60}"
+        + _NOT_A_SENTENCE + ")",
         r"(get|receive) (the latest|real[- ]time|our|daily|breaking) .{0,80}(inbox|updates|newsletter|alerts).*",
         r".{0,60}(delivered (directly |straight )?to your inbox|enter your e-?mail( address)?).*",
         r"(newsletters?|e-?mail alerts?|follow us|like us on facebook|follow us on (twitter|instagram|facebook|x))\b.*",
@@ -116,8 +120,18 @@ class LinePatterns(NamedTuple):
         r"deel dit artikel|(teilen|partager|compartir|condividi|udostępnij|delen) (auf|sur|en|su|na|op|via))\b.{0,40}",
     )
     cookie: tuple[str, ...] = (
-        r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)"
-        r"\b.{0,160}",
+        r".{0,120}(©|\b(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos "
+        r"reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)\b).{0,160}",
+        # cookies, a privacy policy, terms of use, copyright: a notice to the reader or a label, not news about
+        # them ("Copyright lawsuits have surged.", "Bake the cookies for 12 minutes.")
+        r"(?=.{0,300}\b(you|your|our|we|us|site|website|browser|accept|agree|consent|settings|preferences|opt[- ]out|"
+        r"utilizz|używa|verwende|nutze|utilis|usamos|utiliza|akzept|accett|zustimm|sito|seite|strona|sitio|navig|"
+        r"dein|ihre|vous|votre|vos|einstellung|polityk|politique|política|richtlinie|datenschutz|impressum|kontakt|"
+        r"contact|advertise|careers|sitemap|imprint|mentions légales|cgu|regulamin))"
+        r".{0,120}" + _NOTICE_WORDS + r".{0,160}",
+        r"(?=.*[|•·]).{0,120}" + _NOTICE_WORDS + r".{0,160}",  # a footer's links: "Terms of Use | Privacy Policy"
+        r".{0,60}\bcopyright\s*(©|\([cс]\)|by\b|\W?\s*\d{4}).{0,160}",  # "Copyright 2018 X Inc.", "Copyright (c) X"
+        r".{0,40}" + _NOTICE_WORDS + r".{0,40}" + _NOT_A_SENTENCE,
         # a wire's reuse notice and standards line: "This material may not be published, broadcast, rewritten or
         # redistributed", "Our Standards: The Thomson Reuters Trust Principles."
         r"(this )?(material|article|content|story) (may|must) not be (published|reproduced|copied|republished|"
