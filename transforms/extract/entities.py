@@ -55,7 +55,8 @@ class Entity:
 
 
 def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
-    """Determiners, possessives and titles stripped, aliases resolved: 'the U.S.' -> 'United States'."""
+    """Determiners, possessives and titles stripped, aliases resolved: 'the U.S.' -> 'United States'; an
+    initialism in another name loses its dots, one spelling for both ('U.N. Security Council')."""
     aliases = ALIASES if aliases is None else aliases
     if not text.rstrip().endswith(".") or len(text) > 4:
         name = " ".join(text.split()).strip(" \"'“”‘’()[],.;:")
@@ -69,7 +70,10 @@ def canonical_name(text: str, label: str, aliases: dict | None = None) -> str:
     elif label in ("GPE", "LOC") and (m := _DIVISION.match(name)) and m.group("name").lower() not in _COMPASS:
         name = m.group("name")
     key = name.lower()
-    return aliases.get(key) or aliases.get(key.rstrip(".")) or aliases.get(_undotted(key)) or name
+    found = aliases.get(key) or aliases.get(key.rstrip(".")) or aliases.get(_undotted(key))
+    if found:
+        return found
+    return name if label == "PERSON" else _undotted(name)  # 'U.N. Security Council' is 'UN Security Council'
 
 
 def _undotted(key: str) -> str:

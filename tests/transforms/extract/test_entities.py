@@ -24,6 +24,13 @@ def test_an_initialism_with_dots_is_the_alias_without(dotted, undotted):
     assert canonical_name("J.K. Rowling", "PERSON") == "J.K. Rowling"  # no alias: the name as written
 
 
+def test_an_initialism_in_a_name_without_an_alias_is_written_without_dots():
+    assert canonical_name("the U.N. Security Council", "ORG") == canonical_name("UN Security Council", "ORG") \
+        == "UN Security Council"
+    assert canonical_name("U.S. Capitol Police", "ORG") == "US Capitol Police"
+    assert canonical_name("J.R.R. Tolkien", "PERSON") == "J.R.R. Tolkien"  # a person's initials keep theirs
+
+
 def test_a_place_is_named_without_its_kind_of_division():
     assert canonical_name("Salahuddin province", "GPE") == canonical_name("Salahuddin", "GPE") == "Salahuddin"
     assert canonical_name("Anbar Governorate", "GPE") == "Anbar"
