@@ -14,6 +14,7 @@ _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _NO_DATE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:k|K|m|bn|mn|mln|tn)")  # "900,000", "900k"
 _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
+_RANGE_DASHES = frozenset({"-", "–", "—", "to"})
 _SCALE_WORDS = NUMBER_WORDS.full_scales - {"hundred"}  # "nineteen hundred" may be a year
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive",
                            "square", "terrace", "crescent", "strasse", "straße", "rue", "via", "calle"})
@@ -104,6 +105,9 @@ def _dated(doc, span) -> bool:
     if len(ent) == 1 and not _YEAR.match(ent.text) and ent.start >= 2 and doc[ent.start - 1].lower_ == "from" \
             and doc[ent.start - 2].lower_ in ("up", "down"):
         return False
+    after = doc[span.end:span.end + 2]
+    if len(after) == 2 and after[0].lower_ in _RANGE_DASHES and after[1].ent_type_ in ("PERCENT", "MONEY", "QUANTITY"):
+        return False  # "60–65%", "60 to 65 percent": the lower end of a range of amounts, which NER may call a date
     rest = [t for t in ent if not span.start <= t.i < span.end]
     return not rest or any(t.lower_ not in FIGURE_WORDS.when_words for t in rest)
 
@@ -132,6 +136,11 @@ def _tally(doc, span, value: float) -> bool:
     if first_at > 0 and doc[first_at - 1].lower_ == "from":
         return False  # "fell from 2,000 to 1,500 people": a change
     first, second = (value, other[1]) if other[0] > span.start else (other[1], value)
+    later = max(other[0], span.start)
+    counted = doc[later + 1] if later + 1 < len(doc) else None
+    if percent(doc, doc[later:later + 1]) is not None or has_currency(doc, span) or counted is not None \
+            and counted.tag_ == "NNS" and counted.lemma_ not in FIGURE_WORDS.tally_nouns:
+        return False  # "turnout in the vote was 60–65%", "the rally drew 150–200 people": a range, no tally
     if second < first:
         return True
     return any(t.lemma_ in FIGURE_WORDS.tally_words for t in span.sent)

@@ -403,9 +403,8 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind: Unit | None) 
         t.lemma_ in FIGURE_WORDS.change_verbs or t.lower_ in FIGURE_WORDS.change_verbs for t in verbs))
     if joiner in ("and", "or") and first_before != "between" or joiner == "to" and changing:
         return none  # "rose from 10,000 to 15,000" is a change, "from zero to 60 mph" a speed; "from $6 to $12" a range
-    if joiner == "to" and any(t.lower_ == "by" or t.pos_ in ("VERB", "AUX") and t.lemma_ in FIGURE_WORDS.change_verbs
-                              for t in before):
-        return none
+    change = joiner == "to" and any(t.lower_ == "by" or t.pos_ in ("VERB", "AUX")
+                                    and t.lemma_ in FIGURE_WORDS.change_verbs for t in before)
     j = end + 1
     if j < len(doc) and (CURRENCY.symbols.get(doc[j].lower_) or CURRENCY.glued.get(doc[j].lower_)):
         j += 1
@@ -419,6 +418,8 @@ def _range_end(doc, span, end: int, consumed: set[int], unit_kind: Unit | None) 
         return none
     upper_span = doc[j:k]
     tail = money(doc, upper_span) or percent(doc, upper_span) or measure(doc, upper_span)
+    if change and (unit_kind is not None or tail is None or low * _shared_scale(span, upper_span, low) < upper / 4):
+        return none  # "rose 3% to 5%", "rose by 0.2 to 4.1%": a change, then a level; "rose 10 to 15 per cent": a range
     if tail is not None and unit_kind is not None and (tail.unit, tail.kind) != (unit_kind.unit, unit_kind.kind) \
             or tail is None and unit_kind is not None \
             and unit_kind[1] == "money" and k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].tag_ == "NNS":

@@ -41,17 +41,19 @@ GLUED_PENCE = r"(?<=\d)p"
 PERCENT_RANGE = (r"(?<=\d)%(?=[-–—]\d)", r"(?<=%)[-–—](?=\d)")
 # The same for amounts with the currency again after the dash ("$1.2bn-$1.5bn", "$5-$6 million").
 CURRENCY_RANGE = (r"(?<=\w)[-–—](?=[$€£¥₹]\d)", r"(?<=[-–—])[$€£¥₹](?=\d)")
+# An en or em dash between digits ("2,000–2,500 troops", "60–65%"): spaCy splits a hyphen there, not these.
+DASH_RANGE = r"(?<=[0-9])[–—](?=[0-9])"
 
 
 def customize(nlp):
-    """Split glued currency prefixes, percent abbreviations and units off their digits, and ranges of percents
-    or amounts at their dash; keep 'Rs.' one token."""
+    """Split glued currency prefixes, percent abbreviations and units off their digits, and ranges of percents,
+    amounts or numbers at their dash; keep 'Rs.' one token."""
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     nlp.tokenizer.prefix_search = compile_prefix_regex([glued_currency_prefix(), *nlp.Defaults.prefixes]).search
     suffixes = [glued_percent_suffix(), glued_unit_suffix(), GLUED_PENCE, *nlp.Defaults.suffixes]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, *nlp.Defaults.infixes]
+    infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, DASH_RANGE, *nlp.Defaults.infixes]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for form in ("Rs.", "RS.", "rs."):
         nlp.tokenizer.add_special_case(form, [{"ORTH": form}])

@@ -215,6 +215,14 @@ def figs(nlp, text):
     ("Some three-quarters of a million voters backed the plan.", (7.5e5, None, "voter", "count", "approx")),
     ("Organisers said a half-million people marched.", (5e5, None, "people", "count", "exact")),
     ("A million and a half children missed school.", (1.5e6, None, "child", "count", "exact")),
+    # ranges with an en or em dash; a range in a sentence about a vote or after a change verb
+    ("The army said 2,000–2,500 soldiers were deployed.", (2000, 2500, "soldier", "count", "range")),
+    ("Officials said 150—200 people were killed.", (150, 200, "people", "count", "range")),
+    ("Turnout was 60–65%.", (60, 65, "percent", "percent", "range")),
+    ("Turnout in the local vote was 60–65%.", (60, 65, "percent", "percent", "range")),
+    ("The rally drew 150–200 people.", (150, 200, "people", "count", "range")),
+    ("Prices rose 10 to 15 per cent.", (10, 15, "percent", "percent", "range")),
+    ("Output rose 5 to 6 million barrels.", (5e6, 6e6, "barrel", "quantity", "range")),
     # areas: a square unit is one unit, with or without hyphens
     ("The apartment measures 850 square feet.", (850, None, "ft2", "quantity", "exact")),
     ("The 5,000-square-foot mansion was sold.", (5000, None, "ft2", "quantity", "exact")),
@@ -263,6 +271,17 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Unemployment rose 0.2 to 4.1%.", [(4.1, None)]),  # a change, then a level: not a range
+    ("Shares rose 3% to 5%.", [(3, None), (5, None)]),
+    ("The Senate voted 51 to 49.", []),  # tallies and scores
+    ("Labour won 411 seats to 121.", []),
+    ("They won 3–1 on Sunday.", []),
+])
+def test_a_change_and_a_tally_are_no_range(nlp, text, expected):
+    assert [(f.value, f.value_max) for f in extract_figures(nlp(text))] == expected
 
 
 @pytest.mark.parametrize("text,wrong", [
