@@ -135,7 +135,11 @@ def source_name(tok, aliases: dict | None = None) -> str:
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
     if appos is not None and appos.ent_type_:
         return source_name(appos, aliases)
-    words = list(doc[tok.left_edge.i:tok.i + 1])
+    start = tok.i  # the noun and its modifiers on the left, not a number or a clause the parse hung on it
+    while start > tok.left_edge.i and doc[start - 1].pos_ not in ("VERB", "AUX", "NUM", "SYM") \
+            and doc[start - 1].text not in (",", ";", ":"):
+        start -= 1
+    words = list(doc[start:tok.i + 1])
     while words and (words[0].lower_ in FIGURE_WORDS.determiners or words[0].dep_ in ("det", "punct")
                      or words[0].dep_ == "poss" and words[0].pos_ == "PRON"):
         words = words[1:]  # "the", "its"; a noun's "'s" stays: "the mayor's office" -> "mayor's office"

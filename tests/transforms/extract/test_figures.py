@@ -223,6 +223,7 @@ def figs(nlp, text):
     ("The rally drew 150–200 people.", (150, 200, "people", "count", "range")),
     ("Prices rose 10 to 15 per cent.", (10, 15, "percent", "percent", "range")),
     ("Output rose 5 to 6 million barrels.", (5e6, 6e6, "barrel", "quantity", "range")),
+    ("Payrolls rose by 254,000 in October.", (254000, None, "payroll", "count", "exact")),
     # areas: a square unit is one unit, with or without hyphens
     ("The apartment measures 850 square feet.", (850, None, "ft2", "quantity", "exact")),
     ("The 5,000-square-foot mansion was sold.", (5000, None, "ft2", "quantity", "exact")),
@@ -409,6 +410,11 @@ def test_attribution_names_the_source(nlp):
 ])
 def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source):
     assert [f.attributed_to for f in extract_figures(nlp(text))] == [source]
+
+
+def test_a_source_is_named_without_the_number_that_counts_it(nlp):
+    figures = extract_figures(nlp("Some 2,000 residents said 40 houses were destroyed."))
+    assert [(f.value, f.attributed_to) for f in figures] == [(2000, None), (40, "residents")]
 
 
 @pytest.mark.parametrize("text,sources", [
