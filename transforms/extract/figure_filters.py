@@ -15,6 +15,7 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _NO_DATE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:k|K|m|bn|mn|mln|tn)")  # "900,000", "900k"
 _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
 _RANGE_DASHES = frozenset({"-", "–", "—", "to"})
+_AGE_LIST_WORDS = frozenset({",", "and", "or", "to", "between", "-", "–", "—"})
 _SCALE_WORDS = NUMBER_WORDS.full_scales - {"hundred"}  # "nineteen hundred" may be a year
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive",
                            "square", "terrace", "crescent", "strasse", "straße", "rue", "via", "calle"})
@@ -72,6 +73,8 @@ def excluded(doc, span, value) -> bool:
         return True  # a multiplier: "at 25 times earnings", "three times as many"
     if _street(doc, last):
         return True  # "10 Downing Street"
+    if _aged(doc, span):
+        return True  # "two women, aged 30 and 32": ages, no count of women
     if nxt is not None and nxt.lower_ in ("years", "year") and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ == "old":
         return True
     return (nxt is not None and nxt.text in (":", ".") and nxt.whitespace_ == "" and nxt.i + 1 < len(doc)
@@ -184,6 +187,19 @@ def _ratio(doc, span) -> bool:
                                             and doc[span.start - n - 1].like_num):
             return True
     return False
+
+
+def _aged(doc, span) -> bool:
+    """A number in the ages after 'aged' or 'ages' ('aged 19, 22 and 25', 'aged between 18 and 25', 'ages 5 to
+    11', 'between the ages of 18 and 25')."""
+    i = span.start - 1
+    if i >= 0 and doc[i].text == "," and (span.end >= len(doc) or doc[span.end].lower_ not in (",", "and", "or")):
+        return False  # the list ended: "between the ages of 18 and 25, 40% of people"
+    while i >= 0 and (doc[i].like_num or doc[i].lower_ in _AGE_LIST_WORDS):
+        i -= 1
+    if i >= 0 and doc[i].lower_ == "of" and i + 1 < span.start:
+        i -= 1  # "the ages of 18 and 25"
+    return i >= 0 and doc[i].lower_ in ("aged", "ages")
 
 
 def _one_of_the_most(doc, span) -> bool:

@@ -269,6 +269,8 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "The quarterback was 20-of-24 passing.",
     "The plan has (1) a budget and (2) a timetable.",
     "A 7-Eleven store was robbed.",
+    "The victims, aged between 18 and 25, were students.",  # ages
+    "Children aged 5 to 11 can now get the vaccine.",
 ])
 def test_not_figures(nlp, text):
     assert figs(nlp, text) == []
@@ -283,6 +285,17 @@ def test_not_figures(nlp, text):
 ])
 def test_a_change_and_a_tally_are_no_range(nlp, text, expected):
     assert [(f.value, f.value_max) for f in extract_figures(nlp(text))] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Two women, aged 30 and 32, were hurt.", [(2, "woman")]),  # the ages count no women
+    ("Three men aged 19, 22 and 25 were arrested.", [(3, "man")]),
+    ("Between the ages of 18 and 25, 40% of people vote.", [(40, "percent")]),  # the ages end at the comma
+])
+def test_the_ages_after_aged_are_no_counts(nlp, text, expected):
+    assert [(f.value, f.unit) for f in extract_figures(nlp(text))] == expected
+
+
 
 
 @pytest.mark.parametrize("text,wrong", [
