@@ -258,7 +258,7 @@ class FigureWords(NamedTuple):
                     "not more than", "lower than", "close to", "just shy of", "short of", "south of"),
         "approx": ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated",
                    "approx.", "approx", "circa", "ca.", "c.", "nearly about", "or so", "give or take",
-                   "an average of", "on average", "averaging"),
+                   "an average of", "on average", "averaging", "closer to", "nearer to"),
     }
     range_joiners: tuple[str, ...] = ("to", "and", "-", "–", "—", "or")
     # A number after one of these verbs is a change; "X to Y" after it is a change and a level, not a range.

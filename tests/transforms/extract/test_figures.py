@@ -224,6 +224,7 @@ def figs(nlp, text):
     ("Prices rose 10 to 15 per cent.", (10, 15, "percent", "percent", "range")),
     ("Output rose 5 to 6 million barrels.", (5e6, 6e6, "barrel", "quantity", "range")),
     ("Payrolls rose by 254,000 in October.", (254000, None, "payroll", "count", "exact")),
+    ("Officials put the number closer to 3,000 troops.", (3000, None, "troop", "count", "approx")),
     # areas: a square unit is one unit, with or without hyphens
     ("The apartment measures 850 square feet.", (850, None, "ft2", "quantity", "exact")),
     ("The 5,000-square-foot mansion was sold.", (5000, None, "ft2", "quantity", "exact")),
