@@ -6,7 +6,9 @@ qualifiers, ranges and attribution, all read inside the figure's own sentence, a
 main place, read from the places its opening paragraphs name. So `selective(nlp)` rearranges a
 loaded English pipeline (en_core_web_sm, where NER and senter have their own tok2vec):
 
-    tokenizer -> senter -> paragraph_breaks -> ner -> selective_parse
+    tokenizer -> senter -> paragraph_breaks -> ner -> known_names -> selective_parse
+
+(`known_names`, transforms/extract/known_names.py, sets right the names NER misses or mislabels.)
 
 `selective_parse` gathers each body's needed sentences (`needed_tokens`: a number that can make a
 figure, or a place named in the opening paragraphs) into one smaller Doc with the same sentence
@@ -31,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.tokens._retokenize import set_token_attrs
 from spacy.util import minibatch
 
+from transforms.extract import known_names  # noqa: F401  (registers the `known_names` component)
 from transforms.extract.figure_filters import dated_number
 from transforms.extract.measures import PLACE_LABELS, opening_chars
 from transforms.extract.sentences import doc_text, sentence_starts
@@ -51,6 +54,7 @@ def selective(nlp: Language) -> Language:
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     nlp.add_pipe("paragraph_breaks", after="senter")
+    nlp.add_pipe("known_names", after="ner")
     component = nlp.add_pipe("selective_parse", last=True)
     assert isinstance(component, SelectiveParse)
     component.parts = parts

@@ -148,3 +148,15 @@ def test_a_title_is_not_a_name(nlp, text, kept, dropped):
     names = [e.text for e in extract_entities(nlp(text))]
     assert kept in names
     assert dropped is None or dropped not in names
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Officials in Kyiv said 40 drones were shot down.", [("Kyiv", "GPE")]),  # NER: an ORG
+    ("Russian forces shelled Kharkiv and Odesa overnight.",  # NER: one WORK_OF_ART
+     [("Russian", "NORP"), ("Kharkiv", "GPE"), ("Odesa", "GPE")]),
+    ("Israeli strikes hit Rafah and Khan Younis in southern Gaza.",  # NER: two PERSONs
+     [("Israeli", "NORP"), ("Rafah", "GPE"), ("Khan Younis", "GPE"), ("Gaza", "GPE")]),
+    ("The Kyiv Independent reported it.", [("Kyiv Independent", "ORG")]),  # a longer name that holds one stays
+])
+def test_names_ner_misses_or_mislabels_are_set_right(nlp, text, expected):
+    assert [(e.canonical, e.label) for e in extract_entities(nlp(text))] == expected

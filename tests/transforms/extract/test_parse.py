@@ -12,7 +12,7 @@ DATE_ONLY = "The agreement was signed on March 3, 2024 in Geneva."  # a date's n
 
 
 def test_the_pipeline_is_ner_and_sentences_then_the_selective_parse(nlp):
-    assert nlp.pipe_names == ["senter", "paragraph_breaks", "ner", "selective_parse"]
+    assert nlp.pipe_names == ["senter", "paragraph_breaks", "ner", "known_names", "selective_parse"]
 
 
 def test_only_sentences_with_a_figure_s_number_or_an_opening_place_are_parsed(nlp):
