@@ -43,6 +43,8 @@ PERCENT_RANGE = (r"(?<=\d)%(?=[-–—]\d)", r"(?<=%)[-–—](?=\d)")
 CURRENCY_RANGE = (r"(?<=\w)[-–—](?=[$€£¥₹]\d)", r"(?<=[-–—])[$€£¥₹](?=\d)")
 # An en or em dash between digits ("2,000–2,500 troops", "60–65%"): spaCy splits a hyphen there, not these.
 DASH_RANGE = r"(?<=[0-9])[–—](?=[0-9])"
+# A hyphen after a dotted initialism ("U.S.-led", "U.N.-backed"): spaCy splits one after a letter only.
+INITIALISM_HYPHEN = r"(?<=[A-Z]\.)-(?=[a-z])"
 
 
 def customize(nlp):
@@ -53,7 +55,7 @@ def customize(nlp):
     nlp.tokenizer.prefix_search = compile_prefix_regex([glued_currency_prefix(), *nlp.Defaults.prefixes]).search
     suffixes = [glued_percent_suffix(), glued_unit_suffix(), GLUED_PENCE, *nlp.Defaults.suffixes]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, DASH_RANGE, *nlp.Defaults.infixes]
+    infixes = [*PERCENT_RANGE, *CURRENCY_RANGE, DASH_RANGE, INITIALISM_HYPHEN, *nlp.Defaults.infixes]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for form in ("Rs.", "RS.", "rs."):
         nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
