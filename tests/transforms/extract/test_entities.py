@@ -159,6 +159,8 @@ def test_a_title_is_not_a_name(nlp, text, kept, dropped):
     ("The Kyiv Independent reported it.", [("Kyiv Independent", "ORG")]),  # a longer name that holds one stays
     ("The U.S.-led coalition and a U.N.-backed court", [("United States", "GPE"), ("United Nations", "ORG")]),
     ("The Islamic State group claimed the attack.", [("Islamic State", "ORG")]),  # NER: 'Islamic', a NORP
+    ("SpaceX launched 20 satellites.", [("SpaceX", "ORG")]),  # NER: a PERSON
+    ("Zelenskyy said 30 drones were downed.", [("Zelenskyy", "PERSON")]),  # NER: an ORG
 ])
 def test_names_ner_misses_or_mislabels_are_set_right(nlp, text, expected):
     assert [(e.canonical, e.label) for e in extract_entities(nlp(text))] == expected
