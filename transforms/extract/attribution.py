@@ -83,8 +83,9 @@ def _source_of(verb, span):
         if (child.dep_ == "nsubj" and (child.pos_ != "PRON" or child.lower_ in _PRONOUNS)
                 and not (child.i == root.i or child.is_ancestor(root))):
             return child
-        if child.dep_ == "agent":
-            return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "agent":  # "reported by the ministry"; not a deadline: "would be added by June"
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            return agent if agent is not None and agent.ent_type_ not in _NOT_AUTHORS else None
     if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "csubj", "acl"):
