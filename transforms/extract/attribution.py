@@ -36,7 +36,8 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
                 if subj.pos_ != "PRON":
                     return source_name(subj, aliases)  # also above a pronoun: "Reed has said that he expects"
                 if stands_for is None:
-                    stands_for = _person_before(subj, aliases) if subj.lower_ in ("he", "she") else earlier
+                    stands_for = _person_before(subj, aliases) if subj.lower_ in ("he", "she") \
+                        else earlier or _clause_subject(verb, subj, aliases)
     if stands_for is not None:
         return stands_for
     for tok in sent:
@@ -45,6 +46,19 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
             if owner is not None and owner.pos_ != "PRON":
                 return source_name(owner, aliases)
     return None
+
+
+def _clause_subject(verb, pronoun, aliases: dict | None) -> str | None:
+    """What 'it' or 'they' in a reporting aside stands for when no one stated a figure before: the subject
+    of the clause the aside reports ("Turkey's central bank raised its rate to 50%, it said")."""
+    if pronoun.lower_ not in ("it", "they") or verb.dep_ not in ("parataxis", "ccomp", "advcl") and verb.dep_ != "ROOT":
+        return None
+    head = verb.head if verb.dep_ != "ROOT" else verb
+    clause = head if head.i != verb.i else next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    subj = next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.i > pronoun.i:
+        return None
+    return source_name(subj, aliases)
 
 
 def _asides(node) -> list:
@@ -134,7 +148,7 @@ def source_name(tok, aliases: dict | None = None) -> str:
     if author is not None:
         return source_name(author, aliases)
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
-    if appos is not None and appos.ent_type_:
+    if appos is not None and appos.ent_type_ in ("ORG", "PERSON", "GPE"):  # not "The senator, a Democrat,"
         return source_name(appos, aliases)
     start = tok.i  # the noun and its modifiers on the left, not a number or a clause the parse hung on it
     while start > tok.left_edge.i and doc[start - 1].pos_ not in ("VERB", "AUX", "NUM", "SYM") \

@@ -396,6 +396,10 @@ def test_attribution_names_the_source(nlp):
     # a pronoun stands for its antecedent: the person named just before, or who stated the figure before
     ("Defense Secretary Lloyd Austin spoke on Monday. He said 3,000 troops would be sent to Poland.", "Lloyd Austin"),
     ("Minister Ali Hassan spoke on Monday. He said 500 beds would be added by June.", "Ali Hassan"),  # no agent June
+    # 'it' in an aside with no earlier source: the subject of the clause it reports; a descriptive appositive
+    ("Turkey's central bank raised its key rate to 50%, it said.", "Turkey's central bank"),
+    ("The rebels captured 40 villages, they said.", "rebels"),
+    ("The senator, a Democrat, said the bill would cost $40 billion.", "senator"),
     ("Reed has said that he expects to save as much as $300 million.", "Reed"),
     # a reporting participle without a subject: the subject of the clause it hangs on
     ("Iraqi lawmakers criticized the deployment on Monday, saying 3,000 US troops were too many.", "Iraqi lawmakers"),
