@@ -151,9 +151,9 @@ def source_name(tok, aliases: dict | None = None) -> str:
     if appos is not None and appos.ent_type_ in ("ORG", "PERSON", "GPE"):  # not "The senator, a Democrat,"
         return source_name(appos, aliases)
     start = tok.i  # the noun and its modifiers on the left, not a number or a clause the parse hung on it
-    while start > tok.left_edge.i and doc[start - 1].pos_ not in ("VERB", "AUX", "NUM", "SYM") \
-            and doc[start - 1].text not in (",", ";", ":"):
-        start -= 1
+    while start > tok.left_edge.i and doc[start - 1].text not in (",", ";", ":") \
+            and (doc[start - 1].pos_ not in ("VERB", "AUX", "NUM", "SYM") or doc[start].text == "-"):
+        start -= 1  # a number hyphened to a word stays: "the 27-member bloc"
     words = list(doc[start:tok.i + 1])
     while words and (words[0].lower_ in FIGURE_WORDS.determiners or words[0].dep_ in ("det", "punct")
                      or words[0].dep_ == "poss" and words[0].pos_ == "PRON"):

@@ -434,6 +434,8 @@ def test_a_source_keeps_its_owner_and_a_pronoun_its_antecedent(nlp, text, source
 def test_a_source_is_named_without_the_number_that_counts_it(nlp):
     figures = extract_figures(nlp("Some 2,000 residents said 40 houses were destroyed."))
     assert [(f.value, f.attributed_to) for f in figures] == [(2000, None), (40, "residents")]
+    figures = extract_figures(nlp("The 27-member bloc said 40 ships were seized."))  # hyphened to a word: kept
+    assert [f.attributed_to for f in figures][-1] == "27-member bloc"
 
 
 @pytest.mark.parametrize("text,sources", [
