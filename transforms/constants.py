@@ -17,7 +17,6 @@ from typing import NamedTuple
 # Shape keywords end at a word boundary for the same reason: "Next year, 500 troops...", "Personnel
 # from...", "Joint Chiefs..." are prose.
 _NOT_A_SENTENCE = r"(?<!\w\w[.!?])(?<!\w%[.!?])(?<!\w[.!?][\"”’'])"
-_NOTICE_WORDS = r"\b(cookies?|cookie policy|privacy policy|terms of (use|service)|copyright)\b"
 # "published" and "updated" in the open web's other languages, before a date line's date
 _PUBLISHED_WORDS = (r"veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|atualizado|pubblicato|"
                     r"aggiornato|opublikowano|zaktualizowano|gepubliceerd|bijgewerkt")
@@ -120,18 +119,8 @@ class LinePatterns(NamedTuple):
         r"deel dit artikel|(teilen|partager|compartir|condividi|udostępnij|delen) (auf|sur|en|su|na|op|via))\b.{0,40}",
     )
     cookie: tuple[str, ...] = (
-        r".{0,120}(©|\b(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos "
-        r"reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)\b).{0,160}",
-        # cookies, a privacy policy, terms of use, copyright: a notice to the reader or a label, not news about
-        # them ("Copyright lawsuits have surged.", "Bake the cookies for 12 minutes.")
-        r"(?=.{0,300}\b(you|your|our|we|us|site|website|browser|accept|agree|consent|settings|preferences|opt[- ]out|"
-        r"utilizz|używa|verwende|nutze|utilis|usamos|utiliza|akzept|accett|zustimm|sito|seite|strona|sitio|navig|"
-        r"dein|ihre|vous|votre|vos|einstellung|polityk|politique|política|richtlinie|datenschutz|impressum|kontakt|"
-        r"contact|advertise|careers|sitemap|imprint|mentions légales|cgu|regulamin))"
-        r".{0,120}" + _NOTICE_WORDS + r".{0,160}",
-        r"(?=.*[|•·]).{0,120}" + _NOTICE_WORDS + r".{0,160}",  # a footer's links: "Terms of Use | Privacy Policy"
-        r".{0,60}\bcopyright\s*(©|\([cс]\)|by\b|\W?\s*\d{4}).{0,160}",  # "Copyright 2018 X Inc.", "Copyright (c) X"
-        r".{0,40}" + _NOTICE_WORDS + r".{0,40}" + _NOT_A_SENTENCE,
+        r".{0,120}\b(cookies?|cookie policy|privacy policy|terms of (use|service)|all rights reserved|©|copyright)"
+        r"\b.{0,160}",
         # a wire's reuse notice and standards line: "This material may not be published, broadcast, rewritten or
         # redistributed", "Our Standards: The Thomson Reuters Trust Principles."
         r"(this )?(material|article|content|story) (may|must) not be (published|reproduced|copied|republished|"

@@ -188,9 +188,7 @@ NEWS_SENTENCES = [  # prose that starts like a widget, a newsletter box or a com
     "Search teams found 12 bodies.",
     "Open season starts on Monday.",
     "He said:", "The minister said:", "Microsoft Corp said on Thursday",  # a line before a quote, a broken line
-    # news about copyright, cookies, privacy policies; a sentence that starts like a sign-up button
-    "Copyright lawsuits have surged.", "The court found the photo's copyright belonged to the agency.",
-    "Bake the cookies for 12 minutes.", "Google will phase out third-party cookies in Chrome.",
+    # a sentence that starts like a sign-up button
     "Register offices closed early.", "Join talks between the parties collapsed on Friday.",
     "Menu prices have risen 20%.", "Close to half said \"no.\"",
     "Joint Chiefs Chairman Mark Milley visited the base in northeast Syria.",
@@ -220,7 +218,7 @@ TEMPLATE_LINES = [
     "jsmith said on March 3, 2024 at 5:02 pm:", "John Smith says:", "Subscribe to our newsletter",
     "Join us on Telegram", "Newsletters", "Search", "Open menu",
     "Close ×", "Log in to your account", "Search for:", "Sign up for our daily newsletter.",
-    "© 2019 The New York Times Company", "Alle Rechte vorbehalten.", "Terms of Use | Privacy Policy",
+    "Terms of Use | Privacy Policy",
     "Copyright 2018 Morningstar, Inc.", "This site uses cookies to assist with navigation.", "SIGN UP!",
     "Subscribe to RT newsletter to get stories the mainstream media won't tell you", "Privacy Policy",
     # a paywall's notice
