@@ -154,6 +154,8 @@ def figs(nlp, text):
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
     ("About 20 000 workers joined the strike.", (20000, None, "worker", "count", "approx")),
     ("It cost €1 250 000 in total.", (1250000, None, "EUR", "money", "exact")),
+    # and when the groups stand alone: two bare numbers side by side are no English
+    ("Officials said 2 500 troops had been deployed.", (2500, None, "troop", "count", "exact")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
@@ -413,6 +415,8 @@ def test_attribution_names_the_source(nlp):
     # a writing's author states what it found
     ("The report, published by Amnesty International, documented 1,200 arrests.", "Amnesty International"),
     ("A survey from the World Bank found 40 million people fell into poverty.", "World Bank"),
+    ("The report, by the International Crisis Group, estimates that 40,000 people have fled.",
+     "International Crisis Group"),
     ("The UN's survey found 2.1 million people need aid.", "United Nations"),
     ("A Reuters poll found 44 percent of voters want the bill passed.", "Reuters"),
     ("A report in March found 300 cases.", "report"),
@@ -498,6 +502,8 @@ def test_it_stands_for_who_stated_the_figure_before(nlp):
     assert [(f.value, f.attributed_to) for f in extract_figures(doc)] == [(40, "ministry"), (120, "ministry")]
 
 
-def test_digits_a_space_apart_stay_two_numbers_without_a_round_group(nlp):
+def test_digits_a_space_apart_stay_two_numbers_unless_they_stand_alone(nlp):
     assert [f.value for f in extract_figures(nlp("He won 12 100-metre races."))] == [12, 100]
+    assert [f.value for f in extract_figures(nlp("On March 3 250 people gathered."))] == [250]
+    assert not [f for f in extract_figures(nlp("Call 555 123 4567 for tickets.")) if f.value > 1000]
     assert [f.text for f in extract_figures(nlp("About 20 000 people attended."))] == ["About 20 000"]
