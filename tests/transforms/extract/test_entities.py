@@ -161,6 +161,10 @@ def test_a_title_is_not_a_name(nlp, text, kept, dropped):
     ("The Islamic State group claimed the attack.", [("Islamic State", "ORG")]),  # NER: 'Islamic', a NORP
     ("SpaceX launched 20 satellites.", [("SpaceX", "ORG")]),  # NER: a PERSON
     ("Zelenskyy said 30 drones were downed.", [("Zelenskyy", "PERSON")]),  # NER: an ORG
+    ("Ursula von der Leyen said the plan was ready.",  # NER: 'Ursula von der' a PERSON, 'Leyen' a GPE
+     [("Ursula von der Leyen", "PERSON")]),
+    ("Olaf Scholz and Giorgia Meloni met.", [("Olaf Scholz", "PERSON"), ("Giorgia Meloni", "PERSON")]),  # NER: ORGs
+    ("Pfizer and Temu said sales rose.", [("Pfizer", "ORG"), ("Temu", "ORG")]),  # NER: PERSONs
 ])
 def test_names_ner_misses_or_mislabels_are_set_right(nlp, text, expected):
     assert [(e.canonical, e.label) for e in extract_entities(nlp(text))] == expected
