@@ -116,7 +116,7 @@ def _part_of_a_point(doc, i: int) -> int | None:
 def _digit_groups(doc, i: int) -> int:
     """The end of the number at token i when it is digits grouped by spaces ("20 000", "1 250 000", "2 500":
     numbers.GROUPED); else i + 1. A run with a "000" group is one number up to its last such group; one
-    without is one number only when it stands alone: no digits or month name before it, no hyphen or more
+    without is one number only when it stands alone: no digits or date before it, no hyphen or more
     digits after it ("12 100-metre races", "March 3 250", a phone number "555 123 4567" are not one)."""
     j = i + 1
     if not (doc[i].text.isdigit() and len(doc[i].text) <= 3):
@@ -134,14 +134,10 @@ def _digit_groups(doc, i: int) -> int:
 def _stands_alone(doc, i: int, j: int) -> bool:
     before = doc[i - 1] if i > 0 else None
     after = doc[j] if j < len(doc) else None
-    if before is not None and (before.like_num or before.lower_.rstrip(".") in _MONTHS or before.text in "(+#"):
+    if before is not None and (before.like_num or before.ent_type_ in ("DATE", "TIME") or before.text in "(+#"):
         return False
     return after is None or not (after.like_num or (after.text == "-" and not doc[j - 1].whitespace_)
                                  or after.text[:1].isdigit())
-
-
-_MONTHS = frozenset(("january february march april may june july august september october november december "
-                     "jan feb mar apr jun jul aug sep sept oct nov dec").split())
 
 
 def _article_start(doc, i: int, end: int) -> int:
