@@ -64,8 +64,8 @@ def excluded(doc, span, value) -> bool:
             nxt.is_upper and not glued_degrees(doc, span, nxt.i) or nxt.text == "p" and not has_currency(doc, span)):
         return True  # "5G", "3D", "4K" (a letter scale that multiplied would be in the span: "17K people"), "1080p"
     if nxt is not None and nxt.text == "-" and nxt.i + 1 < len(doc) \
-            and _BETWEEN_NUMBERS.match(doc[nxt.i + 1].lower_):
-        return True  # "a 2-for-1 offer", "a 3-in-1 charger", "20-of-24 passing"
+            and (_BETWEEN_NUMBERS.match(doc[nxt.i + 1].lower_) or doc[nxt.i + 1].lower_ == "off"):
+        return True  # "a 2-for-1 offer", "a 3-in-1 charger", "20-of-24 passing", "a one-off payment"
     if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" \
             and not prev.whitespace_ and not last.whitespace_:
         return True  # a list's "(1)"

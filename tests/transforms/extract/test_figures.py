@@ -269,6 +269,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "He wore the No. 10 shirt.",
     "The 2-for-1 offer ends soon.",
     "The shop sells a 3-in-1 charging pad.",
+    "Each household will receive a one-off payment.",
     "The quarterback was 20-of-24 passing.",
     "The plan has (1) a budget and (2) a timetable.",
     "A 7-Eleven store was robbed.",
