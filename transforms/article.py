@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from transforms.clean import Cleaned, Removed, clean_text
 from transforms.compare.duplicates import signature
-from transforms.extract.entities import extract_entities
+from transforms.extract.entities import extract_entities, full_names
 from transforms.extract.figures import extract_figures
 from transforms.extract.measures import annotate
 from transforms.meta.language import detect_language
@@ -108,9 +108,12 @@ def nlp_rows(p: Prepared, doc, run_id: str, opts: Options = DEFAULT) -> tuple[li
     """The `entities` and `figures` rows of an article from its parsed body."""
     base = {"article_id": p.article_id, "run_id": run_id, "batch_date": p.raw.batch_date}
     # vars(): the fields are plain values, and dataclasses.asdict deep-copies each (a tenth of extraction)
-    entities = [{**base, "seq": i, **vars(e)} for i, e in enumerate(extract_entities(doc, opts.extract))]
+    named = extract_entities(doc, opts.extract)
+    entities = [{**base, "seq": i, **vars(e)} for i, e in enumerate(named)]
     found = extract_figures(doc, opts.extract)
     claims = annotate(doc, found, p.cleaned.title, opts=opts.extract)
-    figures = [{**base, "seq": i, **vars(f), "measure": m, "place": pl}
+    people = full_names(named)  # "Bass told reporters" after "Mayor Karen Bass said": the source is Karen Bass
+    figures = [{**base, "seq": i, **vars(f), "attributed_to": people.get(f.attributed_to, f.attributed_to),
+                "measure": m, "place": pl}
                for i, (f, (m, pl)) in enumerate(zip(found, claims, strict=False))]
     return entities, figures

@@ -136,6 +136,16 @@ def extract_entities(doc, opts: ExtractOptions = DEFAULT.extract, aliases: dict 
             for ent, (name, label) in zip(ents, named, strict=True)]
 
 
+def full_names(entities: list[Entity]) -> dict[str, str]:
+    """A person's shorter mentions -> the name the entities give them ('Bass' -> 'Karen Bass'), for a figure's
+    source, which is named as mentioned."""
+    out: dict[str, str] = {}
+    for e in entities:
+        if e.label == "PERSON" and (short := canonical_name(e.text, "PERSON")) != e.canonical:
+            out.setdefault(short, e.canonical)
+    return out
+
+
 def _is_name(text: str) -> bool:
     """A name has a capital letter (or letters of a script without case) and is no web address: NER takes
     'nonstick spray', 'meth', "n't" and URLs for entities."""

@@ -168,3 +168,14 @@ def test_a_title_is_not_a_name(nlp, text, kept, dropped):
 ])
 def test_names_ner_misses_or_mislabels_are_set_right(nlp, text, expected):
     assert [(e.canonical, e.label) for e in extract_entities(nlp(text))] == expected
+
+
+def test_a_figures_source_named_by_surname_is_the_person_the_entities_name(nlp):
+    from transforms.article import RawDoc, nlp_rows, prepare
+
+    body = ("Wildfires destroy homes in Los Angeles\n\nMayor Karen Bass said 1,200 homes had been lost in the fires "
+            "that swept the city on Tuesday.\n\nMore than 300 people are still missing, Bass told reporters on "
+            "Wednesday evening.")
+    p = prepare(RawDoc(source_uri="bass.txt", content=body))
+    _, figures = nlp_rows(p, nlp(p.cleaned.body), "test")
+    assert [(f["value"], f["attributed_to"]) for f in figures] == [(1200, "Karen Bass"), (300, "Karen Bass")]
