@@ -113,7 +113,7 @@ def nlp_rows(p: Prepared, doc, run_id: str, opts: Options = DEFAULT) -> tuple[li
     found = extract_figures(doc, opts.extract)
     claims = annotate(doc, found, p.cleaned.title, opts=opts.extract)
     people = full_names(named)  # "Bass told reporters" after "Mayor Karen Bass said": the source is Karen Bass
-    figures = [{**base, "seq": i, **vars(f), "attributed_to": people.get(f.attributed_to, f.attributed_to),
-                "measure": m, "place": pl}
+    figures = [{**base, "seq": i, **vars(f), "measure": m, "place": pl,
+                "attributed_to": f.attributed_to and people.get(f.attributed_to, f.attributed_to)}
                for i, (f, (m, pl)) in enumerate(zip(found, claims, strict=False))]
     return entities, figures
