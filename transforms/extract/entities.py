@@ -86,9 +86,10 @@ _INITIALISM = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")  # 'u.s.', 'e.u' (it
 
 
 def _publication(name: str) -> str | None:
-    """The name of a publication written with its kind ('Lebanese al-Akhbar Newspaper' -> 'al-Akhbar'), else None."""
+    """The name of a publication written with its kind ('Lebanese al-Akhbar Newspaper' -> 'al-Akhbar'), else None
+    ('the state news agency' names none)."""
     m = _PUBLICATION.match(name)
-    if m is None:
+    if m is None or m.group("name").islower():
         return None
     first, _, rest = m.group("name").partition(" ")
     return rest if rest and first.lower() in DEMONYMS else m.group("name")
