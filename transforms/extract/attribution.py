@@ -40,6 +40,9 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
                         else earlier or _clause_subject(verb, subj, aliases)
     if stands_for is not None:
         return stands_for
+    aside = _aside_after(sent, span)
+    if aside is not None:
+        return source_name(aside, aliases)
     for tok in sent:
         if tok.lemma_ in ATTRIBUTION.possessive_nouns and tok.tag_ in ("NNS", "NN") and _states(tok, span, sent):
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
@@ -67,6 +70,22 @@ def _asides(node) -> list:
     (the company would not disclose the number)")."""
     return [c for c in node.children if c.dep_ == "parataxis" and c.lemma_ != "put"
             and not any(g.dep_ in ("dobj", "ccomp", "neg") for g in c.children)]
+
+
+def _aside_after(sent, span):
+    """The source of a reporting aside that follows the figure with no verb between them, which the parse
+    hung on the next clause: "... closed 140 schools on Monday, the ministry said, as rivers burst ..."."""
+    for verb in sent:
+        if verb.i <= span.end or verb.dep_ != "parataxis" or verb.pos_ != "VERB" \
+                or verb.lemma_ not in ATTRIBUTION.verbs or not _asides(verb.head) or verb not in _asides(verb.head):
+            continue
+        start = verb.left_edge.i
+        if verb.doc[start].text == "," and not any(t.pos_ in ("VERB", "AUX") or t.text in (";", ":", '"', "“", "”")
+                                                   for t in verb.doc[span.end:start]):
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            return subj if subj is not None and subj.pos_ != "PRON" else None
+        return None
+    return None
 
 
 def _states(numbers, span, sent) -> bool:

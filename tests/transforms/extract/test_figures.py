@@ -418,6 +418,11 @@ def test_attribution_names_the_source(nlp):
     ("A survey from the World Bank found 40 million people fell into poverty.", "World Bank"),
     ("The report, by the International Crisis Group, estimates that 40,000 people have fled.",
      "International Crisis Group"),
+    # an aside right after the figure that the parse hung on the next clause; a news agency described, not named
+    ("Heavy rain forced the closure of 140 schools on Monday, the education ministry said, as rivers burst their "
+     "banks across the region and roads were cut off.", "education ministry"),
+    ("At least 25 people died in the crash on Sunday, the state news agency reported, as rescuers searched for "
+     "survivors.", "state news agency"),
     ("The UN's survey found 2.1 million people need aid.", "United Nations"),
     ("A Reuters poll found 44 percent of voters want the bill passed.", "Reuters"),
     ("A report in March found 300 cases.", "report"),
