@@ -223,8 +223,10 @@ def counted_noun(doc, span) -> Counted | None:
             return Counted(nxt.lower_, "count")  # "left 40 dead and 30 wounded": people the word describes
         of = of_noun(doc, span)
         return Counted(of, "count") if of else None
-    if head.dep_ == "appos" and not span.start <= head.head.i < span.end or referential(doc, span):
-        return None  # "X and Y, two influential figures"; "the two countries"
+    if head.dep_ == "appos" and not span.start <= head.head.i < span.end \
+            and not (head.tag_ == "NNS" and any(t.text == ":" for t in doc[head.head.i + 1:span.start])) \
+            or referential(doc, span):
+        return None  # "X and Y, two influential figures"; "the two countries"; "Highlights: 1.2 million jobs" counts
     unit = singular(head)
     if unit in FIGURE_WORDS.non_units or unit in MEASURES.durations.values() or not unit.isalpha() and "-" not in unit \
             or unit in NUMBER_WORDS.units:  # a number counts no number: "a 7-Eleven store"
