@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from transforms.constants import FIGURE_WORDS, Vocabulary, vocabulary
+from transforms.constants import FIGURE_WORDS, MEASURES, Vocabulary, vocabulary
 from transforms.extract.entities import canonical_name, entity_at
 from transforms.extract.sentences import doc_text
 from transforms.options import DEFAULT, ExtractOptions
@@ -116,8 +116,8 @@ def _about(span):
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
             return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
-        if node.pos_ == "NOUN" and node.i > span.end - 1:
-            return node  # "a 3% raise"
+        if node.pos_ == "NOUN" and node.i > span.end - 1 and node.lower_ not in MEASURES.durations:
+            return node  # "a 3% raise"; not "grew 5.6% year on year"
     return None
 
 
