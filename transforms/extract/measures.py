@@ -77,7 +77,7 @@ def main_place(doc, title: str | None, aliases: dict | None = None,
 def _counted_token(span, fig, window: int):
     """The noun a figure counts (its unit's lemma), near its number; None for an elliptical figure."""
     if fig.kind != "count":
-        return _about(span)
+        return _about(span, fig.kind == "money")
     doc = span.doc
     for tok in doc[span.end:min(len(doc), span.end + window)]:
         if tok.pos_ in ("NOUN", "PROPN") and _lemma(tok) == fig.unit or tok.lower_ == fig.unit:
@@ -99,10 +99,15 @@ def _qualified(count_noun) -> bool:
         or FIGURE_WORDS.count_nouns[count_noun.lemma_] is not None
 
 
-def _about(span):
-    """The noun a money, percent or quantity figure is about: 'of X', else its verb's subject."""
+def _about(span, money: bool):
+    """The noun a money, percent or quantity figure is about: 'of X' (money: 'in X'), else its verb's subject."""
     doc = span.doc
     after = doc[span.end:min(span.sent.end, span.end + 4)]  # within the sentence: not the next one's 'of'
+    if money and after and after[0].lower_ == "in":
+        obj = next((c for c in after[0].children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_ and not any(c.dep_ in ("det", "poss")
+                                                                                  for c in obj.children):
+            return obj  # "$45 million in damages", "$300 million in new funding"; not "in the north", "in May"
     for _i, tok in enumerate(after):
         if tok.lower_ == "of":
             return next((c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)

@@ -29,6 +29,8 @@ def claims(nlp, text, title=None):
     ("Some 50,000 protesters marched through Paris.", (50000, "protesters", "Paris")),
     ("The company reported revenue of $4.3bn.", (4.3e9, "revenue", None)),
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, "profit", None)),
+    ("A jury awarded the family $45 million in damages.", (4.5e7, "damage", None)),  # not 'jury'
+    ("The startup raised $300 million in new funding.", (3e8, "funding", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
      (750, "troops", "Middle East")),
 ])
