@@ -465,7 +465,8 @@ NUMBER_WORDS = NumberWords()
 
 # Plurals spaCy's lemmatizer maps to the wrong singular ("bases" -> "basis").
 LEMMA_EXCEPTIONS = {"bases": "base", "forces": "force", "data": "data", "media": "media", "news": "news",
-                    "arms": "arm", "remains": "remains", "species": "species", "series": "series"}
+                    "arms": "arm", "remains": "remains", "species": "species", "series": "series",
+                    "taxes": "tax", "lenses": "lens"}  # the lemmatizer's "taxis" and "lense"
 SENTENCE_END = ".!?。！？…"
 CLOSERS = "\"'”’»)]"
 NAMED_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})

@@ -26,6 +26,7 @@ def claims(nlp, text, title=None):
     ("Turkey's annual inflation rose to 85% in October.", (85, "inflation", "Turkey")),
     ("China's exports fell 7.5% in May.", (7.5, "export", "China")),
     ("Wages in Britain grew 5.6% year on year.", (5.6, "wage", "United Kingdom")),  # not "year"
+    ("Taxes in France will rise by 3%.", (3, "tax", "France")),  # the lemmatizer's "taxis"
     ("Some 50,000 protesters marched through Paris.", (50000, "protesters", "Paris")),
     ("The company reported revenue of $4.3bn.", (4.3e9, "revenue", None)),
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, "profit", None)),
