@@ -241,13 +241,14 @@ class FigureWords(NamedTuple):
         "at_least": ("more than", "over", "at least", "upwards of", "in excess of", "no fewer than",
                      "no less than", "exceed", "exceeds", "exceeded", "exceeding", "topped", "tops", "top",
                      "surpassed", "surpass", "surpasses", "above", "beyond", "greater than", "higher than",
-                     "well over", "a minimum of", "or more", "plus", "north of"),
+                     "well over", "a minimum of", "or more", "plus", "north of", "as few as", "as little as"),
         "at_most": ("up to", "less than", "under", "fewer than", "almost", "nearly", "just under",
                     "no more than", "at most", "a maximum of", "below", "as many as", "as much as",
-                    "not more than", "lower than", "close to", "just shy of", "short of", "south of"),
+                    "not more than", "lower than", "close to", "just shy of", "shy of", "short of", "south of"),
         "approx": ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated",
                    "approx.", "approx", "circa", "ca.", "c.", "nearly about", "or so", "give or take",
-                   "an average of", "on average", "averaging", "closer to", "nearer to"),
+                   "an average of", "on average", "averaging", "closer to", "nearer to", "more or less",
+                   "in the region of", "in the order of", "on the order of"),
     }
     range_joiners: tuple[str, ...] = ("to", "and", "-", "–", "—", "or")
     # A number after one of these verbs is a change; "X to Y" after it is a change and a level, not a range.

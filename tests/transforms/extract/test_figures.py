@@ -182,6 +182,11 @@ def figs(nlp, text):
     ("Farmers lost 300 head of cattle in the floods.", (300, None, "head", "count", "exact")),
     # markets' compass words before a number ("north of" a place names no number)
     ("The stock is trading north of $300.", (300, None, "USD", "money", "at_least")),
+    ("Officials said the toll was shy of 200.", (200, None, "death", "count", "at_most")),
+    ("As few as 300 troops may stay.", (300, None, "troop", "count", "at_least")),  # a lower bound
+    ("Workers earn as little as $5 an hour.", (5, None, "USD", "money", "at_least")),
+    ("The project will cost in the region of £2bn.", (2e9, None, "GBP", "money", "approx")),
+    ("The crowd numbered more or less 5,000 people.", (5000, None, "people", "count", "approx")),
     ("Inflation stayed just south of 3% all year.", (3, None, "percent", "percent", "at_most")),
     ("The village lies 30 km north of the city.", (30, None, "km", "quantity", "exact")),
     # "N-strong": the head noun the phrase counts the members of, not its modifier
