@@ -309,7 +309,7 @@ class Attribution(NamedTuple):
         "note", "indicate", "show", "reveal", "allege", "assert", "count", "tally", "record", "find",
         "calculate", "disclose", "publish", "cite", "suggest", "acknowledge", "warn", "declare", "write",
         "argue", "predict", "forecast", "project", "expect", "document", "point", "explain", "mention", "affirm",
-        "stress", "emphasize", "emphasise", "testify", "insist", "admit", "inform", "brief"})
+        "stress", "emphasize", "emphasise", "testify", "insist", "admit", "inform", "brief", "post", "tweet"})
     # "X put the cost at $2m": "put" attributes when its object is one of these (or a count noun: "the toll")
     put_objects: frozenset = frozenset({
         "figure", "cost", "value", "bill", "damage", "loss", "price", "estimate", "size", "turnout", "amount"})

@@ -249,6 +249,8 @@ def _names_one(doc, span, head, unit: str) -> bool:
     delegation" stays a count."""
     if head.tag_ not in ("NN", "NNP") or head.lower_ != unit or unit in _INVARIANT:
         return False
+    if any(t.lower_ in NUMBER_WORDS.full_scales for t in span):
+        return False  # "1 million robotaxis" (tagged a singular): no model or code is numbered in millions
     if unit == "head" and head.i + 1 < len(doc) and doc[head.i + 1].lower_ == "of":
         return False  # "300 head of cattle": livestock are counted by the head
     if span.end < len(doc) and doc[span.end].text == "-":
