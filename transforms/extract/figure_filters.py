@@ -248,5 +248,14 @@ def _score(doc, span, value) -> bool:
     if nxt is not None and nxt.text in ("-", "/") and not last.whitespace_ and not nxt.whitespace_ \
             and nxt.i + 1 < len(doc) and doc[nxt.i + 1].text[:1].isdigit():
         upper = parse_number(doc[nxt.i + 1].text)
-        return nxt.text == "/" or upper is None or upper <= value
+        return nxt.text == "/" or upper is None or upper <= value or _record(doc, span, nxt.i + 1)
     return False
+
+
+def _record(doc, span, upper: int) -> bool:
+    """A team's win-loss record in parentheses, a list of them: 'The Eagles (6-5, 3-4)'."""
+    before, after = doc[span.start - 1] if span.start > 0 else None, doc[upper + 1] if upper + 1 < len(doc) else None
+    if before is None or after is None or before.text not in ("(", ",") or after.text not in (")", ","):
+        return False
+    opened = next((t for t in reversed(doc[span.sent.start:span.start]) if t.text in ("(", ")")), None)
+    return opened is not None and opened.text == "("

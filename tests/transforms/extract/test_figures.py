@@ -522,3 +522,8 @@ def test_digits_a_space_apart_stay_two_numbers_unless_they_stand_alone(nlp):
     assert [f.value for f in extract_figures(nlp("On March 3 250 people gathered."))] == [250]
     assert not [f for f in extract_figures(nlp("Call 555 123 4567 for tickets.")) if f.value > 1000]
     assert [f.text for f in extract_figures(nlp("About 20 000 people attended."))] == ["About 20 000"]
+
+
+def test_win_loss_records_in_parentheses_are_no_ranges(nlp):
+    text = "The Eagles (6-5, 3-4) snapped an 11-game losing streak to the Huskies (4-7, 3-4)."
+    assert [f.value for f in extract_figures(nlp(text))] == [11]
