@@ -27,7 +27,7 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
     while node.head.i != node.i:
         node = node.head
         for verb in (node, *_asides(node)):
-            if verb.pos_ != "VERB" or verb.lemma_ not in ATTRIBUTION.verbs:
+            if verb.pos_ != "VERB" or verb.lemma_ not in ATTRIBUTION.verbs or _adds_a_thing(verb):
                 continue
             subj = _source_of(verb, span)
             counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lemma_ in ATTRIBUTION.put_objects
@@ -70,6 +70,12 @@ def _asides(node) -> list:
     (the company would not disclose the number)")."""
     return [c for c in node.children if c.dep_ == "parataxis" and c.lemma_ != "put"
             and not any(g.dep_ in ("dobj", "ccomp", "neg") for g in c.children)]
+
+
+def _adds_a_thing(verb) -> bool:
+    """'add' with an object adds that thing, it reports nothing: 'Beauvillier added his seventh, and Varlamov
+    made 27 saves' (27 is not Beauvillier's), 'The company added 200 jobs, the report said' (the report's)."""
+    return verb.lemma_ == "add" and any(c.dep_ == "dobj" for c in verb.children)
 
 
 def _aside_after(sent, span):

@@ -399,6 +399,8 @@ def test_attribution_names_the_source(nlp):
 @pytest.mark.parametrize("text,source", [
     ("An estimated 2,000 people were evacuated, the mayor's office said.", "mayor's office"),
     ("The army posted on Telegram that 25 drones were shot down.", "army"),
+    ("The company added 200 jobs in May, the report said.", "report"),  # 'add' with an object reports nothing
+    ("Beauvillier added his seventh goal, and Varlamov made 27 saves.", None),
     ("The minister tweeted that 300 people had been rescued.", "minister"),
     ("Musk wrote on X that Tesla would build 1 million robotaxis.", "Musk"),  # a count in millions names no model
     ("Bolivia’s public defender’s office said another 30 people had been injured.",
