@@ -73,9 +73,11 @@ def _asides(node) -> list:
 
 
 def _adds_a_thing(verb) -> bool:
-    """'add' with an object adds that thing, it reports nothing: 'Beauvillier added his seventh, and Varlamov
-    made 27 saves' (27 is not Beauvillier's), 'The company added 200 jobs, the report said' (the report's)."""
-    return verb.lemma_ == "add" and any(c.dep_ == "dobj" for c in verb.children)
+    """'add' with an object (or 'to' something) adds that thing, it reports nothing: 'Beauvillier added his
+    seventh, and Varlamov made 27 saves' (27 is not Beauvillier's), 'The company added 200 jobs, the report
+    said' (the report's), 'Those gains add to a major gain for shares, climbing more than 80%'."""
+    return verb.lemma_ == "add" and any(c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "to"
+                                        for c in verb.children)
 
 
 def _aside_after(sent, span):
