@@ -14,6 +14,9 @@ _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _NO_DATE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:k|K|m|bn|mn|mln|tn)")  # "900,000", "900k"
 _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
+# A verb's forms before "to" or "at" and a level ("rose to 58", "stood at 73"): no age or date is put so
+_LEVEL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "jumped", "increased", "fell", "fallen",
+                          "dropped", "stood", "stands", "put", "puts", "estimated", "reached"})
 _RANGE_DASHES = frozenset({"-", "–", "—", "to"})
 _AGE_LIST_WORDS = frozenset({",", "and", "or", "to", "between", "-", "–", "—"})
 _SCALE_WORDS = NUMBER_WORDS.full_scales - {"hundred"}  # "nineteen hundred" may be a year
@@ -108,6 +111,9 @@ def _dated(doc, span) -> bool:
     if len(ent) == 1 and not _YEAR.match(ent.text) and ent.start >= 2 and doc[ent.start - 1].lower_ == "from" \
             and doc[ent.start - 2].lower_ in ("up", "down"):
         return False
+    if len(ent) == 1 and not _YEAR.match(ent.text) and ent.start >= 2 and doc[ent.start - 1].lower_ in ("to", "at") \
+            and doc[ent.start - 2].lower_ in _LEVEL_VERBS:
+        return False  # "the toll rose to 58", "which the ministry put at 73": a level, which NER may tag a date
     after = doc[span.end:span.end + 2]
     if len(after) == 2 and after[0].lower_ in _RANGE_DASHES and after[1].ent_type_ in ("PERCENT", "MONEY", "QUANTITY"):
         return False  # "60–65%", "60 to 65 percent": the lower end of a range of amounts, which NER may call a date

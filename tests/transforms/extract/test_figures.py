@@ -152,6 +152,8 @@ def figs(nlp, text):
     ("The company will cut 10% of its 12,000-strong workforce.", (12000, None, "workforce", "count", "exact")),
     ("A 300-strong crowd gathered outside.", (300, None, "crowd", "count", "exact")),
     ("Key figures: 1.2 million jobs created; unemployment at 3.9%.", (1.2e6, None, "job", "count", "exact")),  # a list
+    # a level NER tags a date (an age, it guesses)
+    ("The toll rose to 58 after rescuers found six more bodies.", (58, None, "death", "count", "exact")),
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
     ("About 20 000 workers joined the strike.", (20000, None, "worker", "count", "approx")),
     ("It cost €1 250 000 in total.", (1250000, None, "EUR", "money", "exact")),
