@@ -27,7 +27,7 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
     while node.head.i != node.i:
         node = node.head
         for verb in (node, *_asides(node)):
-            if verb.pos_ != "VERB" or verb.lemma_ not in ATTRIBUTION.verbs or _adds_a_thing(verb):
+            if verb.pos_ != "VERB" or verb.lemma_ not in ATTRIBUTION.verbs or _does_not_report(verb):
                 continue
             subj = _source_of(verb, span)
             counted = any(c.lower_ in FIGURE_WORDS.count_nouns or c.lemma_ in ATTRIBUTION.put_objects
@@ -72,10 +72,13 @@ def _asides(node) -> list:
             and not any(g.dep_ in ("dobj", "ccomp", "neg") for g in c.children)]
 
 
-def _adds_a_thing(verb) -> bool:
-    """'add' with an object (or 'to' something) adds that thing, it reports nothing: 'Beauvillier added his
-    seventh, and Varlamov made 27 saves' (27 is not Beauvillier's), 'The company added 200 jobs, the report
-    said' (the report's), 'Those gains add to a major gain for shares, climbing more than 80%'."""
+def _does_not_report(verb) -> bool:
+    """A reporting verb used for a deed: 'add' with an object (or 'to' something) adds that thing, 'claim'
+    lives takes them: 'Beauvillier added his seventh, and Varlamov made 27 saves' (27 is not Beauvillier's),
+    'The company added 200 jobs, the report said' (the report's), 'Those gains add to a major gain for
+    shares', 'The flooding has claimed 112 lives'."""
+    if verb.lemma_ == "claim":
+        return any(c.dep_ == "dobj" and c.lemma_ == "life" for c in verb.children)
     return verb.lemma_ == "add" and any(c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "to"
                                         for c in verb.children)
 

@@ -404,6 +404,7 @@ def test_attribution_names_the_source(nlp):
     ("The company added 200 jobs in May, the report said.", "report"),  # 'add' with an object reports nothing
     ("Beauvillier added his seventh goal, and Varlamov made 27 saves.", None),
     ("Those gains add to a major gain for shares, climbing more than 80% this year.", None),
+    ("The flooding has claimed 112 lives since June.", None),
     ("The minister tweeted that 300 people had been rescued.", "minister"),
     ("Musk wrote on X that Tesla would build 1 million robotaxis.", "Musk"),  # a count in millions names no model
     ("Bolivia’s public defender’s office said another 30 people had been injured.",
