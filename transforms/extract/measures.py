@@ -36,8 +36,10 @@ def annotate(doc, figures: list, title: str | None = None, aliases: dict | None 
         span = doc.char_span(fig.start_char, fig.end_char, alignment_mode="expand")
         noun = _counted_token(span, fig, opts.counted_noun_window) if span is not None else None
         measure, owner = _measure(noun, span, fig, vocab, aliases) if span is not None else (None, None)
+        if noun is None and span is not None and fig.kind == "count" and fig.unit in vocab.people:
+            measure = _by_verb(span, vocab)  # "the blast killed two and injured 15": deaths, injured
         place = (_place(noun, span, aliases) or owner) if span is not None else None
-        if noun is None or measure is None:  # elliptical: the antecedent's measure and place, from as far back
+        if measure is None:  # elliptical: the antecedent's measure and place, from as far back
             before = next((out[j] for j in range(i - 1, -1, -1) if figures[j].unit == fig.unit  # as a unit is
                            and figures[j].kind == fig.kind  # borrowed
                            and fig.sentence_idx - figures[j].sentence_idx <= opts.ellipsis_lookback_sentences), None)
@@ -91,6 +93,15 @@ def _counted_token(span, fig, window: int):
         if tok.i < span.start and tok.lemma_ in _COUNT_NOUNS and _qualified(tok):  # "the number" does not)
             return tok
     return None
+
+
+def _by_verb(span, vocab: Vocabulary) -> str | None:
+    """The class a verb gives the people a bare number counts, as its subject or object ('wounded 40 others')."""
+    root = _root(span)
+    if root.dep_ == "nummod":
+        root = root.head
+    verb = root.head if root.dep_ in ("nsubj", "nsubjpass", "dobj") else None
+    return vocab.verbs.get(verb.lemma_) if verb is not None else None
 
 
 def _qualified(count_noun) -> bool:

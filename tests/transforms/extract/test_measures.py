@@ -61,6 +61,8 @@ def test_a_crowd_is_its_own_measure_and_a_figure_far_back_lends_none(nlp):
 def test_another_measure_in_the_same_sentence_is_its_own(nlp):
     got = claims(nlp, "At least 200 people were killed and 1,000 injured in the attack in Kabul.")
     assert got == [(200, "deaths", "Kabul"), (1000, "injured", "Kabul")]
+    got = claims(nlp, "The blast in Kabul killed two and injured 15, police said.")  # no noun: the verbs say
+    assert [m for _, m, _ in got] == ["deaths", "injured"]
 
 
 def test_an_increment_is_not_the_total(nlp):
