@@ -413,7 +413,8 @@ class Measures(NamedTuple):
         "m2": "m2", "m²": "m2", "sqm": "m2", "square feet": "ft2", "square foot": "ft2", "sq ft": "ft2",
         "sqft": "ft2", "mph": "mph", "km/h": "km/h", "kph": "km/h",
         "knot": "knot", "knots": "knot", "gb": "gb", "tb": "tb", "mb": "mb",
-        "bcm": "bcm", "mcm": "mcm", "cubic metres": "m3", "cubic meters": "m3",
+        "bcm": "bcm", "mcm": "mcm", "cubic metres": "m3", "cubic meters": "m3", "cubic feet": "ft3",
+        "cubic foot": "ft3",
         "degree": "degree", "degrees": "degree",  # a temperature without its scale, an angle
         "magnitude": "magnitude",  # an earthquake's: "a 6.1-magnitude quake"; "magnitude 6.1" in units.measure
     }

@@ -161,6 +161,8 @@ def _percent_context(doc, span) -> bool:
 def measure(doc, span) -> Unit | None:
     if span.start > 0 and doc[span.start - 1].lower_ == "magnitude":  # "a magnitude 6.1 earthquake"
         return Unit("magnitude", "quantity", span.start - 1, span.end)
+    if span.start > 1 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ == "magnitude":
+        return Unit("magnitude", "quantity", span.start, span.end)  # "a quake with a magnitude of 5.4"
     end = _scale_end(doc, span.end)
     if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and not doc[end - 1].whitespace_:
         end += 1  # "a 10-kilometre stretch"

@@ -142,6 +142,8 @@ def figs(nlp, text):
     ("Temperatures reached 40 degrees on Sunday.", (40, None, "degree", "quantity", "exact")),
     # an earthquake's magnitude is a measure, not a count of earthquakes
     ("A magnitude 6.1 earthquake struck off the coast.", (6.1, None, "magnitude", "quantity", "exact")),
+    ("The quake had a magnitude of 5.4, the USGS said.", (5.4, None, "magnitude", "quantity", "exact")),
+    ("The field holds 10 trillion cubic feet of gas.", (1e13, None, "ft3", "quantity", "exact")),
     ("A 7.8-magnitude quake hit the region.", (7.8, None, "magnitude", "quantity", "exact")),
     # "a dozen", "half a dozen"; a number "-strong" counts the members of the noun after it
     ("At least a dozen people were hurt.", (12, None, "people", "count", "at_least")),
