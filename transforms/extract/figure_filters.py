@@ -50,8 +50,8 @@ def excluded(doc, span, value) -> bool:
     if prev is not None and prev.lower_ == "top" and prev.pos_ != "VERB" and not has_currency(doc, span) \
             and percent(doc, span) is None:
         return True  # "the top 10 universities", "Top 5 reasons": a ranking; "could top 1,000" and "the top 1%" stay
-    if _model_number(doc, span) and not has_currency(doc, span):
-        return True  # "Boeing 787", "Apollo 11 crew", "Windows 11 licences"
+    if _model_number(doc, span) and not has_currency(doc, span) and percent(doc, span) is None:
+        return True  # "Boeing 787", "Apollo 11 crew", "Windows 11 licences"; a poll's "Harris 48%" is a share
     if _tally(doc, span, value) or _ratio(doc, span):
         return True  # "voted 31 to 9", "won 3-1"; "1 in 10 children", "3 per 100,000 people"
     if nxt is not None and (nxt.text in ("-", "/") and nxt.i + 1 < len(doc)

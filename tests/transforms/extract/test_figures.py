@@ -154,6 +154,8 @@ def figs(nlp, text):
     ("The company will cut 10% of its 12,000-strong workforce.", (12000, None, "workforce", "count", "exact")),
     ("A 300-strong crowd gathered outside.", (300, None, "crowd", "count", "exact")),
     ("Key figures: 1.2 million jobs created; unemployment at 3.9%.", (1.2e6, None, "job", "count", "exact")),  # a list
+    # a share after a name is no model number ("Boeing 787"): a poll's result
+    ("The poll gives Harris 48% and Trump 46%.", (48, None, "percent", "percent", "exact")),
     # a level NER tags a date (an age, it guesses)
     ("The toll rose to 58 after rescuers found six more bodies.", (58, None, "death", "count", "exact")),
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
