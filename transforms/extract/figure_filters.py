@@ -14,6 +14,7 @@ _NUMERIC_ENTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _NO_DATE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:k|K|m|bn|mn|mln|tn)")  # "900,000", "900k"
 _RANGE_WORDS = frozenset({*FIGURE_WORDS.range_joiners, "between", "from"})
+_ALLOTTING_VERBS = frozenset({"give", "award", "hand", "project", "predict", "forecast", "allot"})
 # A verb's forms before "to" or "at" and a level ("rose to 58", "stood at 73"): no age or date is put so
 _LEVEL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "jumped", "increased", "fell", "fallen",
                           "dropped", "stood", "stands", "put", "puts", "estimated", "reached"})
@@ -128,8 +129,12 @@ def _model_number(doc, span) -> bool:
     prev = doc[first.i - 1] if first.i > 0 else None
     if prev is None or prev.pos_ != "PROPN" or not prev.is_title or prev.is_sent_start:
         return False
-    if prev.ent_type_ in ("GPE", "LOC", "NORP", "DATE") or len(span) > 1 or not first.text.isdigit():
+    if prev.ent_type_ in ("GPE", "LOC", "NORP", "DATE", "PERSON") or len(span) > 1 or not first.text.isdigit():
         return False
+    counted = first.head if first.dep_ == "nummod" else None
+    if prev.dep_ == "dative" or counted is not None and counted.dep_ == "dobj" \
+            and counted.head.lemma_ in _ALLOTTING_VERBS:
+        return False  # "the exit poll gives Labour 410 seats": what a party gets, no model
     return len(first.text) <= 4
 
 

@@ -4,7 +4,8 @@ en_core_web_sm learned its entities from text written before Kyiv, Kharkiv or Ra
 it calls Kyiv an organisation, "Kharkiv and Odesa" a work of art, Rafah and Khan Younis people, or
 nothing at all. The data file lists such names by label; each whole-word, case-sensitive mention
 becomes an entity of that label, unless NER found a longer name that holds it ("Kyiv Post", "Gaza
-Health Ministry"): an entity made of listed names alone (with "and" or commas between) gives way.
+Health Ministry"): an entity made of listed names alone (with "and" or commas between, or a number NER
+took in: "gives Biden 306 electoral votes") gives way.
 The figures' places and sources read the corrected entities too.
 """
 from __future__ import annotations
@@ -43,11 +44,17 @@ class KnownNames:
         if not matches:
             return doc
         listed = {i for span in matches for i in range(span.start, span.end)}
-        kept = [e for e in doc.ents if not all(i in listed or doc[i].lower_ in _JOINERS for i in range(e.start, e.end))]
+        kept = [e for e in doc.ents if not _only_listed(doc, e, listed)]
         taken = {i for e in kept for i in range(e.start, e.end)}
         added = [s for s in _longest(matches) if not any(i in taken for i in range(s.start, s.end))]
         doc.ents = sorted([*kept, *added], key=lambda s: s.start)
         return doc
+
+
+def _only_listed(doc: Doc, ent: Span, listed: set[int]) -> bool:
+    """An entity of listed names and joiners alone, or with a number NER took in ("Biden 306")."""
+    return any(i in listed for i in range(ent.start, ent.end)) and all(
+        i in listed or doc[i].lower_ in _JOINERS or doc[i].like_num for i in range(ent.start, ent.end))
 
 
 def _longest(spans: list[Span]) -> list[Span]:

@@ -166,6 +166,7 @@ def test_a_title_is_not_a_name(nlp, text, kept, dropped):
     ("Olaf Scholz and Giorgia Meloni met.", [("Olaf Scholz", "PERSON"), ("Giorgia Meloni", "PERSON")]),  # NER: ORGs
     ("Pfizer and Temu said sales rose.", [("Pfizer", "ORG"), ("Temu", "ORG")]),  # NER: PERSONs
     ("Trump said on Monday that talks would go on.", [("Trump", "PERSON")]),  # NER: an ORG
+    ("The projection gives Biden 306 electoral votes.", [("Biden", "PERSON")]),  # NER: 'Biden 306', an ORG
     ("Starmer met Macron and Guterres.", [("Starmer", "PERSON"), ("Macron", "PERSON"), ("Guterres", "PERSON")]),
 ])
 def test_names_ner_misses_or_mislabels_are_set_right(nlp, text, expected):

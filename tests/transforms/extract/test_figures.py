@@ -156,6 +156,8 @@ def figs(nlp, text):
     ("Key figures: 1.2 million jobs created; unemployment at 3.9%.", (1.2e6, None, "job", "count", "exact")),  # a list
     # a share after a name is no model number ("Boeing 787"): a poll's result
     ("The poll gives Harris 48% and Trump 46%.", (48, None, "percent", "percent", "exact")),
+    ("The exit poll gives Labour 410 seats.", (410, None, "seat", "count", "exact")),  # what a party gets
+    ("The projection gives Biden 306 electoral votes.", (306, None, "vote", "count", "exact")),  # NER: 'Biden 306'
     # a level NER tags a date (an age, it guesses)
     ("The toll rose to 58 after rescuers found six more bodies.", (58, None, "death", "count", "exact")),
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
