@@ -110,6 +110,9 @@ def _qualified(count_noun) -> bool:
         or FIGURE_WORDS.count_nouns[count_noun.lemma_] is not None
 
 
+_SHARE_OF = frozenset({"gdp", "output"})  # "a deficit of 5.5% of GDP": a size given as a share, about the subject
+
+
 def _about(span, money: bool):
     """The noun a money, percent or quantity figure is about: 'of X' (money: 'in X'), else its verb's subject."""
     doc = span.doc
@@ -119,9 +122,10 @@ def _about(span, money: bool):
         if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_ and not any(c.dep_ in ("det", "poss")
                                                                                   for c in obj.children):
             return obj  # "$45 million in damages", "$300 million in new funding"; not "in the north", "in May"
-    for _i, tok in enumerate(after):
-        if tok.lower_ == "of":
-            return next((c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+    of = next((t for t in after if t.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if of is not None and not (obj is not None and obj.lower_ in _SHARE_OF):
+        return obj if obj is not None and (obj.pos_ == "NOUN" or obj.ent_type_ == "NORP") else None  # "of Americans"
     root = _root(span)
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
         return root.head.head  # "revenue of $4.3bn", "a net profit of 3.2 billion francs"
@@ -131,7 +135,10 @@ def _about(span, money: bool):
             break
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
-            return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            if subj is not None or node.dep_ != "xcomp":
+                return subj  # "the deficit is forecast to reach 5.5%": the subject of the verb 'to reach' hangs on
+
         if node.pos_ == "NOUN" and node.i > span.end - 1 and node.lower_ not in MEASURES.durations:
             return node  # "a 3% raise"; not "grew 5.6% year on year"
     return None

@@ -27,6 +27,8 @@ def claims(nlp, text, title=None):
     ("China's exports fell 7.5% in May.", (7.5, "export", "China")),
     ("Wages in Britain grew 5.6% year on year.", (5.6, "wage", "United Kingdom")),  # not "year"
     ("Taxes in France will rise by 3%.", (3, "tax", "France")),  # the lemmatizer's "taxis"
+    ("Italy's budget deficit is forecast to reach 5.5% of GDP.", (5.5, "deficit", "Italy")),  # a share of GDP
+    ("About 45% of Americans support the plan.", (45, "american", None)),
     ("Some 50,000 protesters marched through Paris.", (50000, "protesters", "Paris")),
     ("The company reported revenue of $4.3bn.", (4.3e9, "revenue", None)),
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, "profit", None)),
