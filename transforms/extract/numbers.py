@@ -7,6 +7,7 @@ import re
 from transforms.constants import NUMBER_WORDS
 
 _DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}  # "1½ million", "4½ years"
 # Digits with a scale glued on ("30mln", "17k", "1.2bn"): every scale of NUMBER_WORDS, longest first; the
 # full stop of a sentence that ends "£180m." stays with the letter in spaCy's tokens.
 SCALE_SUFFIX = "|".join(sorted(map(re.escape, NUMBER_WORDS.scales), key=len, reverse=True))
@@ -19,9 +20,11 @@ GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def parse_digits(token: str) -> float | None:
-    """'3,000' -> 3000.0, '1.2' -> 1.2, '-12' and '−5' (a minus sign) negative, '±2.5' (a margin) its size;
-    None when the token is not a plain number."""
+    """'3,000' -> 3000.0, '1.2' -> 1.2, '-12' and '−5' (a minus sign) negative, '±2.5' (a margin) its size,
+    '1½' -> 1.5 (a fraction's sign after whole digits); None when the token is not a plain number."""
     token = token.replace("\u2212", "-").replace("\u00b1", "+")
+    if len(token) > 1 and token[-1] in _VULGAR and token[:-1].isdigit():
+        return int(token[:-1]) + _VULGAR[token[-1]]
     if not _DIGITS.match(token):
         return None
     return float(token.replace(",", ""))

@@ -165,6 +165,7 @@ def figs(nlp, text):
     ("It cost €1 250 000 in total.", (1250000, None, "EUR", "money", "exact")),
     # and when the groups stand alone: two bare numbers side by side are no English
     ("Officials said 2 500 troops had been deployed.", (2500, None, "troop", "count", "exact")),
+    ("About 1½ million people fled the fighting.", (1.5e6, None, "people", "count", "approx")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
