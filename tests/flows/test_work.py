@@ -255,3 +255,30 @@ def test_an_article_with_a_value_no_column_holds_is_quarantined_and_the_chunk_wr
     assert "surrogates not allowed" in row["reason"]
     ok = tables["articles"].column("article_id")[0].as_py()
     assert set(tables["figures"].column("article_id").to_pylist()) == {ok}
+
+
+def test_every_maxout_layer_predicts_the_same_values_with_numpy_and_still_trains():
+    """The loaded pipeline's Maxout layers (the senter's, NER's and the parse's encoders) take their maximum with
+    numpy when predicting: the values thinc's forward gives, a C-ordered array for the next layer's window; a
+    training pass still runs thinc's own forward, with its backward pass."""
+    import numpy as np
+    from thinc.layers import maxout
+
+    from flows.nlp import _maxout_predict, get_nlp
+
+    nlp = get_nlp()
+    parts = [proc for _, proc in nlp.components] + [proc for _, proc in nlp.get_pipe("selective_parse").parts]
+    layers = [node for proc in parts if hasattr(getattr(proc, "model", None), "walk")
+              for node in proc.model.walk() if node.name == "maxout"]
+    assert len(layers) >= 10 and all(node._func is _maxout_predict for node in layers)
+    rng = np.random.default_rng(0)
+    for node in layers:
+        X = rng.normal(size=(300, node.get_dim("nI"))).astype("float32")
+        best, _ = node._func(node, X, False)
+        assert np.array_equal(best, maxout.forward(node, X, False)[0]) and best.flags.c_contiguous
+    first = layers[0]
+    X = rng.normal(size=(300, first.get_dim("nI"))).astype("float32")
+    trained, backprop = first._func(first, X, True)
+    assert backprop(trained).shape == X.shape
+    with pytest.raises(RuntimeError, match="predicts only"):
+        first._func(first, X, False)[1](trained)
