@@ -11,6 +11,7 @@ import numpy as np
 from transforms.constants import ATTRIBUTION, CURRENCY, FIGURE_WORDS, NUMBER_WORDS, vocabulary
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
+from transforms.extract.measures import valued_noun
 from transforms.extract.numbers import FRACTIONS, decimal, is_glued, is_number_token, parse_number
 from transforms.extract.sentences import doc_text, sentence_index
 from transforms.extract.units import (
@@ -278,7 +279,7 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
     qualifier, start = _qualifier(doc, span, start, end)
     if value_max is not None:
         qualifier = "range"
-    subject = _subject(doc, span)
+    subject = _subject(doc, span) if kind != "money" or valued_noun(doc[start:end]) is None else None
     if subject is not None and _subject_head(span).i < end:
         subject = _of_phrase(doc, end)  # "40,000 tonnes of wheat", "8% of its workforce"
     elif subject is None and antecedent is not None:

@@ -129,6 +129,9 @@ def _about(span, money: bool):
     root = _root(span)
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
         return root.head.head  # "revenue of $4.3bn", "a net profit of 3.2 billion francs"
+    valued = valued_noun(span) if money else None
+    if valued is not None:
+        return valued
     node = root
     for _ in range(4):
         if node.head.i == node.i:
@@ -142,6 +145,13 @@ def _about(span, money: bool):
         if node.pos_ == "NOUN" and node.i > span.end - 1 and node.lower_ not in MEASURES.durations:
             return node  # "a 3% raise"; not "grew 5.6% year on year"
     return None
+
+
+def valued_noun(span):
+    """The noun an amount right after its 'of' values: 'revenue of $24.1 billion beat forecasts', which the parser
+    reads as an amount of 'beat forecasts' when it takes the verb for a modifier; None when no 'of' on a noun."""
+    of = span.doc[span.start - 1] if span.start > 0 else None
+    return of.head if of is not None and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.i < of.i else None
 
 
 def _elliptical(span, antecedent: str | None, vocab: Vocabulary) -> str | None:

@@ -32,6 +32,10 @@ def claims(nlp, text, title=None):
     ("Some 50,000 protesters marched through Paris.", (50000, "protesters", "Paris")),
     ("The company reported revenue of $4.3bn.", (4.3e9, "revenue", None)),
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, "profit", None)),
+    # the parser takes the verb after the amount for a modifier of the noun after it ("$24.1 billion ... estimates")
+    ("The company said revenue of $24.1 billion topped analysts' estimates.", (2.41e10, "revenue", None)),
+    ("Profit of $1.2 billion beat forecasts.", (1.2e9, "profit", None)),
+    ("Quarterly sales of $3 billion missed expectations.", (3e9, "sale", None)),
     ("A jury awarded the family $45 million in damages.", (4.5e7, "damage", None)),  # not 'jury'
     ("The startup raised $300 million in new funding.", (3e8, "funding", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
