@@ -6,7 +6,7 @@ import re
 
 from transforms.constants import CURRENCY, FIGURE_WORDS, MEASURES, NUMBER_WORDS
 from transforms.extract.entities import entity_at
-from transforms.extract.numbers import is_glued, parse_number
+from transforms.extract.numbers import SLASH_FRACTION, is_glued, parse_number
 from transforms.extract.units import glued_degrees, has_currency, measure, percent
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
@@ -26,6 +26,7 @@ _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boule
 _HYPHEN_SCALE = re.compile(r"[\d.,]+-(?:" + "|".join(sorted(NUMBER_WORDS.full_scales)) + ")", re.IGNORECASE)
 _RESOLUTION = re.compile(r"[48]K")  # "4K TVs", "8K video": display resolutions (a count is "4,000" or "4k")
 _BETWEEN_NUMBERS = re.compile(r"(for|in|of|on)-?(\d|$)")  # "2-for-1", "3-in-1", "20-of-24", "3-on-3"
+_MIXED_FRACTION = re.compile(rf"\d+ {SLASH_FRACTION.pattern}(?: \w+)*")  # "3 1/2", "1 1/2 billion": a number
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]{2,}|\d-[A-Za-z]|[A-Za-z]-\d|:\d|\d/\d")
 
 
@@ -36,7 +37,7 @@ def excluded(doc, span, value) -> bool:
             and measure(doc, span) is None:  # NER calls "45°C" a date
         return True
     if _CODE.search(span.text) and not is_glued(span.text) and not _HYPHEN_SCALE.fullmatch(span.text) \
-            or _RESOLUTION.fullmatch(span.text):
+            and not _MIXED_FRACTION.fullmatch(span.text) or _RESOLUTION.fullmatch(span.text):
         return True
     if len(span) == 1 and _YEAR.match(first.text) and not has_currency(doc, span) \
             and not (last.dep_ == "nummod" and last.head.tag_ in ("NNS", "NNPS")):

@@ -12,7 +12,7 @@ from transforms.constants import ATTRIBUTION, CURRENCY, FIGURE_WORDS, NUMBER_WOR
 from transforms.extract.attribution import attribution
 from transforms.extract.figure_filters import excluded
 from transforms.extract.measures import valued_noun
-from transforms.extract.numbers import FRACTIONS, decimal, is_glued, is_number_token, parse_number
+from transforms.extract.numbers import FRACTIONS, decimal, is_glued, is_number_token, parse_number, slash_fraction
 from transforms.extract.sentences import doc_text, sentence_index
 from transforms.extract.units import (
     Counted,
@@ -137,7 +137,8 @@ def _stands_alone(doc, i: int, j: int) -> bool:
     after = doc[j] if j < len(doc) else None
     if before is not None and (before.like_num or before.ent_type_ in ("DATE", "TIME") or before.text in "(+#"):
         return False
-    return after is None or not (after.like_num or (after.text == "-" and not doc[j - 1].whitespace_)
+    return after is None or not (after.like_num and after.lower_ not in NUMBER_WORDS.full_scales  # "R2 500 million"
+                                 or (after.text == "-" and not doc[j - 1].whitespace_)
                                  or after.text[:1].isdigit())
 
 
@@ -209,6 +210,8 @@ def _continues_number(tok, prev) -> bool:
         return prev.lower_ in ("hundred", "thousand", "million")
     if tok.text == "-" or prev.text == "-":
         return _hyphen_joins(tok, prev)
+    if prev.text.isdigit() and prev.whitespace_ and slash_fraction(tok.text) is not None:
+        return True  # "3 1/2 miles"
     if tok.text[0].isdigit() or (low in NUMBER_WORDS.units and prev.text[0].isdigit()):
         return False  # "2,500 3,000" are two numbers
     return is_number_token(tok.text) and (low in NUMBER_WORDS.scales or not prev.text[0].isdigit())

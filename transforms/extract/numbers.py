@@ -8,10 +8,13 @@ from transforms.constants import NUMBER_WORDS
 
 _DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}  # "1½ million", "4½ years"
+# A fraction written with a slash after whole digits and a space ("3 1/2 miles"): a proper fraction of a
+# denominator news writes so (halves to sixteenths), not a date or score ("3/4", "12/25", "7/10" alone).
+SLASH_FRACTION = re.compile(r"([1-9]|1[0-5])/([2-8]|1[06])")
 # Digits with a scale glued on ("30mln", "17k", "1.2bn"): every scale of NUMBER_WORDS, longest first; the
 # full stop of a sentence that ends "£180m." stays with the letter in spaCy's tokens.
 SCALE_SUFFIX = "|".join(sorted(map(re.escape, NUMBER_WORDS.scales), key=len, reverse=True))
-_GLUED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)*)(?P<suffix>{SCALE_SUFFIX})\.?$", re.IGNORECASE)
+_GLUED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)*[{''.join(_VULGAR)}]?)(?P<suffix>{SCALE_SUFFIX})\.?$", re.IGNORECASE)
 _SPLIT = re.compile(r"[\s-]+")
 # Digits grouped by spaces, as SI and many European sites write them ("20 000", "1 250 000"; often a
 # no-break or thin space that cleaning made a space): read as one number when a group is "000", as a
@@ -28,6 +31,12 @@ def parse_digits(token: str) -> float | None:
     if not _DIGITS.match(token):
         return None
     return float(token.replace(",", ""))
+
+
+def slash_fraction(token: str) -> float | None:
+    """'1/2' -> 0.5, '3/4' -> 0.75: a proper fraction as SLASH_FRACTION writes it, else None."""
+    m = SLASH_FRACTION.fullmatch(token)
+    return int(m[1]) / int(m[2]) if m and int(m[1]) < int(m[2]) else None
 
 
 def is_glued(token: str) -> bool:
@@ -95,8 +104,9 @@ def parse_number(text: str) -> float | None:
     text = text.strip()
     sign = -1.0 if text[:1] in ("-", "\u2212") and text[1:2].isdigit() else 1.0  # "-12C", "-0.4%"
     text = text[1:] if sign < 0 else text
-    if GROUPED.fullmatch(text):
-        text = "".join(text.split())
+    grouped = GROUPED.match(text)
+    if grouped and not text[grouped.end():grouped.end() + 2].strip()[:1].isdigit():  # "2 500", "2 500 million"
+        text = "".join(grouped.group().split()) + text[grouped.end():]
     for word in _SPLIT.split(text.strip().lower()):
         if not word:
             continue
@@ -106,6 +116,8 @@ def parse_number(text: str) -> float | None:
         value = parse_digits(word)
         if value is None:
             value = parse_glued(word)
+        if value is None and seen and current and current.is_integer():
+            value = slash_fraction(word)  # "3 1/2"
         if value is not None:
             current, seen = current + value, True
         elif word == "dozen" and seen:

@@ -166,6 +166,11 @@ def figs(nlp, text):
     # and when the groups stand alone: two bare numbers side by side are no English
     ("Officials said 2 500 troops had been deployed.", (2500, None, "troop", "count", "exact")),
     ("About 1½ million people fled the fighting.", (1.5e6, None, "people", "count", "approx")),
+    ("The Treasury borrowed £2½bn last month.", (2.5e9, None, "GBP", "money", "exact")),
+    ("Eskom needs R2 500 million to repair the plant.", (2.5e9, None, "ZAR", "money", "exact")),  # a scale after
+    # a fraction written with a slash after whole digits and a space
+    ("Runners covered 3 1/2 miles before the storm hit.", (3.5, None, "mile", "quantity", "exact")),
+    ("The storm dropped 2 3/4 inches of rain.", (2.75, None, "inch", "quantity", "exact")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
@@ -267,6 +272,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "Two-thirds of them are undiagnosed.",
     "They won after a 2-1 victory on Saturday.",
     "Call 1-800-555-0199 or visit us 24/7.",
+    "The ruling of 3/4 stands.",
     "The meeting is at 10:30 a.m. in Room 204.",
     "The Nov. 9 loss ended their run.",
     "The talks will be held between 10 and 15 May.",

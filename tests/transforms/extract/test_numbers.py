@@ -11,6 +11,7 @@ from transforms.extract.numbers import parse_number
     ("a million", 1e6), ("half a million", 5e5), ("180m.", 1.8e8), ("two dozen", 24), ("dozen", 12),
     ("20 000", 20_000), ("1 250 000", 1_250_000),
     ("1½ million", 1_500_000), ("2¾", 2.75),  # a fraction's sign after the whole digits
+    ("2½bn", 2.5e9), ("3 1/2", 3.5), ("1 1/2 billion", 1.5e9), ("2 500 million", 2.5e9),  # and a slash's; groups
     # stacked scales multiply (Indian English), a smaller scale after a number adds
     ("12 lakh crore", 1.2e13), ("1.5 lakh crore", 1.5e12), ("45 thousand crore", 4.5e11),
     ("one million two hundred thousand", 1_200_000), ("3 hundred thousand", 300_000),
