@@ -110,6 +110,11 @@ def _qualified(count_noun) -> bool:
         or FIGURE_WORDS.count_nouns[count_noun.lemma_] is not None
 
 
+# A level a figure is given as ("held at a record low of 6.3%", "hit a high of $2,790"): about the verb's subject
+_LEVELS = frozenset({"high", "low", "peak", "record", "level", "total", "maximum", "minimum", "average", "sum"})
+# Verbs that size their object 'at' an amount ("estimated the damage at $2 billion", "put the cost at")
+_SIZING = frozenset({"estimate", "put", "value", "peg", "price", "place", "set", "fix", "assess", "cap",
+                     "forecast", "project", "calculate", "tally"})
 _SHARE_OF = frozenset({"gdp", "output"})  # "a deficit of 5.5% of GDP": a size given as a share, about the subject
 
 
@@ -127,18 +132,27 @@ def _about(span, money: bool):
     if of is not None and not (obj is not None and obj.lower_ in _SHARE_OF):
         return obj if obj is not None and (obj.pos_ == "NOUN" or obj.ent_type_ == "NORP") else None  # "of Americans"
     root = _root(span)
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN" \
+            and root.head.head.lemma_ not in _LEVELS:
         return root.head.head  # "revenue of $4.3bn", "a net profit of 3.2 billion francs"
     valued = valued_noun(span) if money else None
-    if valued is not None:
+    if valued is not None and valued.lemma_ not in _LEVELS:
         return valued
     node = root
     for _ in range(4):
         if node.head.i == node.i:
             break
-        node = node.head
+        node, below = node.head, node
+        if below.lower_ == "at" and below.dep_ == "prep" and node.dep_ == "dobj" and node.pos_ == "NOUN" \
+                and node.head.lemma_ in _SIZING:
+            return node  # "estimated the damage at $2 billion to $3 billion", 'at' on the object
         if node.pos_ in ("VERB", "AUX"):
+            obj = next((c for c in node.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+            if below.lower_ == "at" and below.dep_ == "prep" and obj is not None and node.lemma_ in _SIZING:
+                return obj  # "estimated the damage at $2 billion", "put the cost at": what the verb sizes
             subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            if subj is not None and subj.lemma_ in _LEVELS:
+                return None  # "a total of $5 million was raised"
             if subj is not None or node.dep_ != "xcomp":
                 return subj  # "the deficit is forecast to reach 5.5%": the subject of the verb 'to reach' hangs on
 

@@ -36,6 +36,12 @@ def claims(nlp, text, title=None):
     ("The company said revenue of $24.1 billion topped analysts' estimates.", (2.41e10, "revenue", None)),
     ("Profit of $1.2 billion beat forecasts.", (1.2e9, "profit", None)),
     ("Quarterly sales of $3 billion missed expectations.", (3e9, "sale", None)),
+    # a level ('a high of', 'a record low of') is about the verb's subject; a verb that sizes its object 'at'
+    ("Gold hit a high of $2,790 an ounce.", (2790, "gold", None)),
+    ("Inflation peaked at a high of 11.1% in October 2022.", (11.1, "inflation", None)),
+    ("Officials estimated the damage at $2 billion to $3 billion.", (2e9, "damage", None)),
+    ("Analysts put the cost of the project at $4 billion.", (4e9, "cost", None)),
+    ("A total of $5 million was raised.", (5e6, None, None)),
     ("A jury awarded the family $45 million in damages.", (4.5e7, "damage", None)),  # not 'jury'
     ("The startup raised $300 million in new funding.", (3e8, "funding", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
