@@ -26,6 +26,10 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
     node, stands_for = span_root(span), None
     while node.head.i != node.i:
         node = node.head
+        if node.head.i == node.i:
+            source = _misread_report(node, aliases)
+            if source is not None:
+                return source
         for verb in (node, *_asides(node)):
             if verb.pos_ != "VERB" or verb.lemma_ not in ATTRIBUTION.verbs or _does_not_report(verb):
                 continue
@@ -49,6 +53,20 @@ def attribution(sent, span, aliases: dict | None = None, earlier: str | None = N
             if owner is not None and owner.pos_ != "PRON":
                 return source_name(owner, aliases)
     return None
+
+
+def _misread_report(root, aliases: dict | None) -> str | None:
+    """The source of a reporting verb that ends the sentence after its clause and the parser took for the head
+    noun of its subject: '..., British intelligence estimates.' ('intelligence estimates', a noun with the
+    clause as its complement)."""
+    if root.pos_ != "NOUN" or root.tag_ != "NNS" or root.lemma_ not in ATTRIBUTION.verbs:
+        return None
+    clause = next((c for c in root.children if c.dep_ == "ccomp" and c.i < root.i), None)
+    words = [c for c in root.lefts if clause is not None and c.i > clause.right_edge.i and c.dep_ != "punct"]
+    if not words or words[-1].pos_ not in ("NOUN", "PROPN") or words[-1].i != root.i - 1:
+        return None
+    return source_name(words[-1], aliases) if words[-1].ent_type_ else \
+        " ".join(t.text for t in words if t.lower_ not in FIGURE_WORDS.determiners)
 
 
 def _clause_subject(verb, pronoun, aliases: dict | None) -> str | None:
