@@ -89,6 +89,11 @@ def _counted_token(span, fig, window: int):
     root = _root(span)
     if root.dep_ in ("nummod", "quantmod") and root.head.pos_ in ("NOUN", "PROPN") and _lemma(root.head) == fig.unit:
         return root.head
+    verb = root.head.head if root.dep_ == "pobj" else root.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < span.start
+                 and c.pos_ == "NOUN" and _lemma(c) == fig.unit), None) if verb.pos_ == "VERB" else None
+    if subj is not None:
+        return subj  # "Deaths rose to 1,200", "Cases of measles topped 1,000": the subject that gave the unit
     for tok in span.sent:  # "the death toll rose to 212": the count noun names the measure (a bare
         if tok.i < span.start and tok.lemma_ in _COUNT_NOUNS and _qualified(tok):  # "the number" does not)
             return tok
@@ -143,6 +148,8 @@ def _about(span, money: bool):
         if node.head.i == node.i:
             break
         node, below = node.head, node
+        if below.lower_ == "worth" and money:
+            return _worth(node)
         if below.lower_ == "at" and below.dep_ == "prep" and node.dep_ == "dobj" and node.pos_ == "NOUN" \
                 and node.head.lemma_ in _SIZING:
             return node  # "estimated the damage at $2 billion to $3 billion", 'at' on the object
@@ -159,6 +166,19 @@ def _about(span, money: bool):
         if node.pos_ == "NOUN" and node.i > span.end - 1 and node.lower_ not in MEASURES.durations:
             return node  # "a 3% raise"; not "grew 5.6% year on year"
     return None
+
+
+def _worth(node):
+    """What is worth an amount: the noun 'worth' follows, or the object of the verb the parser hung it on ('seized
+    1.2 tonnes of cocaine worth £100m': cocaine, through the quantity's 'of')."""
+    if node.pos_ in ("VERB", "AUX"):
+        node = next((c for c in node.children if c.dep_ == "dobj"), None)
+    if node is None or node.pos_ != "NOUN":
+        return None
+    of = next((c for c in node.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    quantity = any(c.dep_ == "nummod" for c in node.children)
+    return obj if quantity and obj is not None and obj.pos_ == "NOUN" else node
 
 
 def valued_noun(span):

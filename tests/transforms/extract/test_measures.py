@@ -42,6 +42,11 @@ def claims(nlp, text, title=None):
     ("Officials estimated the damage at $2 billion to $3 billion.", (2e9, "damage", None)),
     ("Analysts put the cost of the project at $4 billion.", (4e9, "cost", None)),
     ("A total of $5 million was raised.", (5e6, None, None)),
+    # a count whose unit is its verb's subject; an amount something is 'worth'
+    ("Deaths rose to 1,200.", (1200, "deaths", None)),
+    ("Cases of measles rose to 1,274 this year.", (1274, "cases", None)),
+    ("Police seized 1.2 tonnes of cocaine worth an estimated £100m.", (1e8, "cocaine", None)),
+    ("He owns a house worth £3m.", (3e6, "house", None)),
     ("A jury awarded the family $45 million in damages.", (4.5e7, "damage", None)),  # not 'jury'
     ("The startup raised $300 million in new funding.", (3e8, "funding", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
