@@ -47,6 +47,10 @@ def claims(nlp, text, title=None):
     ("Cases of measles rose to 1,274 this year.", (1274, "cases", None)),
     ("Police seized 1.2 tonnes of cocaine worth an estimated £100m.", (1e8, "cocaine", None)),
     ("He owns a house worth £3m.", (3e6, "house", None)),
+    # a change 'by' or 'to' an amount measures what the verb changes, not who changes it
+    ("The company raised its dividend by 10 cents to $1.10 a share.", (0.1, "dividend", None)),
+    ("The bank lowered its growth forecast to 1.5%.", (1.5, "forecast", None)),
+    ("The company expanded its workforce by 20%.", (20, "workforce", None)),
     ("A jury awarded the family $45 million in damages.", (4.5e7, "damage", None)),  # not 'jury'
     ("The startup raised $300 million in new funding.", (3e8, "funding", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
