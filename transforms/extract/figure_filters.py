@@ -116,6 +116,9 @@ def _dated(doc, span) -> bool:
     if len(ent) == 1 and not _YEAR.match(ent.text) and ent.start >= 2 and doc[ent.start - 1].lower_ in ("to", "at") \
             and doc[ent.start - 2].lower_ in _LEVEL_VERBS:
         return False  # "the toll rose to 58", "which the ministry put at 73": a level, which NER may tag a date
+    if len(ent) == 2 and ent[0].lower_ == "past" and not _YEAR.match(ent[1].text) and ent.start >= 1 \
+            and doc[ent.start - 1].lower_ in _LEVEL_VERBS:
+        return False  # "the number of dead climbed past 300", tagged a date as "past 300 (years)" would be
     after = doc[span.end:span.end + 2]
     if len(after) == 2 and after[0].lower_ in _RANGE_DASHES and after[1].ent_type_ in ("PERCENT", "MONEY", "QUANTITY"):
         return False  # "60–65%", "60 to 65 percent": the lower end of a range of amounts, which NER may call a date

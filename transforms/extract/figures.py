@@ -468,6 +468,9 @@ def _shared_scale(lower, upper_span, low: float) -> float:
     return float(scale) if base is not None and low < base else 1.0
 
 
+_RISING = frozenset({"rise", "climb", "jump", "surge", "soar", "push", "edge", "creep", "shoot", "go", "move"})
+
+
 def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
     """The qualifier words before (or 'or more' after) a number, and the start they extend to."""
     words = [t.lower_ for t in doc[max(0, start - 4):start]]
@@ -478,6 +481,8 @@ def _qualifier(doc, span, start: int, end: int) -> tuple[str, int]:
                 break
             if phrase[0] in ("top", "tops") and doc[start - 1].pos_ != "VERB":
                 continue  # "the top 1% of earners": a rank, where "could top 1,000" is at least
+            if phrase == ["past"] and (start < 2 or doc[start - 2].lemma_ not in _RISING):
+                continue  # "climbed past 300"; not "the past 3 presidents", "walked past 3 houses"
             return q, start - n
     after = [t.lower_ for t in doc[end:end + 2]]
     if after[:2] == ["or", "more"] or after[:2] == ["or", "above"] \

@@ -160,6 +160,8 @@ def figs(nlp, text):
     ("The projection gives Biden 306 electoral votes.", (306, None, "vote", "count", "exact")),  # NER: 'Biden 306'
     # a level NER tags a date (an age, it guesses)
     ("The toll rose to 58 after rescuers found six more bodies.", (58, None, "death", "count", "exact")),
+    ("The death toll climbed past 300 on Sunday.", (300, None, "death", "count", "at_least")),  # NER: 'past 300'
+    ("He walked past 3 houses.", (3, None, "house", "count", "exact")),  # 'past' a rising level passes, only
     # digits grouped by spaces are one number when a group is "000" (cleaning makes a no-break space a space)
     ("About 20 000 workers joined the strike.", (20000, None, "worker", "count", "approx")),
     ("It cost €1 250 000 in total.", (1250000, None, "EUR", "money", "exact")),
