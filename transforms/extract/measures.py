@@ -79,7 +79,7 @@ def main_place(doc, title: str | None, aliases: dict | None = None,
 def _counted_token(span, fig, window: int):
     """The noun a figure counts (its unit's lemma), near its number; None for an elliptical figure."""
     if fig.kind != "count":
-        return _about(span, fig.kind == "money")
+        return _whole(_about(span, fig.kind == "money"))
     doc = span.doc
     for tok in doc[span.end:min(len(doc), span.end + window)]:
         if tok.pos_ in ("NOUN", "PROPN") and _lemma(tok) == fig.unit or tok.lower_ == fig.unit:
@@ -168,6 +168,19 @@ def _about(span, money: bool):
         if node.pos_ == "NOUN" and node.i > span.end - 1 and node.lower_ not in MEASURES.durations:
             return node  # "a 3% raise"; not "grew 5.6% year on year"
     return None
+
+
+# a part of a whole ("shares" are no part: "Shares of the company rose 5%" measures shares)
+_PARTS = frozenset({"half", "third", "quarter", "fifth", "tenth", "part", "portion", "bulk", "majority"})
+
+
+def _whole(noun):
+    """A part's whole: 'almost a third of the budget, or about $2 billion' is about the budget."""
+    if noun is None or noun.lemma_ not in _PARTS:
+        return noun
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of is not None else None
+    return obj if obj is not None else noun
 
 
 def _worth(node):

@@ -51,6 +51,7 @@ def claims(nlp, text, title=None):
     ("The company raised its dividend by 10 cents to $1.10 a share.", (0.1, "dividend", None)),
     ("The bank lowered its growth forecast to 1.5%.", (1.5, "forecast", None)),
     ("The company expanded its workforce by 20%.", (20, "workforce", None)),
+    ("Almost a third of the budget, or about $2 billion, goes to defence.", (2e9, "budget", None)),  # a part's whole
     ("A jury awarded the family $45 million in damages.", (4.5e7, "damage", None)),  # not 'jury'
     ("The startup raised $300 million in new funding.", (3e8, "funding", None)),
     ("The US government sent 750 soldiers to the Middle East in response to the attack on the embassy in Baghdad.",
