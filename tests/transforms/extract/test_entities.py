@@ -168,6 +168,9 @@ def test_a_title_is_not_a_name(nlp, text, kept, dropped):
     ("Trump said on Monday that talks would go on.", [("Trump", "PERSON")]),  # NER: an ORG
     ("The projection gives Biden 306 electoral votes.", [("Biden", "PERSON")]),  # NER: 'Biden 306', an ORG
     ("Starmer met Macron and Guterres.", [("Starmer", "PERSON"), ("Macron", "PERSON"), ("Guterres", "PERSON")]),
+    ("Speaking in the capital, Lagarde warned of new risks.", [("Lagarde", "PERSON")]),  # NER: a GPE
+    ("Bukele said on Tuesday that talks would resume.", [("Bukele", "PERSON")]),  # NER: an ORG
+    ("Speaking in the capital, Netflix warned of new risks.", [("Netflix", "ORG")]),  # NER: a GPE
 ])
 def test_names_ner_misses_or_mislabels_are_set_right(nlp, text, expected):
     assert [(e.canonical, e.label) for e in extract_entities(nlp(text))] == expected
