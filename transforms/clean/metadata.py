@@ -79,15 +79,27 @@ _NOT_TITLE_END = ".,;:。，、；：．"  # a sentence's or a clause's end, in 
 
 
 def find_title(lines: Lines, before: int, signals: list, opts: CleanOptions) -> int | None:
-    """The first title-like line above the article."""
+    """The first title-like line above the article; a line that reads as a menu of sections only when no other
+    title-like line follows it ("Home World Politics Business Sport" above the headline)."""
+    menu = None
     for i in range(min(before, len(lines.text))):
         text = lines.text[i]
         if signals[i] or TEASER_MARKER(lines.lower[i]) or _BREADCRUMBS.fullmatch(text):
             continue
         title_sized = 3 <= lines.words[i] <= opts.max_title_words or (lines.cjk[i] and len(text) >= 8)
         if title_sized and text[-1] not in _NOT_TITLE_END:
+            if menu is None and _SECTIONS.fullmatch(text) and not _TITLE_CASE_WORD.search(text):
+                menu = i
+                continue
             return i
-    return None
+    return menu
+
+
+# Five or more capitalised words and nothing else: a menu of sections, or a headline in title case, which has a
+# function word among five ("Floods Kill 40 In Pakistan As Rains Intensify")
+_SECTIONS = re.compile(r"[A-Z][\w&'’-]*(?: (?:[A-Z][\w'’-]*|&)){4,}")
+_TITLE_CASE_WORD = re.compile(r"\b(?:A|An|The|In|On|At|Of|For|To|As|By|With|From|Into|Over|After|And|Or|But|Is|Are|"
+                              r"Was|Were|Be|Has|Have|Will|Can|Not|No|Its|His|Her|Their|Who|What|How|Why|Says?)\b")
 
 
 def title_parts(text: str) -> tuple[str, str | None]:

@@ -180,6 +180,22 @@ def test_breadcrumbs_above_the_headline_are_no_title():
     assert cleaned.author == "Maria Lopez" and cleaned.body.startswith("Three villages in northern Spain")
 
 
+def test_a_menu_of_sections_above_the_headline_is_no_title():
+    from transforms.clean.lines import split_lines
+    from transforms.clean.metadata import find_title
+    from transforms.options import DEFAULT
+
+    page = (FIXTURES / "pages" / "story-under-section-menu.txt").read_text("utf-8")  # a page written for this test
+    cleaned = clean_text(page)
+    assert cleaned.title == "Floods kill 40 in northern Pakistan as monsoon rains intensify"
+    assert cleaned.body.startswith("At least 40 people have been killed")
+    for headline in ("Apple Unveils New Budget Phone Lineup", "Floods Kill 40 In Northern Pakistan As Rains Intensify"):
+        lines = split_lines(f"{headline}\nBy Jane Doe")  # a headline in title case, alone above the article
+        assert find_title(lines, 2, [None, "byline"], DEFAULT.clean) == 0
+        lines = split_lines(f"Home World Politics Business Sport\n{headline}")
+        assert find_title(lines, 2, [None, None], DEFAULT.clean) == 1
+
+
 def test_the_prose_after_a_box_inside_the_article_is_kept():
     from transforms.clean.model import bridge
 
