@@ -210,6 +210,9 @@ def counted_noun(doc, span) -> Counted | None:
     while head is not None and head.dep_ == "compound" and head.tag_ == "NNS" and head.head.i > head.i \
             and head.head.pos_ == "NOUN":
         head = head.head  # "300 special forces soldiers": the soldiers (a "three-game streak" counts games)
+    if head is not None and head.dep_ == "nummod" and head.head.i > head.i and head.head.pos_ == "NOUN" \
+            and any(c.isalpha() for c in head.text) and any(c.isdigit() for c in head.text):
+        head = head.head  # "12 F-16 jets": the model code the parser read as a second number names the jets
     if head is not None and head.pos_ == "PROPN":  # "350 US Army and Air National Guard personnel": the parser
         head = next((c for c in head.children if c.dep_ == "conj" and c.pos_ == "NOUN"  # hangs the number on the
                      and (c.tag_ == "NNS" or c.lower_ in _INVARIANT)), head)  # first name, the count's noun is last

@@ -172,6 +172,7 @@ def figs(nlp, text):
     ("Eskom needs R2 500 million to repair the plant.", (2.5e9, None, "ZAR", "money", "exact")),  # a scale after
     # a fraction written with a slash after whole digits and a space
     ("Runners covered 3 1/2 miles before the storm hit.", (3.5, None, "mile", "quantity", "exact")),
+    ("Washington will send 12 F-16 jets to the region.", (12, None, "jet", "count", "exact")),  # 'F-16' a number
     ("The storm dropped 2 3/4 inches of rain.", (2.75, None, "inch", "quantity", "exact")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
