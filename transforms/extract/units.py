@@ -112,9 +112,24 @@ def _currency_before(doc, before, span) -> tuple[str, int] | None:
             return CURRENCY.glued[low], before.i
         scaled = _scale_end(doc, span.end) > span.end or len(span) > 1 or span.end < len(doc) \
             and not span[-1].whitespace_ and doc[span.end].lower_.rstrip(".") in NUMBER_WORDS.letter_scales
-        if scaled or "," in span[0].text or "." in span[0].text:
-            return CURRENCY.glued[low], before.i  # "Sh2.5 billion", "N500 million"; not "N95"
+        if scaled or "," in span[0].text or "." in span[0].text or _priced(doc, before.i, span.end):
+            return CURRENCY.glued[low], before.i  # "Sh2.5 billion", "N500 million", "cost R250"; not "N95"
     return None
+
+
+_PRICE_VERBS = frozenset({"cost", "pay", "charge", "fetch", "earn", "spend"})  # their object is a price
+_PRICED_FOR = frozenset({"sell", "buy", "price", "value", "rent", "trade", "go"})  # 'for' or 'at' a price
+
+
+def _priced(doc, i: int, end: int) -> bool:
+    """Whether the words around a letter and digits give a price: 'Tickets cost R250', 'sold for R300', 'priced at
+    N500'; not a model before its noun ('paid for N95 masks')."""
+    if end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN"):
+        return False
+    prior = doc[i - 1] if i > 0 else None
+    if prior is not None and prior.lower_ in ("for", "at") and i > 1:
+        return doc[i - 2].lemma_ in _PRICED_FOR | _PRICE_VERBS
+    return prior is not None and prior.lemma_ in _PRICE_VERBS
 
 
 def _scale_end(doc, end: int) -> int:

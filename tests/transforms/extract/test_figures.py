@@ -179,6 +179,7 @@ def figs(nlp, text):
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),
     ("A loaf costs 20 Egyptian pounds.", (20, None, "EGP", "money", "exact")),
     ("The government has set aside R500m for the programme.", (5e8, None, "ZAR", "money", "exact")),
+    ("Tickets cost R250 each.", (250, None, "ZAR", "money", "exact")),  # a letter prefix by a price verb
     # a count has no fraction: a dot between groups of three digits groups thousands
     ("The show uses 1.000 lights and a mile of rope.", (1000, None, "light", "count", "exact")),
     # counts in nouns whose plural is the singular, a hyphened count; horsepower is a measure
@@ -272,6 +273,7 @@ def test_figure_values_units_qualifiers(nlp, text, expected):
     "Formula 1 returns to Monaco.",
     "The 5G network launched.",
     "Nurses need N95 masks.",
+    "He paid for N95 masks.",
     "Two-thirds of them are undiagnosed.",
     "They won after a 2-1 victory on Saturday.",
     "Call 1-800-555-0199 or visit us 24/7.",
