@@ -216,9 +216,9 @@ class LinePatterns(NamedTuple):
         r"(laisser|poster) une réponse|deja una respuesta)\s*:?",
     )
     date_line: tuple[str, ...] = (
-        r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
+        r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*|(mon|tue|wed|thu|fri|sat|sun)\.?,?\s+)?"
         r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-        r"([\s,|-]+(at\s+)?\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4}([+-]\d{1,2}(:?\d{2})?)?)?)?"
+        r"([\s,|-]+(at\s+)?\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4}([+-]\d{1,2}(:?\d{2})?)?)?)?"
         # and the author and comment count a blog's date line gives: "June 3, 2023 by Sarah Jennings 23 Comments"
         r"(\s*[|·•-]?\s*by\s+[^\d|·•]{2,60}?)?(\s*[|·•-]?\s*\d+\s+(comments?|responses?|replies))?",
         r"\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago(\s+at\s+\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?)?",
@@ -229,7 +229,10 @@ class BylinePatterns(NamedTuple):
     """Line shapes that name the author, with the name as group 1."""
 
     by: tuple[str, ...] = (
-        r"(?:by|written by|von|par|por|di|door|av|af|autor|author|reporter)\s*:?\s+"
+        r"(?:(?:by|written by|von|par|por|di|door|av|af|autor|author|reporter)\s*:?\s+"
+        # or a name and the writer's role after it: "Jane Smith, Economics Correspondent"
+        r"|(?=[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s*[,|–—-]\s*(?:[\w&]+\s+){0,3}(?:correspondent|editor|"
+        r"reporter|writer|columnist|journalist|contributor|analyst|bureau chief)s?\s*$))"
         r"([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|al|bin|and|&)){0,5})\s*(?:[,|–—·•-].{0,80})?",
     )
 

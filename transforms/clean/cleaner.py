@@ -22,6 +22,8 @@ from transforms.clean.model import CleanerModel, load_model
 from transforms.clean.result import Cleaned, Removed, assemble
 from transforms.clean.rules import rule_reasons
 from transforms.clean.signals import (
+    CREDIT_LINE,
+    CREDIT_MAX_WORDS,
     SHAPE_MAX_CHARS,
     SHAPES,
     TEASER_MARKER,
@@ -84,10 +86,12 @@ def page_facts(lines: Lines, text: str, opts: CleanOptions) -> PageFacts:
 def _forced(lines: Lines, template: frozenset[int], signals: list[str | None]) -> list[str | None]:
     """The removals no model overrules: the site's template lines, links to other stories ("Read more: ..."),
     an ad slot's label ("Advertisement", "Anzeige", "Publicité": never kept on a dev page, 71 labelled;
-    between two paragraphs of an article the model kept one)."""
+    between two paragraphs of an article the model kept one), a photo credit alone on its line."""
     in_template = [line_key(t) in template for t in lines.text] if template else [False] * len(lines.text)
-    return ["site_template" if t else "teaser_link" if link else "advertisement" if sig == "advertisement" else None
-            for t, link, sig in zip(in_template, teaser_links(lines.lower), signals, strict=True)]
+    return ["site_template" if t else "teaser_link" if link else "advertisement" if sig == "advertisement"
+            else "caption" if sig == "caption" and words <= CREDIT_MAX_WORDS and CREDIT_LINE.fullmatch(low) else None
+            for t, link, sig, words, low in zip(in_template, teaser_links(lines.lower), signals, lines.words,
+                                                lines.lower, strict=True)]
 
 
 def _model_decisions(lines: Lines, facts: PageFacts, forced: list[str | None], model: CleanerModel,

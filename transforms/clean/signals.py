@@ -18,11 +18,16 @@ SHAPE_ORDER = ("widget", "advertisement", "newsletter", "share", "cookie", "date
 # a caption: a credit or photo label before its text, or a photo's credit closing it ("... at the Capitol on
 # Friday. (J. Scott Applewhite/AP)", "(Reuters)", "(File)")
 CAPTIONS = (
-    r".{0,300}\b(?:credit|photo|image|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}",
+    r".{0,300}\b(?:credit|photo|photograph|picture|image|illustration|composite|foto|bild)\s*(?:\.\.\.|…|:)\s*\S.{0,80}",
     r".{0,300}\((?:[^()/]{2,60}/)?(?:ap|afp|reuters|getty images|afp via getty images|epa|epa-efe|bloomberg|"
     r"xinhua|anadolu(?: agency)?|dpa|ansa|aap|pa (?:images|media|wire)|sipa|nurphoto|shutterstock|"
     r"(?:the )?associated press|handout|file)(?: photo)?\)\.?",
 )
+# A credit alone on its line ("Photograph: Jane Doe/Reuters", "Foto: sidm / DW", "photo: iStock"): never kept on
+# a dev page (82 such lines), where a caption's text may be; removed whatever the model says
+CREDIT_LINE = re.compile(r"(?:photograph|photo|picture|pic|image|illustration|composite|credit|foto|bild)s?"
+                         r"(?: credit)?\s*:\s*[^.!?]{2,80}")
+CREDIT_MAX_WORDS = 12
 SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
 # Every whole-line shape, tried in order; the first that matches names the signal.
 SHAPES = ShapeMatcher([(n, p) for n in SHAPE_ORDER[:-1] for p in getattr(LINE_PATTERNS, n)]

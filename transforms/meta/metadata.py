@@ -72,6 +72,10 @@ def _parserinfo():
     return Months()
 
 
+# hours and minutes with a dot, after a year and before a zone, am/pm or the end ("2023 12.01 BST")
+_DOTTED_TIME = re.compile(r"(?<=\d{4} )(\d{1,2})\.(\d{2})(?=\s*(?:[ap]\.?m\b|[A-Za-z]{2,5}\b|$))")
+
+
 def parse_published(value: str | None) -> datetime | None:
     """A publication time as UTC (naive times taken as UTC); None when the string is not a date. A line
     whose whole is no date gives the first of its parts that is ("June 12, 2024 | 4 Comments")."""
@@ -92,6 +96,7 @@ def _parse(value: str | None) -> datetime | None:
 
     value = _COUNTS.sub(" ", value).strip(" \t-–—|,;·•")  # what separated the part from the next: no offset
     value = _ZONE_OFFSET.sub(_offset, value)
+    value = _DOTTED_TIME.sub(r"\1:\2", value)  # "Thu 3 Aug 2023 12.01 BST": the Guardian's hours and minutes
     options = {"fuzzy": True, "tzinfos": ZONES, "dayfirst": bool(_DAY_FIRST.search(value)), "parserinfo": _parserinfo()}
     try:
         with warnings.catch_warnings():  # unknown zone names are taken as UTC, without a warning

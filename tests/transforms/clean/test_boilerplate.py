@@ -95,6 +95,11 @@ UPDATED_PAGE = ("Home\nWorld\nStorm knocks out power to 200,000 homes in Texas\n
     (UPDATED_PAGE.replace("Updated", "Published 8:00 AM ET, Tue March 5, 2024\nUpdated"),
      "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 13:00:00+00:00",
      "More than 200,000 homes"),
+    # a name and the writer's role, and a date line with a weekday cut short and a dot in the time
+    (UPDATED_PAGE.replace("By Mark Lee, CNN\nUpdated 10:30 AM ET, Tue March 5, 2024",
+                          "Mark Lee, Weather Correspondent\nTue 5 Mar 2024 15.30 GMT"),
+     "Storm knocks out power to 200,000 homes in Texas", "Mark Lee", "2024-03-05 15:30:00+00:00",
+     "More than 200,000 homes"),
 ])
 def test_a_date_line_gives_the_date_and_the_author_it_names(page, title, author, published, opening):
     from transforms.meta.metadata import parse_published
@@ -103,6 +108,14 @@ def test_a_date_line_gives_the_date_and_the_author_it_names(page, title, author,
     assert (cleaned.title, cleaned.author) == (title, author)
     assert str(parse_published(cleaned.published)) == published
     assert cleaned.body.startswith(opening)
+
+
+def test_a_photo_credit_alone_on_its_line_goes_whatever_the_model_says():
+    page = UPDATED_PAGE.replace("\nThe National", "\nPhotograph: Jane Doe/Reuters\nThe National")
+    body = clean_text(page).body
+    assert "Photograph" not in body and body.endswith("toppling trees and power lines.")
+    caption = "Photograph: Jane Doe/Reuters shows the storm as it reached the coast of Texas on Tuesday night"
+    assert caption in clean_text(page.replace("Photograph: Jane Doe/Reuters", caption)).body  # 13 words: no credit
 
 
 def test_an_ad_label_between_paragraphs_goes_whatever_the_model_says():
