@@ -159,7 +159,8 @@ def _about(span, money: bool):
                 return obj  # "estimated the damage at $2 billion", "put the cost at": what the verb sizes
             if below.lower_ in ("by", "to") and below.dep_ == "prep" and obj is not None and obj.lemma_ not in _LEVELS:
                 return obj  # "raised its dividend by 10 cents to $1.10", "cut prices by 10%": what changes
-            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"
+                         and not span.start <= c.i < span.end), None)  # not the figure's own "40 percent"
             if subj is not None and subj.lemma_ in _LEVELS:
                 return None  # "a total of $5 million was raised"
             if subj is not None or node.dep_ != "xcomp":

@@ -80,6 +80,11 @@ def test_a_crowd_is_its_own_measure_and_a_figure_far_back_lends_none(nlp):
     assert [m for _, m, _ in claims(nlp, text)] == ["share", None]
 
 
+def test_a_share_with_no_noun_of_its_own_is_the_one_before(nlp):
+    got = claims(nlp, "Around 60 percent of voters backed the measure, while 40 percent opposed it.")
+    assert [m for _, m, _ in got] == ["voter", "voter"]  # the second not 'percent', its own token
+
+
 def test_another_measure_in_the_same_sentence_is_its_own(nlp):
     got = claims(nlp, "At least 200 people were killed and 1,000 injured in the attack in Kabul.")
     assert got == [(200, "deaths", "Kabul"), (1000, "injured", "Kabul")]
