@@ -331,7 +331,8 @@ def _counted_by(count_noun) -> str | None:
     people ('the population of the city' is the city's people; 'a population of 300 elephants' counts them)."""
     for prep in count_noun.children:
         if prep.lower_ == "of":
-            noun = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "ADJ")), None)
+            noun = next((c for c in prep.children if c.dep_ == "pobj" and (  # "the number of displaced": a participle
+                c.pos_ in ("NOUN", "ADJ") or c.lower_ in FIGURE_WORDS.people_adjectives)), None)
             whole = FIGURE_WORDS.count_nouns[count_noun.lemma_] is not None and noun is not None and noun.tag_ != "NNS"
             if noun is not None and not noun.like_num and not whole:
                 return singular(noun) if noun.pos_ == "NOUN" else noun.lower_

@@ -44,6 +44,7 @@ def claims(nlp, text, title=None):
     ("A total of $5 million was raised.", (5e6, None, None)),
     # a count whose unit is its verb's subject; an amount something is 'worth'
     ("Deaths rose to 1,200.", (1200, "deaths", None)),
+    ("The UN put the number of displaced at 6 million.", (6e6, "refugees", None)),  # 'displaced' a participle
     ("Cases of measles rose to 1,274 this year.", (1274, "cases", None)),
     ("Police seized 1.2 tonnes of cocaine worth an estimated £100m.", (1e8, "cocaine", None)),
     ("He owns a house worth £3m.", (3e6, "house", None)),
