@@ -151,8 +151,10 @@ def _tally(doc, span, value: float) -> bool:
     if other is None:
         return False
     first_at = min(other[0], span.start)
-    if first_at > 0 and doc[first_at - 1].lower_ == "from":
-        return False  # "fell from 2,000 to 1,500 people": a change
+    if first_at > 0 and doc[first_at - 1].lower_ == "from" or first_at > 1 and doc[first_at - 1].lower_ == "by" \
+            and doc[first_at - 2].lemma_ in FIGURE_WORDS.change_verbs:
+        return False  # "fell from 2,000 to 1,500 people", "grew by 1.5 million to 67 million": a change; not
+        # "passed the bill by 220 votes to 207"
     first, second = (value, other[1]) if other[0] > span.start else (other[1], value)
     later = max(other[0], span.start)
     counted = doc[later + 1] if later + 1 < len(doc) else None
@@ -178,7 +180,12 @@ def _tally_partner(doc, at: int, step: int) -> tuple[int, float] | None:
     if step < 0 and tally_noun(j):
         j += step  # "220 votes to 207", from 207
     if 0 <= j < len(doc) and doc[j].like_num:
-        value = parse_number(doc[j].text)
+        lo, hi = j, j + 1  # the whole number: "to 67 million", "1.5 million to"
+        while step > 0 and hi < len(doc) and doc[hi].lower_ in NUMBER_WORDS.full_scales:
+            hi += 1
+        while step < 0 and lo > 0 and doc[lo].lower_ in NUMBER_WORDS.full_scales and doc[lo - 1].like_num:
+            lo -= 1
+        value = parse_number(doc[lo:hi].text)
         return (j, value) if value is not None else None
     return None
 

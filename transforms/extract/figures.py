@@ -298,9 +298,11 @@ def _figure(doc, span, sent_index, previous, opts, consumed, aliases) -> Figure 
 
 
 def _change_target(doc, span) -> Counted | None:
-    """'rose from 10,000 to 15,000 euros': a 'from' amount without a unit takes that of its 'to' amount."""
+    """'rose from 10,000 to 15,000 euros', 'grew by 20,000 to 150,000 soldiers': a 'from' or 'by' amount without a
+    unit takes that of its 'to' amount."""
     j = span.end + 1
-    if span.start == 0 or doc[span.start - 1].lower_ != "from" or j >= len(doc) or doc[span.end].lower_ != "to" \
+    if span.start == 0 or doc[span.start - 1].lower_ not in ("from", "by") or j >= len(doc) \
+            or doc[span.end].lower_ != "to" \
             or not parse_number(span.text):
         return None  # not "from zero to 60 mph" either
     k = j

@@ -173,6 +173,9 @@ def figs(nlp, text):
     # a fraction written with a slash after whole digits and a space
     ("Runners covered 3 1/2 miles before the storm hit.", (3.5, None, "mile", "quantity", "exact")),
     ("Washington will send 12 F-16 jets to the region.", (12, None, "jet", "count", "exact")),  # 'F-16' a number
+    # a change 'by' an amount 'to' a level: no tally (its scale word read as the level's end) and the level's unit
+    ("The population grew by 1.5 million to 67 million.", (1.5e6, None, "people", "count", "exact")),
+    ("The army grew by 20,000 to 150,000 soldiers.", (20000, None, "soldier", "count", "exact")),
     ("The storm dropped 2 3/4 inches of rain.", (2.75, None, "inch", "quantity", "exact")),
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
