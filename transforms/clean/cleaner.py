@@ -22,12 +22,11 @@ from transforms.clean.model import CleanerModel, load_model
 from transforms.clean.result import Cleaned, Removed, assemble
 from transforms.clean.rules import rule_reasons
 from transforms.clean.signals import (
-    CREDIT_LINE,
-    CREDIT_MAX_WORDS,
     SHAPE_MAX_CHARS,
     SHAPES,
     TEASER_MARKER,
     comment_headers,
+    credit_line,
     menu_runs,
     teaser_links,
     teaser_runs,
@@ -89,9 +88,8 @@ def _forced(lines: Lines, template: frozenset[int], signals: list[str | None]) -
     between two paragraphs of an article the model kept one), a photo credit alone on its line."""
     in_template = [line_key(t) in template for t in lines.text] if template else [False] * len(lines.text)
     return ["site_template" if t else "teaser_link" if link else "advertisement" if sig == "advertisement"
-            else "caption" if sig == "caption" and words <= CREDIT_MAX_WORDS and CREDIT_LINE.fullmatch(low) else None
-            for t, link, sig, words, low in zip(in_template, teaser_links(lines.lower), signals, lines.words,
-                                                lines.lower, strict=True)]
+            else "caption" if sig == "caption" and credit_line(low) else None
+            for t, link, sig, low in zip(in_template, teaser_links(lines.lower), signals, lines.lower, strict=True)]
 
 
 def _model_decisions(lines: Lines, facts: PageFacts, forced: list[str | None], model: CleanerModel,
@@ -177,7 +175,7 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
         if key in seen or not key:
             continue
         seen.add(key)
-        if key in links:
+        if key in links or credit_line(text.lower()):
             continue
         if key in precise and probability.get(key, 0.5) >= model.meta.get("html_precise_threshold", 0.0) \
                 or key in default and probability.get(key, 0.5) >= model.meta["html_default_threshold"] \

@@ -28,6 +28,11 @@ CAPTIONS = (
 CREDIT_LINE = re.compile(r"(?:photograph|photo|picture|pic|image|illustration|composite|credit|foto|bild)s?"
                          r"(?: credit)?\s*:\s*[^.!?]{2,80}")
 CREDIT_MAX_WORDS = 12
+
+
+def credit_line(lower: str) -> bool:
+    """A photo credit alone on its (lower-cased) line."""
+    return lower.count(" ") < CREDIT_MAX_WORDS and CREDIT_LINE.fullmatch(lower) is not None
 SHAPE_MAX_CHARS = 400  # no boilerplate shape is longer (the caption shape, the longest, stops near 390)
 # Every whole-line shape, tried in order; the first that matches names the signal.
 SHAPES = ShapeMatcher([(n, p) for n in SHAPE_ORDER[:-1] for p in getattr(LINE_PATTERNS, n)]

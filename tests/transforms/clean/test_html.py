@@ -93,6 +93,17 @@ def test_a_byline_at_the_top_of_an_html_article_is_its_author_not_its_text():
 
 
 
+def test_a_photo_credit_between_the_paragraphs_of_an_html_article_is_no_text():
+    from transforms.clean.cleaner import clean_html
+
+    paragraphs = [f"<p>Paragraph {i}: officials said the troops moved to the base near the city on Monday, a "
+                  "spokesman for the ministry told reporters.</p>" for i in range(6)]
+    paragraphs.insert(3, "<p>Photograph: Jane Doe/Reuters</p>")
+    html = "<html><head><title>Troops</title></head><body><article>" + "".join(paragraphs) + "</article></body></html>"
+    body = clean_html(extract_html(html)).body
+    assert "Photograph" not in body and "Paragraph 2:" in body and "Paragraph 3:" in body
+
+
 def test_what_the_markup_does_not_say_comes_from_the_lines_around_the_article():
     from tests.conftest import FIXTURES
     from transforms.clean.cleaner import clean_html
