@@ -159,6 +159,9 @@ def clean_html(page: HtmlExtract, opts: CleanOptions = DEFAULT.clean, title_hint
     return cleaned
 
 
+_LABEL_SHAPES = frozenset({"advertisement", "share", "newsletter", "cookie"})
+
+
 def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions, title: str | None) -> Cleaned:
     rendered = split_lines(page.rendered)
     facts = page_facts(rendered, page.rendered, opts)
@@ -167,6 +170,7 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     for key, p in zip(map(_key, rendered.text), model.keep_probability(features), strict=False):
         probability[key] = max(p, probability.get(key, 0.0))
     links = {_key(t) for t, link in zip(rendered.text, teaser_links(rendered.lower), strict=True) if link}
+    links |= {_key(t) for t, sig in zip(rendered.text, facts.signals, strict=True) if sig in _LABEL_SHAPES}
     precise = {_key(t) for t in split_lines(page.precise).text}
     default = {_key(t) for t in split_lines(page.text).text}
     body, seen = [], set()

@@ -104,6 +104,19 @@ def test_a_photo_credit_between_the_paragraphs_of_an_html_article_is_no_text():
     assert "Photograph" not in body and "Paragraph 2:" in body and "Paragraph 3:" in body
 
 
+def test_a_label_no_article_writes_is_no_text_of_an_html_article():
+    """trafilatura keeps a paywall's or a newsletter's notice, a share label, inside the article's markup."""
+    from transforms.clean.cleaner import clean_html
+
+    paragraphs = [f"<p>Paragraph {i}: officials said the troops moved to the base near the city on Monday, a "
+                  "spokesman for the ministry told reporters.</p>" for i in range(6)]
+    paragraphs[3:3] = ["<p>Sign up to our Business Today newsletter</p>", "<p>Share this article</p>"]
+    paragraphs.append("<p>To view the full story, please subscribe to The Daily Ledger.</p>")
+    html = "<html><head><title>Troops</title></head><body><article>" + "".join(paragraphs) + "</article></body></html>"
+    body = clean_html(extract_html(html)).body
+    assert "Paragraph 5:" in body and not any(w in body for w in ("Sign up", "Share this", "To view the full story"))
+
+
 def test_what_the_markup_does_not_say_comes_from_the_lines_around_the_article():
     from tests.conftest import FIXTURES
     from transforms.clean.cleaner import clean_html
