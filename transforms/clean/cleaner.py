@@ -173,6 +173,8 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     links |= {_key(t) for t, sig in zip(rendered.text, facts.signals, strict=True) if sig in _LABEL_SHAPES}
     precise = {_key(t) for t in split_lines(page.precise).text}
     default = {_key(t) for t in split_lines(page.text).text}
+    # the page's own words where trafilatura dropped their soft hyphens ("Über\xadle\xadbens"): a body quotes the page
+    hyphenated = {_key(t): t for t in rendered.text if "\xad" in t}
     body, seen = [], set()
     for text in split_lines(page.recall).text + split_lines(page.text).text + split_lines(page.precise).text:
         key = _key(text)
@@ -184,7 +186,7 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
         if key in precise and probability.get(key, 0.5) >= model.meta.get("html_precise_threshold", 0.0) \
                 or key in default and probability.get(key, 0.5) >= model.meta["html_default_threshold"] \
                 or probability.get(key, 0.0) >= model.meta["html_recall_threshold"]:
-            body.append(text)
+            body.append(hyphenated.get(key, text))
     title_key = _key(title) if title else None
     if title_key and body and _headline_of(body[0], title_key, opts):
         title_key = _key(body[0])  # the page's headline on top, worded a little apart from <title>
@@ -231,7 +233,7 @@ def _headline_of(line: str, title_key: str, opts: CleanOptions) -> bool:
 
 def _key(text: str) -> str:
     """A line as its lower-cased words: how the settings' lines and the rendered page's are matched."""
-    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+    return " ".join(_NON_WORD.sub(" ", text.lower().replace("\xad", "")).split())  # trafilatura drops soft hyphens
 
 
 def keep_probabilities(text: str, model: CleanerModel, opts: CleanOptions = DEFAULT.clean) -> np.ndarray:

@@ -117,6 +117,17 @@ def test_a_label_no_article_writes_is_no_text_of_an_html_article():
     assert "Paragraph 5:" in body and not any(w in body for w in ("Sign up", "Share this", "To view the full story"))
 
 
+def test_an_html_article_keeps_the_soft_hyphens_of_its_words():
+    """trafilatura drops them; the page's own words keep them (a reader's search, a snippet quoted from the page)."""
+    from transforms.clean.cleaner import clean_html
+
+    paragraphs = [f"<p>Absatz {i}: Die Bun\u00addes\u00adre\u00adgie\u00adrung hat am Montag neue Regeln für die "
+                  "Energie\u00adversorgung der Haushalte beschlossen, teilte ein Sprecher mit.</p>" for i in range(6)]
+    html = "<html><head><title>Regeln</title></head><body><article>" + "".join(paragraphs) + "</article></body></html>"
+    body = clean_html(extract_html(html)).body
+    assert "Absatz 5: Die Bun\u00addes\u00adre\u00adgie\u00adrung" in body and body.count("Absatz") == 6
+
+
 def test_what_the_markup_does_not_say_comes_from_the_lines_around_the_article():
     from tests.conftest import FIXTURES
     from transforms.clean.cleaner import clean_html
