@@ -173,8 +173,9 @@ def _combine_settings(page: HtmlExtract, model: CleanerModel, opts: CleanOptions
     links |= {_key(t) for t, sig in zip(rendered.text, facts.signals, strict=True) if sig in _LABEL_SHAPES}
     precise = {_key(t) for t in split_lines(page.precise).text}
     default = {_key(t) for t in split_lines(page.text).text}
-    # the page's own words where trafilatura dropped their soft hyphens ("Über\xadle\xadbens"): a body quotes the page
-    hyphenated = {_key(t): t for t in rendered.text if "\xad" in t}
+    # the page's own words where trafilatura dropped their soft hyphens ("Über\xadle\xadbens") or other invisible
+    # characters: a body quotes the page
+    hyphenated = {_key(t): t for t in rendered.text if _INVISIBLE.search(t)}
     body, seen = [], set()
     for text in split_lines(page.recall).text + split_lines(page.text).text + split_lines(page.precise).text:
         key = _key(text)
@@ -231,9 +232,13 @@ def _headline_of(line: str, title_key: str, opts: CleanOptions) -> bool:
     return shared >= 0.8 * len(title) and shared >= 0.5 * len(words)
 
 
+# characters trafilatura drops from its text: soft hyphens, zero-width spaces and joiners, invisible separators
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
 def _key(text: str) -> str:
     """A line as its lower-cased words: how the settings' lines and the rendered page's are matched."""
-    return " ".join(_NON_WORD.sub(" ", text.lower().replace("\xad", "")).split())  # trafilatura drops soft hyphens
+    return " ".join(_NON_WORD.sub(" ", _INVISIBLE.sub("", text.lower())).split())
 
 
 def keep_probabilities(text: str, model: CleanerModel, opts: CleanOptions = DEFAULT.clean) -> np.ndarray:

@@ -126,6 +126,8 @@ def test_an_html_article_keeps_the_soft_hyphens_of_its_words():
     html = "<html><head><title>Regeln</title></head><body><article>" + "".join(paragraphs) + "</article></body></html>"
     body = clean_html(extract_html(html)).body
     assert "Absatz 5: Die Bun\u00addes\u00adre\u00adgie\u00adrung" in body and body.count("Absatz") == 6
+    joined = html.replace("Energie\u00adversorgung", "Energie\u200bversorgung")  # a zero-width space likewise
+    assert "Energie\u200bversorgung" in clean_html(extract_html(joined)).body
 
 
 def test_what_the_markup_does_not_say_comes_from_the_lines_around_the_article():
