@@ -393,7 +393,8 @@ class Measures(NamedTuple):
         "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
         "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "cm": "cm", "mm": "mm",
         "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm", "millimetre": "mm",
-        "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
+        "millimetres": "mm", "millimeter": "mm", "millimeters": "mm", "nanometre": "nm", "nanometres": "nm",
+        "nanometer": "nm", "nanometers": "nm",  # not "nm": nautical miles as often
         "mile": "mile", "miles": "mile", "mi": "mile", "foot": "ft", "feet": "ft", "ft": "ft", "inch": "inch",
         "inches": "inch", "yard": "yard", "yards": "yard",
         "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "g": "g",

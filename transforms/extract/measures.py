@@ -161,8 +161,8 @@ def _about(span, money: bool):
                 return obj  # "raised its dividend by 10 cents to $1.10", "cut prices by 10%": what changes
             subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"
                          and not span.start <= c.i < span.end), None)  # not the figure's own "40 percent"
-            if subj is not None and subj.lemma_ in _LEVELS:
-                return None  # "a total of $5 million was raised"
+            if subj is not None and subj.lemma_ in _LEVELS and not any(c.dep_ == "compound" for c in subj.children):
+                return None  # "a total of $5 million was raised"; "sea levels rose 10 cm" measure sea levels
             if subj is not None or node.dep_ != "xcomp":
                 return subj  # "the deficit is forecast to reach 5.5%": the subject of the verb 'to reach' hangs on
 

@@ -177,6 +177,7 @@ def figs(nlp, text):
     ("The population grew by 1.5 million to 67 million.", (1.5e6, None, "people", "count", "exact")),
     ("The army grew by 20,000 to 150,000 soldiers.", (20000, None, "soldier", "count", "exact")),
     ("The storm dropped 2 3/4 inches of rain.", (2.75, None, "inch", "quantity", "exact")),
+    ("The chip is built on a 3-nanometre process.", (3, None, "nm", "quantity", "exact")),  # was 3 'nanometre's
     # a currency's country decides its code; a letter prefix before a glued scale
     ("The bank posted a net profit of 3.2 billion Swiss francs.", (3.2e9, None, "CHF", "money", "exact")),
     ("The firm raised 500 million Hong Kong dollars.", (5e8, None, "HKD", "money", "exact")),

@@ -42,6 +42,7 @@ def claims(nlp, text, title=None):
     ("Officials estimated the damage at $2 billion to $3 billion.", (2e9, "damage", None)),
     ("Analysts put the cost of the project at $4 billion.", (4e9, "cost", None)),
     ("A total of $5 million was raised.", (5e6, None, None)),
+    ("Sea levels rose 10 cm over the decade.", (10, "level", None)),  # a level with a noun before it is a measure
     # a count whose unit is its verb's subject; an amount something is 'worth'
     ("Deaths rose to 1,200.", (1200, "deaths", None)),
     ("The UN put the number of displaced at 6 million.", (6e6, "refugees", None)),  # 'displaced' a participle
